@@ -1,0 +1,16 @@
+#include "cli/commands.h"
+
+#include <map>
+
+namespace bastion::cli {
+
+Command findCommand(const std::string& name) {
+  static const std::map<std::string, Command> table = {
+      {"nix-instantiate", cmdNixInstantiate},
+      {"eval", cmdEval},
+  };
+  auto it = table.find(name);
+  return it == table.end() ? nullptr : it->second;
+}
+
+}  // namespace bastion::cli

@@ -1,0 +1,74 @@
+#include "cli/settings.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace bastion::cli {
+
+namespace {
+std::string trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  size_t b = s.find_last_not_of(" \t\r");
+  return s.substr(a, b - a + 1);
+}
+
+bool truthy(const std::string& v) { return v == "true" || v == "1" || v == "yes"; }
+
+void loadFile(lang::EvalSettings& settings, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto hash = line.find('#');
+    if (hash != std::string::npos) line = line.substr(0, hash);
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (name.rfind("include ", 0) == 0 || name.rfind("!include ", 0) == 0) continue;
+    applySetting(settings, name, value);
+  }
+}
+}  // namespace
+
+void applySetting(lang::EvalSettings& settings, const std::string& name0, const std::string& value) {
+  std::string name = name0;
+  if (name.rfind("extra-", 0) == 0) {
+    name = name.substr(6);
+    settings.options[name] = settings.options[name].empty() ? value : settings.options[name] + " " + value;
+  } else {
+    settings.options[name] = value;
+  }
+  if (name == "show-trace") settings.showTrace = truthy(value);
+  else if (name == "pure-eval") settings.pureEval = truthy(value);
+  else if (name == "restrict-eval") settings.restrictEval = truthy(value);
+  else if (name == "max-call-depth") settings.maxCallDepth = uint32_t(std::stoul(value));
+  else if (name == "system") settings.currentSystem = value;
+  else if (name == "nix-path") {
+    std::istringstream ss(value);
+    std::string item;
+    settings.nixPath.clear();
+    while (ss >> item) settings.nixPath.push_back(item);
+  }
+}
+
+void loadNixConf(lang::EvalSettings& settings) {
+  const char* confDir = getenv("NIX_CONF_DIR");
+  loadFile(settings, std::string(confDir ? confDir : "/etc/nix") + "/nix.conf");
+  const char* xdg = getenv("XDG_CONFIG_HOME");
+  const char* home = getenv("HOME");
+  std::string user = xdg ? std::string(xdg) : home ? std::string(home) + "/.config" : "";
+  if (!user.empty()) loadFile(settings, user + "/nix/nix.conf");
+  if (const char* extra = getenv("NIX_CONFIG")) {
+    std::istringstream ss(extra);
+    std::string line;
+    while (std::getline(ss, line)) {
+      auto eq = line.find('=');
+      if (eq != std::string::npos) applySetting(settings, trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
+    }
+  }
+}
+
+}  // namespace bastion::cli

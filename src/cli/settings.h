@@ -1,0 +1,15 @@
+// Nix's configuration: nix.conf files and --option overrides.
+#pragma once
+#include <string>
+
+#include "lang/eval.h"
+
+namespace bastion::cli {
+
+// Reads $NIX_CONF_DIR/nix.conf (default /etc/nix/nix.conf) and
+// $XDG_CONFIG_HOME/nix/nix.conf (or ~/.config/nix/nix.conf), as Nix does.
+void loadNixConf(lang::EvalSettings& settings);
+// Applies one setting (from a file or --option).
+void applySetting(lang::EvalSettings& settings, const std::string& name, const std::string& value);
+
+}  // namespace bastion::cli

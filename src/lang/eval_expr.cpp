@@ -1,0 +1,431 @@
+// Evaluation of each kind of expression.
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+#include "lang/arith.h"
+#include "lang/eval.h"
+#include "lang/parser.h"
+
+namespace bastion::lang {
+
+Value* Expr::maybeThunk(EvalState& state, Env& env) {
+  Value* v = state.allocValue();
+  v->mkThunk(&env, this);
+  return v;
+}
+
+ExprString::ExprString(std::string str) : s(std::move(str)) { v.mkString(strdup(s.c_str()), nullptr); }
+ExprPath::ExprPath(std::string path) : s(std::move(path)) { v.mkPath(strdup(s.c_str())); }
+
+// ---- variables ----------------------------------------------------------
+
+Value* ExprVar::lookup(EvalState& state, Env& env, bool noEval) {
+  Env* e = &env;
+  for (uint32_t l = level; l; --l) e = e->up;
+  if (!fromWith) return e->values[displ];
+  if (noEval) return nullptr;
+  const ExprWith* w = fromWith;
+  for (;;) {
+    state.forceAttrs(*e->values[0], w->pos, "while evaluating the first subexpression of a with expression");
+    if (Value* v = e->values[0]->attrs->get(name)) return v;
+    if (!w->parentWith)
+      state.throwError(ErrorKind::UndefinedVar, "undefined variable '" + state.symbols[name] + "'", pos);
+    for (uint32_t l = w->prevWith; l; --l) e = e->up;
+    w = w->parentWith;
+  }
+}
+
+void ExprVar::eval(EvalState& state, Env& env, Value& v) {
+  Value* v2 = lookup(state, env, false);
+  state.forceValue(*v2, pos);
+  v = *v2;
+}
+
+Value* ExprVar::maybeThunk(EvalState& state, Env& env) {
+  if (Value* v = lookup(state, env, true)) return v;
+  return Expr::maybeThunk(state, env);
+}
+
+// ---- attribute selection --------------------------------------------------
+
+static Symbol attrNameSymbol(EvalState& state, Env& env, const AttrName& a) {
+  if (a.symbol) return a.symbol;
+  Value nameValue;
+  a.expr->eval(state, env, nameValue);
+  try {
+    state.forceValue(nameValue, a.expr->getPos());
+    return state.symbols.intern(state.forceStringNoCtx(nameValue, a.expr->getPos(), "while evaluating an attribute name"));
+  } catch (EvalError& e) {
+    throw;
+  }
+}
+
+std::string showAttrPathEval(EvalState& state, Env& env, const AttrPath& path) {
+  std::string out;
+  for (auto& a : path) {
+    if (!out.empty()) out += '.';
+    if (a.symbol)
+      out += state.symbols[a.symbol];
+    else
+      out += "\"${" + std::string("…") + "}\"";
+  }
+  return out;
+}
+
+void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
+  Value vTmp;
+  Value* vCur = &vTmp;
+  e->eval(state, env, vTmp);
+  try {
+    for (auto& a : path) {
+      Symbol name = attrNameSymbol(state, env, a);
+      if (def) {
+        state.forceValue(*vCur, pos);
+        const Attr* j;
+        if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name))) {
+          def->eval(state, env, v);
+          return;
+        }
+        vCur = j->value;
+      } else {
+        state.forceAttrs(*vCur, pos, "while selecting an attribute");
+        const Attr* j = vCur->attrs->find(name);
+        if (!j) {
+          EvalError err(ErrorKind::MissingAttr, "attribute '" + state.symbols[name] + "' missing", pos);
+          err.hint = state.suggestAttr(*vCur->attrs, name);
+          throw err;
+        }
+        vCur = j->value;
+      }
+    }
+    state.forceValue(*vCur, pos);
+  } catch (EvalError& err) {
+    err.addTrace(pos, "while evaluating the attribute '" + showAttrPath(state.symbols, path) + "'");
+    throw;
+  }
+  v = *vCur;
+}
+
+void ExprOpHasAttr::eval(EvalState& state, Env& env, Value& v) {
+  Value vTmp;
+  Value* vCur = &vTmp;
+  e->eval(state, env, vTmp);
+  for (auto& a : path) {
+    state.forceValue(*vCur, pos);
+    Symbol name = attrNameSymbol(state, env, a);
+    const Attr* j;
+    if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name))) {
+      v.mkBool(false);
+      return;
+    }
+    vCur = j->value;
+  }
+  v.mkBool(true);
+}
+
+// ---- attribute sets -------------------------------------------------------
+
+Env* ExprAttrs::makeInheritFromEnv(EvalState& state, Env& up) {
+  if (inheritFrom.empty()) return nullptr;
+  Env* e = state.allocEnv(uint32_t(inheritFrom.size()));
+  e->up = &up;
+  e->isWith = false;
+  for (size_t i = 0; i < inheritFrom.size(); i++) e->values[i] = inheritFrom[i]->maybeThunk(state, up);
+  return e;
+}
+
+void ExprInheritFrom::eval(EvalState& state, Env& env, Value& v) {
+  Value* from = env.values[displ];
+  state.forceValue(*from, pos);
+  v = *from;
+}
+
+void ExprAttrs::eval(EvalState& state, Env& env, Value& v) {
+  Bindings* b = state.allocBindings(uint32_t(ordered.size() + dynamicAttrs.size()));
+  b->pos = pos;
+  Env* scope = &env;
+  if (recursive) {
+    Env* env2 = state.allocEnv(uint32_t(ordered.size()));
+    env2->up = &env;
+    env2->isWith = false;
+    scope = env2;
+    Env* inheritEnv = makeInheritFromEnv(state, *env2);
+    for (auto& [name, def] : ordered) {
+      Value* vAttr = def->kind == Kind::Inherited       ? def->e->maybeThunk(state, env)
+                     : def->kind == Kind::InheritedFrom ? def->e->maybeThunk(state, *inheritEnv)
+                                                        : def->e->maybeThunk(state, *env2);
+      env2->values[def->displ] = vAttr;
+      b->push(name, vAttr, def->pos);
+    }
+    // `__overrides` in a rec set replaces attributes, also for references
+    // from inside the set (an old nixpkgs feature Nix still honours).
+    Value* overrides = b->get(state.s.overrides);
+    if (overrides) {
+      state.forceAttrs(*overrides, pos, "while evaluating the `__overrides` attribute");
+      Bindings* nb = state.allocBindings(b->size + overrides->attrs->size);
+      for (auto& a : *b) nb->push(a.name, a.value, a.pos);
+      for (auto& o : *overrides->attrs) {
+        auto it = attrs.find(o.name);
+        if (it != attrs.end()) env2->values[it->second.displ] = o.value;
+        bool replaced = false;
+        for (auto& a : *nb)
+          if (a.name == o.name) {
+            a.value = o.value;
+            replaced = true;
+          }
+        if (!replaced) nb->push(o.name, o.value, o.pos);
+      }
+      nb->sort();
+      b = nb;
+    }
+  } else {
+    Env* inheritEnv = makeInheritFromEnv(state, env);
+    for (auto& [name, def] : ordered) {
+      Value* vAttr = def->kind == Kind::InheritedFrom ? def->e->maybeThunk(state, *inheritEnv)
+                                                      : def->e->maybeThunk(state, env);
+      b->push(name, vAttr, def->pos);
+    }
+  }
+  if (!dynamicAttrs.empty()) {
+    for (auto& d : dynamicAttrs) {
+      Value nameVal;
+      d.name->eval(state, *scope, nameVal);
+      state.forceValue(nameVal, d.pos);
+      if (nameVal.type == VType::Null) continue;
+      Symbol name = state.symbols.intern(
+          state.forceStringNoCtx(nameVal, d.pos, "while evaluating the name of a dynamic attribute"));
+      for (auto& a : *b)
+        if (a.name == name)
+          state.throwError(ErrorKind::Eval,
+                           "dynamic attribute '" + state.symbols[name] + "' already defined at " +
+                               state.positions.describe(a.pos),
+                           d.pos);
+      b->push(name, d.value->maybeThunk(state, *scope), d.pos);
+    }
+    b->sort();
+  }
+  v.mkAttrs(b);
+}
+
+void ExprLet::eval(EvalState& state, Env& env, Value& v) {
+  Env* env2 = state.allocEnv(uint32_t(attrs->ordered.size()));
+  env2->up = &env;
+  env2->isWith = false;
+  Env* inheritEnv = attrs->makeInheritFromEnv(state, *env2);
+  for (auto& [name, def] : attrs->ordered)
+    env2->values[def->displ] = def->kind == ExprAttrs::Kind::Inherited       ? def->e->maybeThunk(state, env)
+                               : def->kind == ExprAttrs::Kind::InheritedFrom ? def->e->maybeThunk(state, *inheritEnv)
+                                                                             : def->e->maybeThunk(state, *env2);
+  body->eval(state, *env2, v);
+}
+
+// ---- lists, functions, control flow ----------------------------------------
+
+void ExprList::eval(EvalState& state, Env& env, Value& v) {
+  if (elems.empty()) {
+    v = *state.emptyList;
+    return;
+  }
+  state.mkList(v, elems.size());
+  for (size_t i = 0; i < elems.size(); i++) v.list.elems[i] = elems[i]->maybeThunk(state, env);
+}
+
+Value* ExprList::maybeThunk(EvalState& state, Env& env) {
+  if (elems.empty()) return state.emptyList;
+  return Expr::maybeThunk(state, env);
+}
+
+void ExprLambda::eval(EvalState& state, Env& env, Value& v) { v.mkLambda(&env, this); }
+
+void ExprCall::eval(EvalState& state, Env& env, Value& v) {
+  Value vFun;
+  fun->eval(state, env, vFun);
+  size_t n = args.size();
+  Value* small[4];
+  GcVector<Value*> big;
+  Value** vArgs = small;
+  if (n > 4) {
+    big.resize(n);
+    vArgs = big.data();
+  }
+  for (size_t i = 0; i < n; i++) vArgs[i] = args[i]->maybeThunk(state, env);
+  state.callFunction(vFun, n, vArgs, v, pos);
+}
+
+void ExprWith::eval(EvalState& state, Env& env, Value& v) {
+  Env* env2 = state.allocEnv(1);
+  env2->up = &env;
+  env2->isWith = true;
+  env2->values[0] = attrs->maybeThunk(state, env);
+  body->eval(state, *env2, v);
+}
+
+static bool evalBool(EvalState& state, Env& env, Expr* e, PosIdx pos, std::string_view ctx) {
+  Value v;
+  e->eval(state, env, v);
+  return state.forceBool(v, pos, ctx);
+}
+
+void ExprIf::eval(EvalState& state, Env& env, Value& v) {
+  (evalBool(state, env, cond, pos, "while evaluating a branch condition") ? then : else_)->eval(state, env, v);
+}
+
+void ExprAssert::eval(EvalState& state, Env& env, Value& v) {
+  if (!evalBool(state, env, cond, pos, "in the condition of the assert statement")) {
+    std::ostringstream text;
+    cond->show(state.symbols, text);
+    EvalError err(ErrorKind::Assertion, "assertion '" + text.str() + "' failed", pos);
+    // For `a == b`, Nix explains which parts differ.
+    if (auto* eq = dynamic_cast<ExprBinOp*>(cond); eq && eq->op == BinOp::Eq) {
+      Value v1, v2;
+      eq->e1->eval(state, env, v1);
+      eq->e2->eval(state, env, v2);
+      state.assertEqValues(v1, v2, eq->pos, "");  // throws the detailed error
+      err.addTrace(pos, "while evaluating the condition of the assertion '" + text.str() + "'");
+    }
+    throw err;
+  }
+  body->eval(state, env, v);
+}
+
+void ExprOpNot::eval(EvalState& state, Env& env, Value& v) {
+  v.mkBool(!evalBool(state, env, e, pos, "in the argument of the not operator"));
+}
+
+void ExprBinOp::eval(EvalState& state, Env& env, Value& v) {
+  switch (op) {
+    case BinOp::Eq:
+    case BinOp::NEq: {
+      Value v1, v2;
+      e1->eval(state, env, v1);
+      e2->eval(state, env, v2);
+      bool eq = state.eqValues(v1, v2, pos, "while testing two values for equality");
+      v.mkBool(op == BinOp::Eq ? eq : !eq);
+      return;
+    }
+    case BinOp::And:
+      v.mkBool(evalBool(state, env, e1, pos, "in the left operand of the AND (&&) operator") &&
+               evalBool(state, env, e2, pos, "in the right operand of the AND (&&) operator"));
+      return;
+    case BinOp::Or:
+      v.mkBool(evalBool(state, env, e1, pos, "in the left operand of the OR (||) operator") ||
+               evalBool(state, env, e2, pos, "in the right operand of the OR (||) operator"));
+      return;
+    case BinOp::Impl:
+      v.mkBool(!evalBool(state, env, e1, pos, "in the left operand of the IMPL (->) operator") ||
+               evalBool(state, env, e2, pos, "in the right operand of the IMPL (->) operator"));
+      return;
+    case BinOp::Update: {
+      Value v1, v2;
+      e1->eval(state, env, v1);
+      state.forceAttrs(v1, pos, "in the left operand of the update (//) operator");
+      e2->eval(state, env, v2);
+      state.forceAttrs(v2, pos, "in the right operand of the update (//) operator");
+      state.updateAttrs(v1, v2, v);
+      return;
+    }
+    case BinOp::ConcatLists: {
+      Value v1, v2;
+      e1->eval(state, env, v1);
+      state.forceList(v1, pos, "in the left operand of the list concatenation operator");
+      e2->eval(state, env, v2);
+      state.forceList(v2, pos, "in the right operand of the list concatenation operator");
+      if (v1.list.size == 0) {
+        v = v2;
+        return;
+      }
+      if (v2.list.size == 0) {
+        v = v1;
+        return;
+      }
+      size_t n = v1.list.size + v2.list.size;
+      Value** elems = state.allocElems(n);
+      memcpy(elems, v1.list.elems, v1.list.size * sizeof(Value*));
+      memcpy(elems + v1.list.size, v2.list.elems, v2.list.size * sizeof(Value*));
+      v.mkList(n, elems);
+      return;
+    }
+  }
+}
+
+void ExprArith::eval(EvalState& state, Env& env, Value& v) {
+  if (!native) {
+    Value vFun;
+    fn->eval(state, env, vFun);
+    Value* args[2] = {e1->maybeThunk(state, env), e2->maybeThunk(state, env)};
+    state.callFunction(vFun, 2, args, v, pos);
+    return;
+  }
+  Value a, b;
+  e1->eval(state, env, a);
+  e2->eval(state, env, b);
+  try {
+    switch (op) {
+      case ArithOp::Sub: arithSub(state, pos, a, b, v); break;
+      case ArithOp::Mul: arithMul(state, pos, a, b, v); break;
+      case ArithOp::Div: arithDiv(state, pos, a, b, v); break;
+      case ArithOp::LessThan: v.mkBool(state.lessThan(a, b, pos, "")); break;
+    }
+  } catch (EvalError& e) {
+    static const char* names[] = {"sub", "mul", "div", "lessThan"};
+    e.addTrace(pos, std::string("while calling the '") + names[int(op)] + "' builtin");
+    throw;
+  }
+}
+
+void ExprConcatStrings::eval(EvalState& state, Env& env, Value& v) {
+  std::vector<std::string> context;
+  std::string s;
+  int64_t n = 0;
+  double nf = 0;
+  bool first = !forceString;
+  VType firstType = VType::String;
+  for (auto& [ipos, e] : es) {
+    Value vTmp;
+    e->eval(state, env, vTmp);
+    state.forceValue(vTmp, ipos);
+    if (first) firstType = vTmp.type;
+    if (firstType == VType::Int) {
+      if (vTmp.type == VType::Int) {
+        int64_t r;
+        if (__builtin_add_overflow(n, vTmp.integer, &r))
+          state.throwError(ErrorKind::Eval,
+                           "integer overflow in adding " + std::to_string(n) + " + " + std::to_string(vTmp.integer),
+                           ipos);
+        n = r;
+      } else if (vTmp.type == VType::Float) {
+        firstType = VType::Float;
+        nf = double(n) + vTmp.fpoint;
+      } else {
+        state.throwError(ErrorKind::Eval, std::string("cannot add ") + showType(vTmp.type) + " to an integer", ipos);
+      }
+    } else if (firstType == VType::Float) {
+      if (vTmp.type == VType::Int)
+        nf += double(vTmp.integer);
+      else if (vTmp.type == VType::Float)
+        nf += vTmp.fpoint;
+      else
+        state.throwError(ErrorKind::Eval, std::string("cannot add ") + showType(vTmp.type) + " to a float", ipos);
+    } else {
+      s += state.coerceToString(ipos, vTmp, context, "while evaluating a path segment", false,
+                                firstType == VType::String, !first);
+    }
+    first = false;
+  }
+  if (firstType == VType::Int)
+    v.mkInt(n);
+  else if (firstType == VType::Float)
+    v.mkFloat(nf);
+  else if (firstType == VType::Path) {
+    if (!context.empty())
+      state.throwError(ErrorKind::Eval, "a string that refers to a store path cannot be appended to a path", pos);
+    v.mkPath(gcString(canonPath(s)));
+  } else {
+    state.mkString(v, s, context);
+  }
+}
+
+void ExprPos::eval(EvalState& state, Env& env, Value& v) { state.mkPos(v, pos); }
+
+}  // namespace bastion::lang

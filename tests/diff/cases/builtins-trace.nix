@@ -1,0 +1,1 @@
+builtins.trace "message on stderr" (builtins.trace { a = 1; } "value")

@@ -1,0 +1,1 @@
+[ (./a < ./b) (./a/b > ./a) (/a == /a) (/b/../a == /a) (./data == ./data/.) (builtins.lessThan /x /y) ]

@@ -1,0 +1,5 @@
+{
+  here = __curPos;
+  list = [ 1
+    __curPos ];
+}

@@ -1,0 +1,4 @@
+{
+  name = "lib";
+  double = x: x * 2;
+}

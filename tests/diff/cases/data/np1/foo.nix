@@ -1,0 +1,1 @@
+"foo.nix from np1"

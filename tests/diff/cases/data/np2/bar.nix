@@ -1,0 +1,1 @@
+"bar.nix from np2"

@@ -1,0 +1,2 @@
+# x and y come from builtins.scopedImport
+[ x y ]

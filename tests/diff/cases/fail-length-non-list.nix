@@ -1,0 +1,1 @@
+builtins.length "abc"

@@ -1,0 +1,1 @@
+builtins.readFile ./data/does-not-exist.txt

@@ -1,0 +1,2 @@
+# a path must be absolute
+builtins.toPath "relative/path"

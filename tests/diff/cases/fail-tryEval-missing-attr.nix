@@ -1,0 +1,2 @@
+# tryEval only catches throw and assert
+(builtins.tryEval { }.missing).success

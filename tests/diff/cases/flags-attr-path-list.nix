@@ -1,0 +1,2 @@
+# flags: -A xs.1.name
+{ xs = [ { name = "zero"; } { name = "one"; } ]; }

@@ -1,0 +1,2 @@
+# flags: -A a.b
+{ a = { b = { c = "selected"; }; d = throw "not selected"; }; }

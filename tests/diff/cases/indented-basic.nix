@@ -1,0 +1,5 @@
+''
+  hello
+    indented more
+  back
+''

@@ -1,0 +1,9 @@
+let
+  x = "line1\n  line2";
+in
+''
+    start
+    ${x}
+      ${"deeper"}
+    end
+''

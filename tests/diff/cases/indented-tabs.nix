@@ -1,0 +1,11 @@
+# Tabs are not indentation for stripping purposes.
+[
+  ''
+  	one
+    two
+  ''
+  ''
+		x
+		y
+  ''
+]

@@ -1,0 +1,7 @@
+let
+  x = "outer";
+in
+rec {
+  inherit x;
+  y = x + "!";
+}

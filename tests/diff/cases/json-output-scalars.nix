@@ -1,0 +1,2 @@
+# flags: --json
+[ "str" 0 (-1) false (1 + 1) "é" ]

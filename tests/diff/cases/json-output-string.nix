@@ -1,0 +1,2 @@
+# flags: --json
+"just a string with\ttab"

@@ -1,0 +1,1 @@
+[ (./data + "/hello.txt") (./. + "/data") (builtins.typeOf (./data + "")) (/foo + "/bar") (/foo + "bar") ]

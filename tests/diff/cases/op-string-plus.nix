@@ -1,0 +1,1 @@
+[ ("a" + "b") ("${"x"}" + "y") (toString ./data + "/file") ("a" + toString 1) ]

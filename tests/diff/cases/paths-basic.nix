@@ -1,0 +1,10 @@
+[
+  ./data
+  ./data/hello.txt
+  ./data/../data/./hello.txt
+  /abs/path
+  /a/b/../c
+  /.
+  data/hello.txt
+  ./.
+]

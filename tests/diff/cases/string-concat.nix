@@ -1,0 +1,1 @@
+[ ("a" + "b") ("" + "") ("x" + "y" + "z") ("${"a"}" + "${"b"}") (builtins.concatStringsSep "" [ "p" "q" ]) ]

@@ -1,0 +1,2 @@
+# Printing escapes only ", \, newline, CR, tab and ${.
+[ "\"" "\\" "\n" "\r" "\t" "\${" "$" "{" "}" "$}" "'" "''" "é ü 日本" "\u" ]

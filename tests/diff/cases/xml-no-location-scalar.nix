@@ -1,0 +1,2 @@
+# flags: --xml --no-location
+[ "s" 1 ]
