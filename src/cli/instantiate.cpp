@@ -70,13 +70,15 @@ Options parseArgs(std::vector<std::string>& args, bool nativeEval) {
       ;
     else if (a == "-") o.readStdin = true;
     else if (a.size() > 2 && a.rfind("--", 0) == 0) {
-      // --name value sets a Nix setting, as Nix's own tools accept.
+      // --name value sets a Nix setting, as Nix's own tools accept;
+      // --name / --no-name switch a Boolean one.
       std::string name = a.substr(2);
-      if (i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0) {
+      if (i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0 && name != "impure" && name.rfind("no-", 0) != 0)
         o.settings.emplace_back(name, args[++i]);
-      } else {
-        usageError("unrecognised flag '" + a + "'");
-      }
+      else if (name.rfind("no-", 0) == 0)
+        o.settings.emplace_back(name.substr(3), "false");
+      else
+        o.settings.emplace_back(name, "true");
     } else if (a.size() > 1 && a[0] == '-') usageError("unrecognised flag '" + a + "'");
     else o.files.push_back(a);
   }

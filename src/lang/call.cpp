@@ -8,6 +8,11 @@ static std::string lambdaName(EvalState& state, const ExprLambda& l) {
   return l.name ? "'" + state.symbols[l.name] + "'" : "anonymous lambda";
 }
 
+// In "function '…' called with …" Nix quotes the anonymous name too.
+static std::string quotedLambdaName(EvalState& state, const ExprLambda& l) {
+  return "'" + (l.name ? state.symbols[l.name] : std::string("anonymous lambda")) + "'";
+}
+
 std::string ExprLambda::showName(const SymbolTable& symbols) const {
   return name ? "'" + symbols[name] + "'" : "anonymous lambda";
 }
@@ -55,7 +60,7 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
             env2->values[displ++] = f.def->maybeThunk(*this, *env2);
           } else {
             EvalError e(ErrorKind::Type,
-                        "function " + lambdaName(*this, lambda) + " called without required argument '" +
+                        "function " + quotedLambdaName(*this, lambda) + " called without required argument '" +
                             symbols[f.name] + "'",
                         lambda.pos);
             if (pos) e.addTrace(pos, "from call site");
@@ -66,11 +71,12 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
           for (auto& a : *attrs)
             if (!lambda.formals->has(a.name)) {
               EvalError e(ErrorKind::Type,
-                          "function " + lambdaName(*this, lambda) + " called with unexpected argument '" +
+                          "function " + quotedLambdaName(*this, lambda) + " called with unexpected argument '" +
                               symbols[a.name] + "'",
                           lambda.pos);
-              std::vector<std::string> names;
-              for (auto& f : lambda.formals->formals) names.push_back(symbols[f.name]);
+              Bindings* formalNames = allocBindings(uint32_t(lambda.formals->formals.size()));
+              for (auto& f : lambda.formals->formals) formalNames->push(f.name, &vNull);
+              e.hint = suggestAttr(*formalNames, a.name);
               if (pos) e.addTrace(pos, "from call site");
               throw e;
             }

@@ -57,7 +57,7 @@ bool EvalState::eqValues(Value& v1, Value& v2, PosIdx pos, std::string_view erro
 void EvalState::assertEqValues(Value& v1, Value& v2, PosIdx pos, std::string_view errorCtx) {
   forceValue(v1, pos);
   forceValue(v2, pos);
-  auto fail = [&](std::string msg) { throw EvalError(ErrorKind::Assertion, std::move(msg), pos); };
+  auto fail = [&](std::string msg) { throw EvalError(ErrorKind::Assertion, std::move(msg)); };
   if (&v1 == &v2) return;
   if (v1.type == VType::Int && v2.type == VType::Float) {
     if (double(v1.integer) != v2.fpoint)

@@ -90,6 +90,10 @@ std::string rstripLines(const std::string& s) {
 std::string formatPosition(const PosTable& positions, PosIdx pos) { return positions.describe(pos); }
 
 std::string formatError(const PosTable& positions, const EvalError& e, bool showTrace) {
+  return formatDiagnostic(positions, e, showTrace, "error: ");
+}
+
+std::string formatDiagnostic(const PosTable& positions, const EvalError& e, bool showTrace, const std::string& prefix) {
   std::ostringstream oss;
   const char* ellipsisIndent = "  ";
   if (!e.traces.empty()) {
@@ -131,10 +135,11 @@ std::string formatError(const PosTable& positions, const EvalError& e, bool show
 
   std::string body = oss.str();
   while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.pop_back();
-  std::string out = "error: ";
+  std::string out = prefix;
+  std::string indent(prefix.size(), ' ');
   for (char c : body) {
     out += c;
-    if (c == '\n') out += "       ";
+    if (c == '\n') out += indent;
   }
   return rstripLines(out) + "\n";
 }

@@ -47,6 +47,8 @@ struct EvalError : std::exception {
 class PosTable;
 // The text Nix prints for an uncaught error, ending in a newline.
 std::string formatError(const PosTable& positions, const EvalError& e, bool showTrace);
+// The same layout with another lead-in ("warning: ").
+std::string formatDiagnostic(const PosTable& positions, const EvalError& e, bool showTrace, const std::string& prefix);
 std::string formatPosition(const PosTable& positions, PosIdx pos);
 
 }  // namespace bastion::lang

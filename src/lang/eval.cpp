@@ -255,7 +255,8 @@ void EvalState::forceValueDeep(Value& v) {
 void EvalState::throwTypeError(const char* expected, Value& v, PosIdx pos, std::string_view errorCtx) {
   EvalError e(ErrorKind::Type,
               std::string("expected ") + expected + " but found " + showType(v.type) + ": " + showValueForError(v));
-  e.addTrace(pos, std::string(errorCtx));
+  // Nix shows the context of a type error without a position of its own.
+  e.addTrace(PosIdx{}, std::string(errorCtx));
   throw e;
 }
 
@@ -504,6 +505,16 @@ void EvalState::throwError(ErrorKind kind, std::string msg, PosIdx pos) { throw 
 std::string EvalState::showValueForError(Value& v) { return printValueForError(*this, v); }
 
 void EvalState::warn(std::string_view msg) { std::cerr << "warning: " << msg << "\n"; }
+
+void EvalState::warn(std::string msg, PosIdx pos) {
+  EvalError e(ErrorKind::Eval, std::move(msg), pos);
+  std::cerr << formatDiagnostic(positions, e, false, "warning: ");
+}
+
+std::string EvalState::lintLevel(const std::string& setting) {
+  auto it = settings.options.find(setting);
+  return it == settings.options.end() ? "" : it->second;
+}
 
 void EvalState::stackOverflow(PosIdx pos) {
   throw EvalError(ErrorKind::StackOverflow, "stack overflow; max-call-depth exceeded", pos);

@@ -181,6 +181,10 @@ class EvalState {
   // A short rendering of a value for error messages: 1, "foo", { }, [ ].
   std::string showValueForError(Value& v);
   void warn(std::string_view msg);
+  // A warning with a source position, laid out like an error.
+  void warn(std::string msg, PosIdx pos);
+  // lint-* settings: "warn", "fatal" or "" (ignore).
+  std::string lintLevel(const std::string& setting);
 
   // --- bookkeeping ----------------------------------------------------------
   uint32_t callDepth = 0;

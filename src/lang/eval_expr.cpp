@@ -53,30 +53,20 @@ static Symbol attrNameSymbol(EvalState& state, Env& env, const AttrName& a) {
   if (a.symbol) return a.symbol;
   Value nameValue;
   a.expr->eval(state, env, nameValue);
+  PosIdx pos = a.expr->getPos();
   try {
-    state.forceValue(nameValue, a.expr->getPos());
-    return state.symbols.intern(state.forceStringNoCtx(nameValue, a.expr->getPos(), "while evaluating an attribute name"));
+    return state.symbols.intern(state.forceStringNoCtx(nameValue, pos, "while evaluating an attribute name"));
   } catch (EvalError& e) {
+    if (!e.pos) e.pos = pos;  // Nix points at the name expression itself
     throw;
   }
-}
-
-std::string showAttrPathEval(EvalState& state, Env& env, const AttrPath& path) {
-  std::string out;
-  for (auto& a : path) {
-    if (!out.empty()) out += '.';
-    if (a.symbol)
-      out += state.symbols[a.symbol];
-    else
-      out += "\"${" + std::string("…") + "}\"";
-  }
-  return out;
 }
 
 void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
   Value vTmp;
   Value* vCur = &vTmp;
   e->eval(state, env, vTmp);
+  const Attr* last = nullptr;  // the attribute selected most recently
   try {
     for (auto& a : path) {
       Symbol name = attrNameSymbol(state, env, a);
@@ -88,6 +78,7 @@ void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
           return;
         }
         vCur = j->value;
+        last = j;
       } else {
         state.forceAttrs(*vCur, pos, "while selecting an attribute");
         const Attr* j = vCur->attrs->find(name);
@@ -97,10 +88,12 @@ void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
           throw err;
         }
         vCur = j->value;
+        last = j;
       }
     }
-    state.forceValue(*vCur, pos);
+    state.forceValue(*vCur, last && last->pos ? last->pos : pos);
   } catch (EvalError& err) {
+    if (last && last->pos) err.addTrace(last->pos, "from the definition of '" + state.symbols[last->name] + "'");
     err.addTrace(pos, "while evaluating the attribute '" + showAttrPath(state.symbols, path) + "'");
     throw;
   }
@@ -151,10 +144,20 @@ void ExprAttrs::eval(EvalState& state, Env& env, Value& v) {
     env2->isWith = false;
     scope = env2;
     Env* inheritEnv = makeInheritFromEnv(state, *env2);
+    // With __overrides, each attribute needs a thunk of its own: sharing a
+    // variable's value (maybeThunk) would bypass the override.
+    bool hasOverrides = attrs.count(state.s.overrides) != 0;
     for (auto& [name, def] : ordered) {
-      Value* vAttr = def->kind == Kind::Inherited       ? def->e->maybeThunk(state, env)
-                     : def->kind == Kind::InheritedFrom ? def->e->maybeThunk(state, *inheritEnv)
-                                                        : def->e->maybeThunk(state, *env2);
+      Env* scopeOf = def->kind == Kind::Inherited       ? &env
+                     : def->kind == Kind::InheritedFrom ? inheritEnv
+                                                        : env2;
+      Value* vAttr;
+      if (hasOverrides && def->kind != Kind::Inherited) {
+        vAttr = state.allocValue();
+        vAttr->mkThunk(scopeOf, def->e);
+      } else {
+        vAttr = def->e->maybeThunk(state, *scopeOf);
+      }
       env2->values[def->displ] = vAttr;
       b->push(name, vAttr, def->pos);
     }
@@ -278,11 +281,15 @@ void ExprAssert::eval(EvalState& state, Env& env, Value& v) {
     EvalError err(ErrorKind::Assertion, "assertion '" + text.str() + "' failed", pos);
     // For `a == b`, Nix explains which parts differ.
     if (auto* eq = dynamic_cast<ExprBinOp*>(cond); eq && eq->op == BinOp::Eq) {
-      Value v1, v2;
-      eq->e1->eval(state, env, v1);
-      eq->e2->eval(state, env, v2);
-      state.assertEqValues(v1, v2, eq->pos, "");  // throws the detailed error
-      err.addTrace(pos, "while evaluating the condition of the assertion '" + text.str() + "'");
+      try {
+        Value v1, v2;
+        eq->e1->eval(state, env, v1);
+        eq->e2->eval(state, env, v2);
+        state.assertEqValues(v1, v2, eq->pos, "");
+      } catch (EvalError& e) {
+        e.addTrace(pos, "while evaluating the condition of the assertion '" + text.str() + "'");
+        throw;
+      }
     }
     throw err;
   }

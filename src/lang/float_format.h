@@ -14,8 +14,9 @@ std::string floatToPrint(double d);
 // "1.500000", "0.000000" for 1e-7.
 std::string floatToString(double d);
 
-// builtins.toJSON (nlohmann::json's dump): the shortest text that reads back
-// as the same double, with ".0" on integral values: 1.0, 0.1, 1e+22,
+// builtins.toJSON (nlohmann::json's dump, Grisu2): digits that read back as
+// the same double, usually the fewest (not always: 5e22 gives
+// 4.9999999999999996e+22), ".0" on integral values: 1.0, 0.1, 1e+22,
 // 0.30000000000000004; null for inf and nan.
 std::string floatToJSON(double d);
 

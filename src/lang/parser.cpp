@@ -418,8 +418,9 @@ class Parser {
       }
       case Tok::Uri: {
         Token u = next();
-        if (state_.settings.options.count("__no-url-literals"))
-          fail(posOf(u), "URL literals are disabled");
+        lint("lint-url-literals", posOf(u),
+             "URL literals are discouraged. Consider using a string literal \"" + u.text + "\" instead (lint-url-literals)",
+             "URL literals are disallowed. Consider using a string literal \"" + u.text + "\" instead (lint-url-literals)");
         return new ExprString(u.text);
       }
       case Tok::LParen: {
@@ -476,8 +477,17 @@ class Parser {
     return e;
   }
 
+  // Nix strings are C strings: a NUL byte in the source cannot be kept.
+  void checkNoNul(const Token& t) {
+    if (t.text.find('\0') == std::string::npos) return;
+    std::string shown;
+    for (char c : t.text) shown += c == '\0' ? std::string("\u2400") : std::string(1, c);
+    fail(posOf(t), "input string '" + shown + "' cannot be represented as Nix string because it contains null bytes");
+  }
+
   Expr* parseString(PosIdx pos) {  // after the opening quote
     std::vector<std::pair<PosIdx, Expr*>> parts;
+    bool literalOnly = true;
     for (;;) {
       Token t = lex_.nextStringPart();
       if (t.kind == Tok::Quote) break;
@@ -485,12 +495,14 @@ class Parser {
       if (t.kind == Tok::DollarCurly) {
         PosIdx p = posOf(t);
         parts.emplace_back(p, parseInterpolation());
+        literalOnly = false;
       } else {
+        checkNoNul(t);
         parts.emplace_back(posOf(t), new ExprString(t.text));
       }
     }
     if (parts.empty()) return new ExprString("");
-    if (parts.size() == 1 && dynamic_cast<ExprString*>(parts[0].second)) return parts[0].second;
+    if (parts.size() == 1 && literalOnly) return parts[0].second;
     return new ExprConcatStrings(pos, true, std::move(parts));
   }
 
@@ -511,6 +523,7 @@ class Parser {
         PosIdx p = posOf(t);
         parts.push_back({p, parseInterpolation(), {}, false});
       } else {
+        checkNoNul(t);
         parts.push_back({posOf(t), nullptr, std::move(t.text), t.hasIndentation});
       }
     }
@@ -591,8 +604,33 @@ class Parser {
 
   // ---- paths ------------------------------------------------------------
 
+  // Optional warnings about literals that make expressions less portable.
+  void lint(const char* setting, PosIdx pos, const std::string& warnMsg, const std::string& fatalMsg) {
+    std::string level = state_.lintLevel(setting);
+    if (level == "warn") state_.warn(warnMsg, pos);
+    else if (level == "fatal") fail(pos, fatalMsg);
+  }
+
+  void lintPath(const Token& t, PosIdx pos) {
+    const std::string& p = t.text;
+    if (t.kind == Tok::HPath) {
+      std::string m = "home path literals are not portable. Consider replacing path literal '" + p +
+                      "' by a string, relative path, or parameter (lint-absolute-path-literals)";
+      lint("lint-absolute-path-literals", pos, m, m);
+    } else if (p[0] == '/') {
+      std::string m = "absolute path literals are not portable. Consider replacing path literal '" + p +
+                      "' by a string, relative path, or parameter (lint-absolute-path-literals)";
+      lint("lint-absolute-path-literals", pos, m, m);
+    } else if (p.rfind("./", 0) != 0 && p.rfind("../", 0) != 0) {
+      std::string m = "relative path literal '" + p + "' should be prefixed with '.' for clarity: './" + p +
+                      "' (lint-short-path-literals)";
+      lint("lint-short-path-literals", pos, m, m);
+    }
+  }
+
   Expr* parsePath(const Token& t) {
     PosIdx pos = posOf(t);
+    lintPath(t, pos);
     std::string path;
     if (t.kind == Tok::HPath) {
       if (state_.settings.pureEval)
@@ -670,8 +708,7 @@ class Parser {
         while (peek().kind != Tok::Semi) {
           const Token& a = peek();
           PosIdx apos = posOf(a);
-          if (a.kind == Tok::DollarCurly) fail(apos, "dynamic attributes not allowed in inherit");
-          if (a.kind != Tok::Id && a.kind != Tok::Or && a.kind != Tok::Quote)
+          if (a.kind != Tok::Id && a.kind != Tok::Or && a.kind != Tok::Quote && a.kind != Tok::DollarCurly)
             syntaxError(a, {"';'", "identifier", "'or'", "'${'", "'\"'"});
           AttrName name = parseAttr();
           if (!name.symbol) fail(apos, "dynamic attributes not allowed in inherit");

@@ -1,5 +1,10 @@
 // POSIX extended regular expressions with the semantics of builtins.match
-// and builtins.split.
+// and builtins.split. Nix uses libstdc++'s std::regex::extended; this uses
+// glibc's regcomp/regexec and adjusts the grammar to match (see regex.cpp).
+// The two agree on the language corpus; they can still differ on which
+// text a group reports when a repeated group can match empty ("(a|)+",
+// "(a*)+b": libstdc++ reports ""), on repetition-count limits, and on
+// collating names like [[.hyphen.]].
 #pragma once
 
 #include <optional>

@@ -341,6 +341,7 @@ TEST(Floats, JSON) {
     EXPECT_EQ(floatToJSON(123456789.0), "123456789.0");
     EXPECT_EQ(floatToJSON(1e-7), "1e-07");
     EXPECT_EQ(floatToJSON(1e22), "1e+22");
+    EXPECT_EQ(floatToJSON(5e22), "4.9999999999999996e+22");  // Grisu2, not shortest
     EXPECT_EQ(floatToJSON(-0.0), "-0.0");
     EXPECT_EQ(floatToJSON(1.0 / 0.0), "null");
 }

@@ -1,0 +1,1 @@
+rec { a = 1; b.c = a; "d e" = { f = 2; }; ${"g" + "h"} = 3; inherit (b) c; x.y.z = null; }

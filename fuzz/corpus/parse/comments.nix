@@ -1,0 +1,2 @@
+# comment
+/* block */ ({ __overrides = {}; __functor = self: x: x; }) /* unterminated

@@ -1,0 +1,1 @@
+if a.b.c or null == null then assert true; 1.5e3 else let inherit ({ x = 2; }) x; in x

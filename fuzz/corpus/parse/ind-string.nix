@@ -1,0 +1,5 @@
+''
+  indented ''${x}
+    more ${toString 1} '''
+  ''\n tail $
+''

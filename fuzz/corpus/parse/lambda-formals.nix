@@ -1,0 +1,1 @@
+{ a, b ? 2, ... }@args: x: y: { inherit a b x; } // args

@@ -1,0 +1,1 @@
+./foo/${bar}/baz.nix ++ [ /abs/path ./a-b_c.d ~/home/x <nixpkgs/lib> ../up ]

@@ -1,0 +1,1 @@
+"hello ${name} \n \${not} $ $$ \"q\" world"

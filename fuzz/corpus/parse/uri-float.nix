@@ -1,0 +1,1 @@
+http://example.org/foo?bar=baz#q ++ 0.5 ++ .5 ++ 1e-3 ++ 0x1

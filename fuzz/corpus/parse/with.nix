@@ -1,0 +1,1 @@
+with builtins; with { a = 1; }; map (x: x + a) [ 1 2 3 ]
