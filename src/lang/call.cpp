@@ -19,7 +19,9 @@ std::string ExprLambda::showName(const SymbolTable& symbols) const {
 
 static void callPrimOp(EvalState& state, const PrimOp& op, Value** args, Value& out, PosIdx pos) {
   try {
-    op.fun(state, pos, args, out);
+    // As in Nix, a builtin runs without a position of its own: its errors
+    // point at the call through the trace frame added below.
+    op.fun(state, PosIdx{}, args, out);
   } catch (EvalError& e) {
     e.addTrace(pos, "while calling the '" + op.name + "' builtin");
     throw;

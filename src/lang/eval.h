@@ -236,7 +236,8 @@ class EvalState::BindingsBuilder {
 struct CallDepth {
   EvalState& state;
   CallDepth(EvalState& s, PosIdx pos) : state(s) {
-    if (++state.callDepth > state.settings.maxCallDepth) state.stackOverflow(pos);
+    if (state.callDepth > state.settings.maxCallDepth) state.stackOverflow(pos);
+    ++state.callDepth;
   }
   ~CallDepth() { --state.callDepth; }
 };

@@ -189,13 +189,29 @@ size_t Lexer::matchFloat(size_t i) const {
   return j - i;
 }
 
-size_t Lexer::matchPath(size_t i) const {
+size_t Lexer::pathRunEnd(size_t i) const {
+  if (i >= pathRun_.start && i <= pathRun_.end) return pathRun_.end;
   size_t j = i;
   while (isPathChar(at(j))) j++;
+  pathRun_ = {i, j};
+  return j;
+}
+
+size_t Lexer::schemeRunEnd(size_t i) const {
+  if (i >= schemeRun_.start && i <= schemeRun_.end) return schemeRun_.end;
+  size_t j = i;
+  for (char c = at(j); (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '+' || c == '-' || c == '.';
+       c = at(j))
+    j++;
+  schemeRun_ = {i, j};
+  return j;
+}
+
+size_t Lexer::matchPath(size_t i) const {
+  size_t j = pathRunEnd(i);
   bool any = false;
   while (at(j) == '/' && isPathChar(at(j + 1))) {
-    j++;
-    while (isPathChar(at(j))) j++;
+    j = pathRunEnd(j + 1);
     any = true;
   }
   if (!any) return 0;
@@ -208,7 +224,7 @@ size_t Lexer::matchPathSegInterp(size_t i) const {
   size_t j = i;
   size_t best = 0;
   for (;;) {
-    while (isPathChar(at(j))) j++;
+    j = pathRunEnd(j);
     if (at(j) != '/') break;
     j++;
     if (at(j) == '$' && at(j + 1) == '{') best = j + 2 - i;
@@ -249,14 +265,7 @@ size_t Lexer::matchSPath(size_t i) const {
 size_t Lexer::matchUri(size_t i) const {
   char c = at(i);
   if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return 0;
-  size_t j = i + 1;
-  for (;;) {
-    c = at(j);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '+' || c == '-' || c == '.')
-      j++;
-    else
-      break;
-  }
+  size_t j = schemeRunEnd(i + 1);
   if (at(j) != ':') return 0;
   j++;
   size_t k = j;

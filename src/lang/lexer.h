@@ -64,6 +64,15 @@ class Lexer {
   size_t matchFloat(size_t i) const;
   size_t matchInt(size_t i) const;
   bool lastPathEndedWithSlash_ = false;
+  // Longest-match rules scan runs of path (or URI-scheme) characters from
+  // every token start; `1+1+1…` would make that quadratic. A run's end is
+  // the same from any position inside it, so it is remembered.
+  struct RunCache {
+    size_t start = 1, end = 0;
+  };
+  mutable RunCache pathRun_, schemeRun_;
+  size_t pathRunEnd(size_t i) const;
+  size_t schemeRunEnd(size_t i) const;
 };
 
 }  // namespace bastion::lang

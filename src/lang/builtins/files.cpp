@@ -242,10 +242,10 @@ std::string readRegularFile(const std::string& path) {
   if (auto c = corepkgsFile(path)) return *c;
   FileType t = lstatType(path);
   if (t == FileType::Missing) throwNotFound(path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw EvalError(ErrorKind::Eval, "opening file '" + path + "': " + strerror(errno));
   if (t == FileType::Directory)
     throw EvalError(ErrorKind::Eval, "reading from file '" + path + "': " + strerror(EISDIR));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw EvalError(ErrorKind::Eval, "opening file '" + path + "': " + strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -255,9 +255,8 @@ std::string readRegularFile(const std::string& path) {
 // value, or a string or set coercible to one), with symlinks resolved as
 // asked. String context would name store paths to build first; without a
 // store there is nothing to realise, so it is dropped.
-std::string realisePath(EvalState& state, PosIdx pos, Value& v, std::optional<Resolve> mode = Resolve::Full) {
+std::string realisePath(EvalState& state, Value& v, std::optional<Resolve> mode = Resolve::Full) {
   std::vector<std::string> ctx;
-  (void)pos;
   std::string path = canonPath(state.coerceToPath(PosIdx{}, v, ctx, "while realising the context of a path"));
   if (!mode || isCorepkgsPath(path)) return path;
   try {
@@ -347,7 +346,7 @@ void evalCorepkgsFile(EvalState& state, const std::string& path, Value& v) {
 }
 
 void importFile(EvalState& state, PosIdx pos, Value& vPath, Value* vScope, Value& v) {
-  std::string path = realisePath(state, pos, vPath, std::nullopt);
+  std::string path = realisePath(state, vPath, std::nullopt);
   if (!vScope) {
     if (isCorepkgsPath(path)) {
       evalCorepkgsFile(state, path, v);
@@ -384,7 +383,7 @@ void prim_scopedImport(EvalState& state, PosIdx pos, Value** args, Value& v) {
 RegisterPrimOp r_scopedImport("scopedImport", 2, prim_scopedImport);
 
 void prim_readFile(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  std::string path = realisePath(state, pos, *args[0]);
+  std::string path = realisePath(state, *args[0]);
   std::string s = readRegularFile(path);
   if (s.find('\0') != std::string::npos)
     throw EvalError(ErrorKind::Eval, "the contents of the file '" + path + "' cannot be represented as a Nix string");
@@ -393,7 +392,7 @@ void prim_readFile(EvalState& state, PosIdx pos, Value** args, Value& v) {
 RegisterPrimOp r_readFile("__readFile", 1, prim_readFile);
 
 void prim_readFileType(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  std::string path = realisePath(state, pos, *args[0], std::nullopt);
+  std::string path = realisePath(state, *args[0], std::nullopt);
   if (corepkgsFile(path)) {
     v.mkString("regular", nullptr);
     return;
@@ -405,7 +404,7 @@ void prim_readFileType(EvalState& state, PosIdx pos, Value** args, Value& v) {
 RegisterPrimOp r_readFileType("__readFileType", 1, prim_readFileType);
 
 void prim_readDir(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  std::string path = realisePath(state, pos, *args[0]);
+  std::string path = realisePath(state, *args[0]);
   FileType t = lstatType(path);
   if (t == FileType::Missing) throwNotFound(path);
   if (t != FileType::Directory) throw EvalError(ErrorKind::Eval, "'" + path + "' is not a directory");
@@ -444,7 +443,7 @@ void prim_pathExists(EvalState& state, PosIdx pos, Value** args, Value& v) {
     std::string_view s = arg.str();
     mustBeDir = s.ends_with("/") || s.ends_with("/.");
   }
-  std::string path = realisePath(state, pos, arg, mustBeDir ? Resolve::Full : Resolve::Ancestors);
+  std::string path = realisePath(state, arg, mustBeDir ? Resolve::Full : Resolve::Ancestors);
   if (isCorepkgsPath(path)) {
     v.mkBool(!mustBeDir && corepkgsFile(path).has_value());
     return;
@@ -456,7 +455,6 @@ RegisterPrimOp r_pathExists("__pathExists", 1, prim_pathExists);
 
 void prim_toPath(EvalState& state, PosIdx pos, Value** args, Value& v) {
   std::vector<std::string> ctx;
-  (void)pos;
   std::string path =
       state.coerceToPath(PosIdx{}, *args[0], ctx, "while evaluating the first argument passed to builtins.toPath");
   state.mkString(v, canonPath(path), ctx);
@@ -472,7 +470,7 @@ void prim_hashFile(EvalState& state, PosIdx pos, Value** args, Value& v) {
   } catch (format::HashError& e) {
     throw EvalError(ErrorKind::Eval, e.what());
   }
-  std::string path = realisePath(state, pos, *args[1]);
+  std::string path = realisePath(state, *args[1]);
   format::Hash h;
   if (isCorepkgsPath(path)) {
     h = format::hashString(algo, readRegularFile(path));
@@ -565,7 +563,8 @@ std::optional<std::string> lookupInPath(EvalState& state, const std::vector<Look
     if (!suffix) continue;
     auto dir = resolveLookupPathPath(state, e.path);
     if (!dir) continue;
-    std::string res = resolveSymlinks(canonPath(*dir + "/" + canonPath(*suffix)), Resolve::Full);
+    // The match is returned as found, without following symlinks in it.
+    std::string res = canonPath(*dir + "/" + std::string(*suffix));
     if (lstatType(res) != FileType::Missing) return res;
   }
   if (name.starts_with("nix/")) return corepkgsPrefix + std::string(name.substr(4));
