@@ -166,17 +166,6 @@ int run(Options& o) {
   }
 
   EvalState state(settings);
-  char stackMarker;
-  state.stackBase = &stackMarker;
-  {
-    // Leave head-room below the real stack limit for the frames that run
-    // between two checks.
-    struct rlimit rl;
-    size_t limit = size_t(900) << 20;
-    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-      limit = std::min(limit, size_t(rl.rlim_cur) - std::min(size_t(rl.rlim_cur) / 4, size_t(64) << 20));
-    state.stackLimit = limit;
-  }
   bool showTrace = state.settings.showTrace;
   try {
     // --arg / --argstr

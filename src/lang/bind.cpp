@@ -49,6 +49,7 @@ void ExprVar::bindVars(EvalState& state, const StaticEnv* env) {
 }
 
 void ExprSelect::bindVars(EvalState& state, const StaticEnv* env) {
+  state.checkStack(getPos());
   e->bindVars(state, env);
   if (def) def->bindVars(state, env);
   for (auto& a : path)
@@ -110,6 +111,7 @@ void ExprLambda::bindVars(EvalState& state, const StaticEnv* env) {
 }
 
 void ExprCall::bindVars(EvalState& state, const StaticEnv* env) {
+  state.checkStack(getPos());
   fun->bindVars(state, env);
   for (auto* a : args) a->bindVars(state, env);
 }
@@ -152,6 +154,7 @@ void ExprWith::bindVars(EvalState& state, const StaticEnv* env) {
 }
 
 void ExprIf::bindVars(EvalState& state, const StaticEnv* env) {
+  state.checkStack(getPos());
   cond->bindVars(state, env);
   then->bindVars(state, env);
   else_->bindVars(state, env);
@@ -162,14 +165,17 @@ void ExprAssert::bindVars(EvalState& state, const StaticEnv* env) {
   body->bindVars(state, env);
 }
 
-void ExprOpNot::bindVars(EvalState& state, const StaticEnv* env) { e->bindVars(state, env); }
+void ExprOpNot::bindVars(EvalState& state, const StaticEnv* env) {
+  state.checkStack(getPos()); e->bindVars(state, env); }
 
 void ExprBinOp::bindVars(EvalState& state, const StaticEnv* env) {
+  state.checkStack(getPos());
   e1->bindVars(state, env);
   e2->bindVars(state, env);
 }
 
 void ExprArith::bindVars(EvalState& state, const StaticEnv* env) {
+  state.checkStack(getPos());
   fn->bindVars(state, env);
   e1->bindVars(state, env);
   e2->bindVars(state, env);
@@ -180,6 +186,7 @@ void ExprArith::bindVars(EvalState& state, const StaticEnv* env) {
 }
 
 void ExprConcatStrings::bindVars(EvalState& state, const StaticEnv* env) {
+  state.checkStack(getPos());
   for (auto& [pos, e] : es) e->bindVars(state, env);
 }
 

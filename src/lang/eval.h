@@ -188,11 +188,18 @@ class EvalState {
 
   // --- bookkeeping ----------------------------------------------------------
   uint32_t callDepth = 0;
+  // Deeply nested input becomes deep C++ recursion (parser, bindVars,
+  // eval). The stack in use is measured from where the state was created,
+  // against a limit derived from RLIMIT_STACK, so that it ends in an error
+  // instead of a crash.
   char* stackBase = nullptr;
   size_t stackLimit = 0;
-  void checkStack(PosIdx pos) {
+  bool stackNearlyFull() const {
     char here;
-    if (stackBase && size_t(stackBase - &here) > stackLimit) stackOverflow(pos);
+    return size_t(stackBase - &here) > stackLimit;
+  }
+  void checkStack(PosIdx pos) {
+    if (stackNearlyFull()) stackOverflow(pos);
   }
   [[noreturn]] void stackOverflow(PosIdx pos);
 

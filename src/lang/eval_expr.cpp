@@ -63,6 +63,7 @@ static Symbol attrNameSymbol(EvalState& state, Env& env, const AttrName& a) {
 }
 
 void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
+  state.checkStack(pos);
   Value vTmp;
   Value* vCur = &vTmp;
   e->eval(state, env, vTmp);
@@ -101,6 +102,7 @@ void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
 }
 
 void ExprOpHasAttr::eval(EvalState& state, Env& env, Value& v) {
+  state.checkStack(pos);
   Value vTmp;
   Value* vCur = &vTmp;
   e->eval(state, env, vTmp);
@@ -271,6 +273,7 @@ static bool evalBool(EvalState& state, Env& env, Expr* e, PosIdx pos, std::strin
 }
 
 void ExprIf::eval(EvalState& state, Env& env, Value& v) {
+  state.checkStack(pos);
   (evalBool(state, env, cond, pos, "while evaluating a branch condition") ? then : else_)->eval(state, env, v);
 }
 
@@ -297,10 +300,12 @@ void ExprAssert::eval(EvalState& state, Env& env, Value& v) {
 }
 
 void ExprOpNot::eval(EvalState& state, Env& env, Value& v) {
+  state.checkStack(pos);
   v.mkBool(!evalBool(state, env, e, pos, "in the argument of the not operator"));
 }
 
 void ExprBinOp::eval(EvalState& state, Env& env, Value& v) {
+  state.checkStack(pos);
   switch (op) {
     case BinOp::Eq:
     case BinOp::NEq: {
@@ -357,6 +362,7 @@ void ExprBinOp::eval(EvalState& state, Env& env, Value& v) {
 }
 
 void ExprArith::eval(EvalState& state, Env& env, Value& v) {
+  state.checkStack(pos);
   if (!native) {
     Value vFun;
     fn->eval(state, env, vFun);
@@ -382,6 +388,7 @@ void ExprArith::eval(EvalState& state, Env& env, Value& v) {
 }
 
 void ExprConcatStrings::eval(EvalState& state, Env& env, Value& v) {
+  state.checkStack(pos);
   std::vector<std::string> context;
   std::string s;
   int64_t n = 0;

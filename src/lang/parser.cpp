@@ -128,7 +128,12 @@ class Parser {
 
   // ---- expressions ----------------------------------------------------
 
+  void checkDepth() {
+    if (state_.stackNearlyFull()) fail(posOf(peek()), "expression nested too deeply");
+  }
+
   Expr* parseExpr() {
+    checkDepth();
     const Token& t = peek();
     switch (t.kind) {
       case Tok::Id: {
@@ -270,6 +275,7 @@ class Parser {
   ExprVar* builtinVar(PosIdx pos, const char* name) { return new ExprVar(pos, sym(name)); }
 
   Expr* parseOp(int minPrec) {
+    checkDepth();
     Expr* lhs;
     const Token& t = peek();
     if (t.kind == Tok::Not) {
@@ -381,6 +387,7 @@ class Parser {
   }
 
   Expr* parseSimple() {
+    checkDepth();
     const Token& t = peek();
     switch (t.kind) {
       case Tok::Id: {

@@ -79,6 +79,7 @@ void printAmbiguous(EvalState& state, Value& v, std::ostream& out, std::set<cons
     out << "«too deep»";
     return;
   }
+  state.checkStack(PosIdx{});
   switch (v.type) {
     case VType::Int: out << v.integer; break;
     case VType::Bool: out << (v.boolean ? "true" : "false"); break;
