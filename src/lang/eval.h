@@ -196,7 +196,9 @@ class EvalState {
   size_t stackLimit = 0;
   bool stackNearlyFull() const {
     char here;
-    return size_t(stackBase - &here) > stackLimit;
+    // Frames of the caller that created the state can lie above the base.
+    ptrdiff_t used = stackBase - &here;
+    return used > 0 && size_t(used) > stackLimit;
   }
   void checkStack(PosIdx pos) {
     if (stackNearlyFull()) stackOverflow(pos);
