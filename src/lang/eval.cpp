@@ -386,6 +386,9 @@ std::string EvalState::coerceToString(PosIdx pos, Value& v, std::vector<std::str
       return v.string.chars;
     case VType::Path: {
       if (!copyToStore) return v.path;
+      struct stat st;
+      if (lstat(v.path, &st) != 0)
+        throw EvalError(ErrorKind::Eval, std::string("path '") + v.path + "' does not exist");
       if (!copyPathToStore)
         throwError(ErrorKind::Eval,
                    std::string("cannot copy path '") + v.path + "' to the store: no store is available", pos);
@@ -394,15 +397,35 @@ std::string EvalState::coerceToString(PosIdx pos, Value& v, std::vector<std::str
       return sp;
     }
     case VType::Attrs: {
-      if (Value* f = v.attrs->get(s.toString)) {
+      if (const Attr* f = v.attrs->find(s.toString)) {
         Value v1;
-        callFunction(*f, v, v1, pos);
-        return coerceToString(pos, v1, ctx, "while evaluating the result of the `__toString` attribute", coerceMore,
-                              copyToStore);
+        try {
+          callFunction(*f->value, v, v1, f->pos);
+        } catch (EvalError& e) {
+          e.addTrace(f->pos, "while calling the `__toString` attribute");
+          throw;
+        }
+        try {
+          return coerceToString(pos, v1, ctx, errorCtx, coerceMore, copyToStore, canonicalizePath);
+        } catch (EvalError& e) {
+          e.addTrace(f->pos, "while using the result of the `__toString` attribute");
+          throw;
+        }
       }
-      if (Value* out = v.attrs->get(s.outPath))
-        return coerceToString(pos, *out, ctx, "while evaluating the `outPath` attribute of a value coerced to a string",
-                              coerceMore, copyToStore, canonicalizePath);
+      if (const Attr* out = v.attrs->find(s.outPath)) {
+        try {
+          forceValue(*out->value, out->pos);
+        } catch (EvalError& e) {
+          e.addTrace(out->pos, "while evaluating the `outPath` attribute");
+          throw;
+        }
+        try {
+          return coerceToString(pos, *out->value, ctx, errorCtx, coerceMore, copyToStore, canonicalizePath);
+        } catch (EvalError& e) {
+          e.addTrace(out->pos, "while using the `outPath` attribute");
+          throw;
+        }
+      }
       break;
     }
     default:
@@ -440,12 +463,48 @@ std::string EvalState::coerceToString(PosIdx pos, Value& v, std::vector<std::str
 }
 
 std::string EvalState::coerceToPath(PosIdx pos, Value& v, std::vector<std::string>& ctx, std::string_view errorCtx) {
-  forceValue(v, pos);
+  try {
+    forceValue(v, pos);
+  } catch (EvalError& e) {
+    e.addTrace(pos, std::string(errorCtx));
+    throw;
+  }
   if (v.type == VType::Path) return v.path;
+  if (v.type == VType::Attrs) {
+    if (const Attr* f = v.attrs->find(s.toString)) {
+      Value v1;
+      try {
+        callFunction(*f->value, v, v1, f->pos);
+      } catch (EvalError& e) {
+        e.addTrace(f->pos, "while calling the `__toString` attribute");
+        throw;
+      }
+      try {
+        return coerceToPath(pos, v1, ctx, errorCtx);
+      } catch (EvalError& e) {
+        e.addTrace(f->pos, "while using the result of the `__toString` attribute");
+        throw;
+      }
+    }
+    if (const Attr* out = v.attrs->find(s.outPath)) {
+      try {
+        forceValue(*out->value, out->pos);
+      } catch (EvalError& e) {
+        e.addTrace(out->pos, "while evaluating the `outPath` attribute");
+        throw;
+      }
+      try {
+        return coerceToPath(pos, *out->value, ctx, errorCtx);
+      } catch (EvalError& e) {
+        e.addTrace(out->pos, "while using the `outPath` attribute");
+        throw;
+      }
+    }
+  }
   std::string path = coerceToString(pos, v, ctx, errorCtx, false, false, true);
   if (path.empty() || path[0] != '/') {
-    EvalError e(ErrorKind::Eval, "string '" + path + "' doesn't represent an absolute path", pos);
-    e.addTrace(pos, std::string(errorCtx));
+    EvalError e(ErrorKind::Eval, "string '" + path + "' doesn't represent an absolute path");
+    e.addTrace(PosIdx{}, std::string(errorCtx));
     throw e;
   }
   return path;
