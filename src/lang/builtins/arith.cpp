@@ -21,11 +21,21 @@ void prim_lessThan(EvalState& state, PosIdx pos, Value** args, Value& v) {
 }
 RegisterPrimOp r_lessThan("__lessThan", 2, prim_lessThan);
 
+// The error contexts are literals so that the common path builds no string.
+struct BitOp {
+  const char* first;
+  const char* second;
+};
+constexpr BitOp bitOps[] = {
+    {"while evaluating the first argument passed to builtins.bitAnd", "while evaluating the second argument passed to builtins.bitAnd"},
+    {"while evaluating the first argument passed to builtins.bitOr", "while evaluating the second argument passed to builtins.bitOr"},
+    {"while evaluating the first argument passed to builtins.bitXor", "while evaluating the second argument passed to builtins.bitXor"},
+};
+
 template <int Op>
 void bitOp(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  static const char* names[] = {"bitAnd", "bitOr", "bitXor"};
-  int64_t a = state.forceInt(*args[0], pos, std::string("while evaluating the first argument passed to builtins.") + names[Op]);
-  int64_t b = state.forceInt(*args[1], pos, std::string("while evaluating the second argument passed to builtins.") + names[Op]);
+  int64_t a = state.forceInt(*args[0], pos, bitOps[Op].first);
+  int64_t b = state.forceInt(*args[1], pos, bitOps[Op].second);
   v.mkInt(Op == 0 ? (a & b) : Op == 1 ? (a | b) : (a ^ b));
 }
 RegisterPrimOp r_bitAnd("__bitAnd", 2, bitOp<0>);

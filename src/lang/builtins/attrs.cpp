@@ -121,17 +121,15 @@ void prim_intersectAttrs(EvalState& state, PosIdx pos, Value** args, Value& v) {
   Bindings* l = args[0]->attrs;
   Bindings* r = args[1]->attrs;
   Bindings* out = state.allocBindings(std::min(l->size, r->size));
-  const Attr *i = l->begin(), *j = r->begin();
-  while (i != l->end() && j != r->end()) {
-    if (i->name.id < j->name.id)
-      i++;
-    else if (j->name.id < i->name.id)
-      j++;
-    else {
-      out->attrs[out->size++] = *j;
-      i++;
-      j++;
-    }
+  // Walk the smaller set and look names up in the larger one, so that
+  // callPackage-style `intersectAttrs (functionArgs f) pkgs` costs
+  // O(|args| log |pkgs|), not O(|pkgs|). The result keeps r's values.
+  if (l->size <= r->size) {
+    for (auto& a : *l)
+      if (const Attr* b = r->find(a.name)) out->attrs[out->size++] = *b;
+  } else {
+    for (auto& b : *r)
+      if (l->find(b.name)) out->attrs[out->size++] = b;
   }
   v.mkAttrs(out);
 }

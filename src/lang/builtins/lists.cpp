@@ -236,14 +236,19 @@ RegisterPrimOp r_sort("__sort", 2, prim_sort);
 
 template <bool All>
 void anyAll(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  const char* name = All ? "all" : "any";
-  state.forceList(*args[1], pos, std::string("while evaluating the second argument passed to builtins.") + name);
-  state.forceFunction(*args[0], pos, std::string("while evaluating the first argument passed to builtins.") + name);
+  // Literal contexts: no string is built unless an error happens.
+  const char* listCtx = All ? "while evaluating the second argument passed to builtins.all"
+                            : "while evaluating the second argument passed to builtins.any";
+  const char* funCtx = All ? "while evaluating the first argument passed to builtins.all"
+                           : "while evaluating the first argument passed to builtins.any";
+  const char* resCtx = All ? "while evaluating the return value of the function passed to builtins.all"
+                           : "while evaluating the return value of the function passed to builtins.any";
+  state.forceList(*args[1], pos, listCtx);
+  state.forceFunction(*args[0], pos, funCtx);
   for (size_t i = 0; i < args[1]->list.size; i++) {
     Value res;
     state.callFunction(*args[0], *args[1]->list.elems[i], res, pos);
-    bool b = state.forceBool(res, pos, std::string("while evaluating the return value of the function passed to builtins.") + name);
-    if (b != All) {
+    if (state.forceBool(res, pos, resCtx) != All) {
       v.mkBool(!All);
       return;
     }
