@@ -12,6 +12,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "lang/eval.h"
 #include "lang/json.h"
 #include "lang/print.h"
@@ -97,17 +100,25 @@ TEST(LangJSON, ToJSONPeelsToStringAndOutPath) {
 }
 
 TEST(LangJSON, ToJSONPathsGoToTheStoreUnlessFromToString) {
+  // Only existing paths can be copied, so the test makes one.
+  std::string file = testing::TempDir() + "bastion-json-a.nix";
+  { std::ofstream(file) << "1"; }
+  auto subst = [&](std::string expr) {
+    for (size_t at; (at = expr.find("FILE")) != std::string::npos;) expr.replace(at, 4, file);
+    return expr;
+  };
   Session s;
   s.state.copyPathToStore = [](EvalState&, const std::string& path, PosIdx) {
     return "/nix/store/00000000000000000000000000000000-" + path.substr(path.rfind('/') + 1);
   };
-  EXPECT_EQ(s.evalPrint(R"(builtins.toJSON { outPath = [ "1" { b = { outPath = [ /tmp/a.nix ]; }; } ]; })"),
-            R"("[\"1\",{\"b\":[\"/nix/store/00000000000000000000000000000000-a.nix\"]}]")");
-  EXPECT_EQ(s.evalPrint(R"(builtins.toJSON { __toString = self: /tmp/a.nix; })"), R"("\"/tmp/a.nix\"")");
+  EXPECT_EQ(s.evalPrint(subst(R"(builtins.toJSON { outPath = [ "1" { b = { outPath = [ FILE ]; }; } ]; })")),
+            R"("[\"1\",{\"b\":[\"/nix/store/00000000000000000000000000000000-bastion-json-a.nix\"]}]")");
+  EXPECT_EQ(s.evalPrint(subst(R"(builtins.toJSON { __toString = self: FILE; })")), subst(R"("\"FILE\"")"));
   Value v;
-  s.eval("builtins.toJSON /tmp/a.nix", v);
+  s.eval(subst("builtins.toJSON FILE"), v);
   ASSERT_NE(v.string.context, nullptr);
-  EXPECT_STREQ(v.string.context[0], "/nix/store/00000000000000000000000000000000-a.nix");
+  EXPECT_STREQ(v.string.context[0], "/nix/store/00000000000000000000000000000000-bastion-json-a.nix");
+  std::remove(file.c_str());
 }
 
 TEST(LangJSON, ToJSONErrors) {
