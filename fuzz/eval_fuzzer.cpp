@@ -50,7 +50,6 @@ bool rejected(std::string_view s) {
 // The AST is never freed (as in Nix, it lives as long as the process), so a
 // leak check would report every input. Sanitizer defaults for this binary;
 // ASAN_OPTIONS / UBSAN_OPTIONS still override them.
-extern "C" const char* __asan_default_options() { return "detect_leaks=0"; }
 extern "C" const char* __ubsan_default_options() { return "print_stacktrace=1"; }
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {

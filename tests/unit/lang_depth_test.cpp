@@ -1,0 +1,78 @@
+// Deeply nested input must end in an error, never in a crash of the
+// process: the parser, variable binding, evaluation and printing all
+// recurse, and all of them check the stack (EvalState::checkStack). These
+// tests run with the default 8 MiB stack of the test process.
+#include <gc/gc.h>
+
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "lang/eval.h"
+#include "lang/print.h"
+
+using namespace bastion::lang;
+
+namespace {
+
+EvalSettings settings() {
+  GC_INIT();
+  return EvalSettings{};
+}
+
+// Parses and evaluates `text` deeply; returns the error message or "".
+std::string run(const std::string& text) {
+  EvalState state(settings());
+  try {
+    Expr* e = state.parseString(text, "/tmp", Origin::String);
+    Value v;
+    state.eval(e, v);
+    state.forceValueDeep(v);
+    std::ostringstream out;
+    std::set<const void*> seen;
+    printAmbiguous(state, v, out, &seen, 1 << 30);
+  } catch (EvalError& e) {
+    return e.message;
+  }
+  return "";
+}
+
+std::string repeat(const std::string& s, size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (size_t i = 0; i < n; i++) out += s;
+  return out;
+}
+
+TEST(LangDepth, NestedParenthesesAreAParseError) {
+  const size_t n = 1000000;
+  EXPECT_EQ(run(repeat("(", n) + "1" + repeat(")", n)), "expression nested too deeply");
+}
+
+TEST(LangDepth, NestedListsAreAParseError) {
+  const size_t n = 1000000;
+  EXPECT_EQ(run(repeat("[", n) + repeat("]", n)), "expression nested too deeply");
+}
+
+TEST(LangDepth, LongOperatorChainIsAnError) {
+  std::string chain = "1" + repeat("+1", 1000000);
+  EXPECT_EQ(run(chain), "stack overflow; max-call-depth exceeded");
+}
+
+TEST(LangDepth, ModerateNestingStillWorks) {
+  const size_t n = 500;
+  EXPECT_EQ(run(repeat("[", n) + repeat("]", n)), "");
+  EXPECT_EQ(run("1" + repeat("+1", 2000)), "");
+}
+
+TEST(LangDepth, RunawayRecursionHitsMaxCallDepth) {
+  EXPECT_EQ(run("let f = n: 1 + f (n + 1); in f 0"), "stack overflow; max-call-depth exceeded");
+}
+
+TEST(LangDepth, SelfReferenceIsInfiniteRecursion) {
+  EXPECT_EQ(run("let x = x + 1; in x"), "infinite recursion encountered");
+}
+
+}  // namespace
