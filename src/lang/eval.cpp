@@ -47,7 +47,7 @@ EvalState::EvalState(EvalSettings st) : settings(std::move(st)) {
     struct rlimit rl;
     size_t limit = size_t(900) << 20;
     if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-      limit = std::min(limit, size_t(rl.rlim_cur) - std::min(size_t(rl.rlim_cur) / 2, size_t(64) << 20));
+      limit = std::min(limit, size_t(rl.rlim_cur) - std::min(size_t(rl.rlim_cur) / 4, size_t(64) << 20));
     stackLimit = limit;
   }
   auto I = [&](const char* n) { return symbols.intern(n); };

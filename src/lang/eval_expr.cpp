@@ -9,6 +9,8 @@
 
 namespace bastion::lang {
 
+static void evalOperand(EvalState& state, Env& env, Expr* e, Value& v, const char* frame);
+
 Value* Expr::maybeThunk(EvalState& state, Env& env) {
   Value* v = state.allocValue();
   v->mkThunk(&env, this);
@@ -66,7 +68,12 @@ void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
   state.checkStack(pos);
   Value vTmp;
   Value* vCur = &vTmp;
-  e->eval(state, env, vTmp);
+  try {
+    e->eval(state, env, vTmp);
+  } catch (EvalError& err) {
+    err.addTrace(pos, "while selecting an attribute");
+    throw;
+  }
   const Attr* last = nullptr;  // the attribute selected most recently
   try {
     for (auto& a : path) {
@@ -105,7 +112,7 @@ void ExprOpHasAttr::eval(EvalState& state, Env& env, Value& v) {
   state.checkStack(pos);
   Value vTmp;
   Value* vCur = &vTmp;
-  e->eval(state, env, vTmp);
+  evalOperand(state, env, e, vTmp, "in the argument of '?'");
   for (auto& a : path) {
     state.forceValue(*vCur, pos);
     Symbol name = attrNameSymbol(state, env, a);
@@ -272,6 +279,31 @@ static bool evalBool(EvalState& state, Env& env, Expr* e, PosIdx pos, std::strin
   return state.forceBool(v, pos, ctx);
 }
 
+// An operator's operand, evaluated and forced; any error gets a frame that
+// names the operator, at the operand's position (as Nix reports it).
+static void evalOperand(EvalState& state, Env& env, Expr* e, Value& v, const char* frame) {
+  try {
+    e->eval(state, env, v);
+    state.forceValue(v, e->getPos());
+  } catch (EvalError& err) {
+    err.addTrace(e->getPos(), frame);
+    throw;
+  }
+}
+
+static bool evalBoolOperand(EvalState& state, Env& env, Expr* e, const char* frame) {
+  Value v;
+  evalOperand(state, env, e, v, frame);
+  if (v.type != VType::Bool) {
+    EvalError err(ErrorKind::Type, std::string("expected a Boolean but found ") + showType(v.type) + ": " +
+                                       state.showValueForError(v),
+                  e->getPos());
+    err.addTrace(e->getPos(), frame);
+    throw err;
+  }
+  return v.boolean;
+}
+
 void ExprIf::eval(EvalState& state, Env& env, Value& v) {
   state.checkStack(pos);
   (evalBool(state, env, cond, pos, "while evaluating a branch condition") ? then : else_)->eval(state, env, v);
@@ -301,7 +333,7 @@ void ExprAssert::eval(EvalState& state, Env& env, Value& v) {
 
 void ExprOpNot::eval(EvalState& state, Env& env, Value& v) {
   state.checkStack(pos);
-  v.mkBool(!evalBool(state, env, e, pos, "in the argument of the not operator"));
+  v.mkBool(!evalBoolOperand(state, env, e, "in the argument of '!'"));
 }
 
 void ExprBinOp::eval(EvalState& state, Env& env, Value& v) {
@@ -309,40 +341,46 @@ void ExprBinOp::eval(EvalState& state, Env& env, Value& v) {
   switch (op) {
     case BinOp::Eq:
     case BinOp::NEq: {
+      bool isEq = op == BinOp::Eq;
       Value v1, v2;
-      e1->eval(state, env, v1);
-      e2->eval(state, env, v2);
+      evalOperand(state, env, e1, v1, isEq ? "in the left operand of '=='" : "in the left operand of '!='");
+      evalOperand(state, env, e2, v2, isEq ? "in the right operand of '=='" : "in the right operand of '!='");
       bool eq = state.eqValues(v1, v2, pos, "while testing two values for equality");
-      v.mkBool(op == BinOp::Eq ? eq : !eq);
+      v.mkBool(isEq ? eq : !eq);
       return;
     }
     case BinOp::And:
-      v.mkBool(evalBool(state, env, e1, pos, "in the left operand of the AND (&&) operator") &&
-               evalBool(state, env, e2, pos, "in the right operand of the AND (&&) operator"));
+      v.mkBool(evalBoolOperand(state, env, e1, "in the left operand of '&&'") &&
+               evalBoolOperand(state, env, e2, "in the right operand of '&&'"));
       return;
     case BinOp::Or:
-      v.mkBool(evalBool(state, env, e1, pos, "in the left operand of the OR (||) operator") ||
-               evalBool(state, env, e2, pos, "in the right operand of the OR (||) operator"));
+      v.mkBool(evalBoolOperand(state, env, e1, "in the left operand of '||'") ||
+               evalBoolOperand(state, env, e2, "in the right operand of '||'"));
       return;
     case BinOp::Impl:
-      v.mkBool(!evalBool(state, env, e1, pos, "in the left operand of the IMPL (->) operator") ||
-               evalBool(state, env, e2, pos, "in the right operand of the IMPL (->) operator"));
+      v.mkBool(!evalBoolOperand(state, env, e1, "in the left operand of '->'") ||
+               evalBoolOperand(state, env, e2, "in the right operand of '->'"));
       return;
     case BinOp::Update: {
       Value v1, v2;
-      e1->eval(state, env, v1);
+      evalOperand(state, env, e1, v1, "in the left operand of '//'");
       state.forceAttrs(v1, pos, "in the left operand of the update (//) operator");
-      e2->eval(state, env, v2);
+      evalOperand(state, env, e2, v2, "in the right operand of '//'");
       state.forceAttrs(v2, pos, "in the right operand of the update (//) operator");
       state.updateAttrs(v1, v2, v);
       return;
     }
     case BinOp::ConcatLists: {
       Value v1, v2;
-      e1->eval(state, env, v1);
-      state.forceList(v1, pos, "in the left operand of the list concatenation operator");
-      e2->eval(state, env, v2);
-      state.forceList(v2, pos, "in the right operand of the list concatenation operator");
+      evalOperand(state, env, e1, v1, "in the left operand of '++'");
+      evalOperand(state, env, e2, v2, "in the right operand of '++'");
+      for (Value* l : {&v1, &v2})
+        if (l->type != VType::List) {
+          EvalError err(ErrorKind::Type, std::string("expected a list but found ") + showType(l->type) + ": " +
+                                             state.showValueForError(*l));
+          err.addTrace(pos, "while evaluating one of the elements to concatenate");
+          throw err;
+        }
       if (v1.list.size == 0) {
         v = v2;
         return;
@@ -371,9 +409,10 @@ void ExprArith::eval(EvalState& state, Env& env, Value& v) {
     return;
   }
   Value a, b;
-  e1->eval(state, env, a);
-  e2->eval(state, env, b);
   try {
+    // As in a call of the builtin, the operands are forced inside it.
+    e1->eval(state, env, a);
+    e2->eval(state, env, b);
     switch (op) {
       case ArithOp::Sub: arithSub(state, pos, a, b, v); break;
       case ArithOp::Mul: arithMul(state, pos, a, b, v); break;
@@ -397,8 +436,12 @@ void ExprConcatStrings::eval(EvalState& state, Env& env, Value& v) {
   VType firstType = VType::String;
   for (auto& [ipos, e] : es) {
     Value vTmp;
-    e->eval(state, env, vTmp);
-    state.forceValue(vTmp, ipos);
+    if (forceString) {
+      e->eval(state, env, vTmp);
+      state.forceValue(vTmp, ipos);
+    } else {
+      evalOperand(state, env, e, vTmp, "in an operand of '+'");
+    }
     if (first) firstType = vTmp.type;
     if (firstType == VType::Int) {
       if (vTmp.type == VType::Int) {
