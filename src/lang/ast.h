@@ -193,6 +193,7 @@ struct ExprLambda : Expr {
   Formals* formals = nullptr;
   Expr* body;
   uint32_t envSize = 0;
+  Bindings* functionArgs = nullptr;  // builtins.functionArgs' answer, once asked
   ExprLambda(PosIdx p, Symbol a, Formals* f, Expr* b) : pos(p), arg(a), formals(f), body(b) {}
   void eval(EvalState& state, Env& env, Value& v) override;
   void bindVars(EvalState& state, const StaticEnv* env) override;

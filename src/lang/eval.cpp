@@ -512,6 +512,16 @@ std::string EvalState::coerceToPath(PosIdx pos, Value& v, std::vector<std::strin
 
 // ---- sets ------------------------------------------------------------------
 
+Value* EvalState::symbolValue(Symbol sym) {
+  if (sym.id >= symbolValues_.size()) symbolValues_.resize(symbols.size(), nullptr);
+  Value*& slot = symbolValues_[sym.id];
+  if (!slot) {
+    slot = static_cast<Value*>(GC_MALLOC_UNCOLLECTABLE(sizeof(Value)));
+    slot->mkString(symbols[sym].c_str(), nullptr);
+  }
+  return slot;
+}
+
 void EvalState::updateAttrs(Value& a, Value& b, Value& out) {
   Bindings* x = a.attrs;
   Bindings* y = b.attrs;

@@ -165,6 +165,9 @@ class EvalState {
   Bindings* allocBindings(uint32_t n) { return lang::allocBindings(n); }
   // Builds a set from name/value pairs in any order.
   class BindingsBuilder;
+  // The name of an attribute as a string value. Strings are immutable, so
+  // one value per symbol serves every attrNames / mapAttrs / zipAttrsWith.
+  Value* symbolValue(Symbol sym);
   Value* mkStringValue(std::string_view s) {
     Value* v = allocValue();
     v->mkString(s);
@@ -209,6 +212,7 @@ class EvalState {
   std::unordered_map<std::string, Expr*> fileParseCache;
   GcMap<std::string, Value*> fileEvalCache;
   std::unordered_map<std::string, std::string> srcToStore;
+  std::vector<Value*> symbolValues_;  // by symbol id; uncollectable values
   Value* emptyList;
   Value* emptyAttrs;
   Value vTrue, vFalse, vNull;

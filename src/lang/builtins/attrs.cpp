@@ -20,11 +20,7 @@ void prim_attrNames(EvalState& state, PosIdx pos, Value** args, Value& v) {
   state.forceAttrs(*args[0], pos, "while evaluating the argument passed to builtins.attrNames");
   auto sorted = byName(state, *args[0]->attrs);
   state.mkList(v, sorted.size());
-  for (size_t i = 0; i < sorted.size(); i++) {
-    Value* s = state.allocValue();
-    s->mkString(state.symbols[sorted[i]->name].c_str(), nullptr);
-    v.list.elems[i] = s;
-  }
+  for (size_t i = 0; i < sorted.size(); i++) v.list.elems[i] = state.symbolValue(sorted[i]->name);
 }
 RegisterPrimOp r_attrNames("__attrNames", 1, prim_attrNames);
 
@@ -154,10 +150,8 @@ void prim_mapAttrs(EvalState& state, PosIdx pos, Value** args, Value& v) {
   Bindings* in = args[1]->attrs;
   Bindings* out = state.allocBindings(in->size);
   for (auto& a : *in) {
-    Value* name = state.allocValue();
-    name->mkString(state.symbols[a.name].c_str(), nullptr);
     Value* partial = state.allocValue();
-    partial->mkApp(args[0], name);
+    partial->mkApp(args[0], state.symbolValue(a.name));
     Value* res = state.allocValue();
     res->mkApp(partial, a.value);
     out->attrs[out->size++] = Attr{a.name, a.pos, res};
@@ -179,9 +173,18 @@ void prim_functionArgs(EvalState& state, PosIdx pos, Value** args, Value& v) {
     v = *state.emptyAttrs;
     return;
   }
-  Bindings* b = state.allocBindings(uint32_t(l->formals->formals.size()));
-  for (auto& f : l->formals->formals) b->push(f.name, f.def ? &state.vTrue : &state.vFalse, f.pos);
-  v.mkAttrs(b);
+  // The answer depends only on the function's syntax, so it is built once
+  // per lambda and kept (callPackage asks for it for every package).
+  if (!l->functionArgs) {
+    auto* b = static_cast<Bindings*>(
+        GC_MALLOC_UNCOLLECTABLE(sizeof(Bindings) + l->formals->formals.size() * sizeof(Attr)));
+    b->size = 0;
+    b->capacity = uint32_t(l->formals->formals.size());
+    b->pos = PosIdx{};
+    for (auto& f : l->formals->formals) b->push(f.name, f.def ? &state.vTrue : &state.vFalse, f.pos);
+    l->functionArgs = b;
+  }
+  v.mkAttrs(l->functionArgs);
 }
 RegisterPrimOp r_functionArgs("__functionArgs", 1, prim_functionArgs);
 
@@ -221,10 +224,8 @@ void prim_zipAttrsWith(EvalState& state, PosIdx pos, Value** args, Value& v) {
       lists[k]->list.elems[filled[k]++] = a.value;
     }
   for (size_t k = 0; k < names.size(); k++) {
-    Value* name = state.allocValue();
-    name->mkString(state.symbols[names[k]].c_str(), nullptr);
     Value* partial = state.allocValue();
-    partial->mkApp(args[0], name);
+    partial->mkApp(args[0], state.symbolValue(names[k]));
     Value* res = state.allocValue();
     res->mkApp(partial, lists[k]);
     out->push(names[k], res);
