@@ -9,10 +9,14 @@ namespace {
 
 // Attributes in name order, as attrNames / attrValues / mapAttrs report them.
 std::vector<const Attr*> byName(EvalState& state, const Bindings& b) {
+  // Look each name up once, then sort on the strings themselves.
+  std::vector<std::pair<std::string_view, const Attr*>> named;
+  named.reserve(b.size);
+  for (auto& a : b) named.emplace_back(state.symbols[a.name], &a);
+  std::sort(named.begin(), named.end(), [](auto& x, auto& y) { return x.first < y.first; });
   std::vector<const Attr*> v;
   v.reserve(b.size);
-  for (auto& a : b) v.push_back(&a);
-  std::sort(v.begin(), v.end(), [&](const Attr* x, const Attr* y) { return state.symbols[x->name] < state.symbols[y->name]; });
+  for (auto& n : named) v.push_back(n.second);
   return v;
 }
 

@@ -324,10 +324,15 @@ void prim_genericClosure(EvalState& state, PosIdx pos, Value** args, Value& v) {
   GcVector<Value*> work(startSet->list.elems, startSet->list.elems + startSet->list.size);
   GcVector<Value*> res;
   GcVector<Value*> doneKeys;  // keys seen so far, compared with Nix's `<`
-  auto keyLess = [&](Value* a, Value* b) { return state.lessThan(*a, *b, pos, "while comparing the `key` attributes of two genericClosure elements"); };
-  std::vector<Value*> dummy;
   // A set ordered by the Nix comparison of keys.
-  std::set<Value*, std::function<bool(Value*, Value*)>, traceable_allocator<Value*>> seen(keyLess);
+  struct KeyLess {
+    EvalState* state;
+    PosIdx pos;
+    bool operator()(Value* a, Value* b) const {
+      return state->lessThan(*a, *b, pos, "while comparing the `key` attributes of two genericClosure elements");
+    }
+  };
+  std::set<Value*, KeyLess, traceable_allocator<Value*>> seen(KeyLess{&state, pos});
   size_t head = 0;
   while (head < work.size()) {
     Value* e = work[head++];
