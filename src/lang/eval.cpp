@@ -238,7 +238,9 @@ void EvalState::forceSlow(Value& v, PosIdx pos) {
     Value* a = v.app.right;
     callFunction(*f, 1, &a, v, pos);
   } else if (v.type == VType::Blackhole) {
-    throwError(ErrorKind::InfiniteRecursion, "infinite recursion encountered", pos);
+    EvalError e(ErrorKind::InfiniteRecursion, "infinite recursion encountered", pos);
+    e.addTrace(PosIdx{}, "entering the infinite recursion");
+    throw e;
   }
 }
 
@@ -258,7 +260,14 @@ void EvalState::forceValueDeep(Value& v) {
         }
       }
     } else if (v.type == VType::List) {
-      for (size_t i = 0; i < v.list.size; i++) recurse(*v.list.elems[i]);
+      for (size_t i = 0; i < v.list.size; i++) {
+        try {
+          recurse(*v.list.elems[i]);
+        } catch (EvalError& e) {
+          e.addTrace(PosIdx{}, "while evaluating list element at index " + std::to_string(i));
+          throw;
+        }
+      }
     }
   };
   recurse(v);

@@ -44,6 +44,7 @@ void prim_getAttr(EvalState& state, PosIdx pos, Value** args, Value& v) {
   if (!a) {
     EvalError e(ErrorKind::MissingAttr, "attribute '" + std::string(name) + "' missing", pos);
     e.hint = state.suggestAttr(*args[1]->attrs, s);
+    e.addTrace(PosIdx{}, "in the attribute set under consideration");
     throw e;
   }
   state.forceValue(*a->value, pos);
@@ -95,14 +96,17 @@ void prim_listToAttrs(EvalState& state, PosIdx pos, Value** args, Value& v) {
   for (size_t i = 0; i < n; i++) {
     Value& item = *args[0]->list.elems[i];
     state.forceAttrs(item, pos, "while evaluating an element of the list passed to builtins.listToAttrs");
+    auto missing = [&](const char* what) {
+      EvalError e(ErrorKind::MissingAttr, std::string("attribute '") + what + "' missing", pos);
+      e.addTrace(PosIdx{}, "in a {name=...; value=...;} pair");
+      throw e;
+    };
     const Attr* name = item.attrs->find(state.s.name);
-    if (!name)
-      state.throwError(ErrorKind::MissingAttr, "attribute 'name' missing", pos);
+    if (!name) missing("name");
     std::string_view nm = state.forceStringNoCtx(*name->value, pos,
                                                  "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs");
     const Attr* value = item.attrs->find(state.s.value);
-    if (!value)
-      state.throwError(ErrorKind::MissingAttr, "attribute 'value' missing", pos);
+    if (!value) missing("value");
     b->push(state.symbols.intern(nm), value->value, value->pos);
   }
   // The first occurrence of a name wins: stable sort, then keep firsts.
@@ -193,6 +197,7 @@ void prim_functionArgs(EvalState& state, PosIdx pos, Value** args, Value& v) {
 RegisterPrimOp r_functionArgs("__functionArgs", 1, prim_functionArgs);
 
 void prim_zipAttrsWith(EvalState& state, PosIdx pos, Value** args, Value& v) {
+  state.forceFunction(*args[0], pos, "while evaluating the first argument passed to builtins.zipAttrsWith");
   state.forceList(*args[1], pos, "while evaluating the second argument passed to builtins.zipAttrsWith");
   size_t n = args[1]->list.size;
   // Gather, per name, the values in list order.

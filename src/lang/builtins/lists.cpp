@@ -17,20 +17,23 @@ RegisterPrimOp r_length("__length", 1, prim_length);
 
 void elemAt(EvalState& state, PosIdx pos, Value& list, int64_t n, Value& v) {
   if (n < 0 || size_t(n) >= list.list.size)
-    state.throwError(ErrorKind::Eval, "list index " + std::to_string(n) + " is out of bounds", pos);
+    state.throwError(ErrorKind::Eval,
+                     "'builtins.elemAt' called with index " + std::to_string(n) + " on a list of size " +
+                         std::to_string(list.list.size),
+                     pos);
   state.forceValue(*list.list.elems[n], pos);
   v = *list.list.elems[n];
 }
 
 void prim_elemAt(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  int64_t n = state.forceInt(*args[1], pos, "while evaluating the second argument passed to builtins.elemAt");
-  state.forceList(*args[0], pos, "while evaluating the first argument passed to builtins.elemAt");
+  int64_t n = state.forceInt(*args[1], pos, "while evaluating the second argument passed to 'builtins.elemAt'");
+  state.forceList(*args[0], pos, "while evaluating the first argument passed to 'builtins.elemAt'");
   elemAt(state, pos, *args[0], n, v);
 }
 RegisterPrimOp r_elemAt("__elemAt", 2, prim_elemAt);
 
 void prim_head(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  state.forceList(*args[0], pos, "while evaluating the first argument passed to builtins.head");
+  state.forceList(*args[0], pos, "while evaluating the first argument passed to 'builtins.head'");
   if (args[0]->list.size == 0)
     state.throwError(ErrorKind::Eval, "'builtins.head' called on an empty list", pos);
   state.forceValue(*args[0]->list.elems[0], pos);
@@ -39,7 +42,7 @@ void prim_head(EvalState& state, PosIdx pos, Value** args, Value& v) {
 RegisterPrimOp r_head("__head", 1, prim_head);
 
 void prim_tail(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  state.forceList(*args[0], pos, "while evaluating the first argument passed to builtins.tail");
+  state.forceList(*args[0], pos, "while evaluating the first argument passed to 'builtins.tail'");
   size_t n = args[0]->list.size;
   if (n == 0) state.throwError(ErrorKind::Eval, "'builtins.tail' called on an empty list", pos);
   state.mkList(v, n - 1);
@@ -243,8 +246,8 @@ void anyAll(EvalState& state, PosIdx pos, Value** args, Value& v) {
                            : "while evaluating the first argument passed to builtins.any";
   const char* resCtx = All ? "while evaluating the return value of the function passed to builtins.all"
                            : "while evaluating the return value of the function passed to builtins.any";
-  state.forceList(*args[1], pos, listCtx);
   state.forceFunction(*args[0], pos, funCtx);
+  state.forceList(*args[1], pos, listCtx);
   for (size_t i = 0; i < args[1]->list.size; i++) {
     Value res;
     state.callFunction(*args[0], *args[1]->list.elems[i], res, pos);
@@ -314,37 +317,67 @@ RegisterPrimOp r_groupBy("__groupBy", 2, prim_groupBy);
 
 void prim_genericClosure(EvalState& state, PosIdx pos, Value** args, Value& v) {
   state.forceAttrs(*args[0], pos, "while evaluating the first argument passed to builtins.genericClosure");
-  Value* startSet = args[0]->attrs->get(state.s.startSet);
-  if (!startSet) state.throwError(ErrorKind::MissingAttr, "attribute 'startSet' missing", pos);
+  auto required = [&](Symbol name) {
+    Value* x = args[0]->attrs->get(name);
+    if (!x) {
+      EvalError e(ErrorKind::MissingAttr, "attribute '" + state.symbols[name] + "' missing");
+      e.addTrace(PosIdx{}, "in the attrset passed as argument to builtins.genericClosure");
+      throw e;
+    }
+    return x;
+  };
+  Value* startSet = required(state.s.startSet);
   state.forceList(*startSet, pos, "while evaluating the 'startSet' attribute passed as argument to builtins.genericClosure");
-  Value* op = args[0]->attrs->get(state.s.operator_);
-  if (!op) state.throwError(ErrorKind::MissingAttr, "attribute 'operator' missing", pos);
+  Value* op = required(state.s.operator_);
   state.forceFunction(*op, pos, "while evaluating the 'operator' attribute passed as argument to builtins.genericClosure");
 
   GcVector<Value*> work(startSet->list.elems, startSet->list.elems + startSet->list.size);
   GcVector<Value*> res;
-  GcVector<Value*> doneKeys;  // keys seen so far, compared with Nix's `<`
-  // A set ordered by the Nix comparison of keys.
+  // The elements seen so far, ordered by Nix's `<` on their keys. A failed
+  // comparison names both elements, as Nix does.
   struct KeyLess {
     EvalState* state;
-    PosIdx pos;
+    Value** inserting;
     bool operator()(Value* a, Value* b) const {
-      return state->lessThan(*a, *b, pos, "while comparing the `key` attributes of two genericClosure elements");
+      Value* ka = a->attrs->get(state->s.key);
+      Value* kb = b->attrs->get(state->s.key);
+      try {
+        return state->lessThan(*ka, *kb, PosIdx{}, "while comparing the `key` attributes of two genericClosure elements");
+      } catch (EvalError& e) {
+        Value* other = a == *inserting ? b : a;
+        e.addTrace(PosIdx{}, "with element " + state->showValueForError(*other));
+        e.addTrace(PosIdx{}, "while comparing element " + state->showValueForError(**inserting));
+        throw;
+      }
     }
   };
-  std::set<Value*, KeyLess, traceable_allocator<Value*>> seen(KeyLess{&state, pos});
+  Value* inserting = nullptr;
+  std::set<Value*, KeyLess, traceable_allocator<Value*>> seen(KeyLess{&state, &inserting});
   size_t head = 0;
   while (head < work.size()) {
     Value* e = work[head++];
-    state.forceAttrs(*e, pos, "while evaluating one of the elements generated by (or initially passed to) builtins.genericClosure");
-    Value* key = e->attrs->get(state.s.key);
-    if (!key) state.throwError(ErrorKind::MissingAttr, "attribute 'key' missing", pos);
-    state.forceValue(*key, pos);
-    if (!seen.insert(key).second) continue;
+    try {
+      state.forceAttrs(*e, pos, "");
+      Value* key = e->attrs->get(state.s.key);
+      if (!key) throw EvalError(ErrorKind::MissingAttr, "attribute 'key' missing");
+      state.forceValue(*key, pos);
+    } catch (EvalError& err) {
+      // Nix names the element instead of the generic forcing context.
+      if (!err.traces.empty() && err.traces.back().text.empty()) err.traces.pop_back();
+      err.addTrace(PosIdx{}, "in genericClosure element " + state.showValueForError(*e));
+      throw;
+    }
+    inserting = e;
+    if (!seen.insert(e).second) continue;
     res.push_back(e);
     Value call;
-    state.callFunction(*op, *e, call, pos);
-    state.forceList(call, pos, "while evaluating the return value of the `operator` passed to builtins.genericClosure");
+    try {
+      state.callFunction(*op, *e, call, pos);
+      state.forceList(call, pos, "while evaluating the return value of the `operator` passed to builtins.genericClosure");
+    } catch (EvalError& err) {
+      err.addTrace(PosIdx{}, "while calling operator on genericClosure element " + state.showValueForError(*e));
+      throw;
+    }
     for (size_t i = 0; i < call.list.size; i++) work.push_back(call.list.elems[i]);
   }
   state.mkList(v, res.size());
