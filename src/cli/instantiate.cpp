@@ -232,6 +232,7 @@ int run(Options& o) {
   } catch (EvalError& e) {
     std::cout.flush();
     std::cerr << formatError(state.positions, e, showTrace);
+    if (e.usage) std::cerr << "Try 'nix-instantiate --help' for more information.\n";
     return 1;
   } catch (std::bad_alloc&) {
     std::cerr << "error: out of memory\n";

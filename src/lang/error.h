@@ -34,6 +34,8 @@ struct EvalError : std::exception {
   PosIdx pos;
   std::vector<TraceFrame> traces;  // innermost first
   std::string hint;                // printed after the message ("Did you mean …?")
+  const void* blackhole = nullptr;  // for infinite recursion: the value entered twice
+  bool usage = false;               // a usage error: the CLI adds "Try '… --help'"
 
   EvalError(ErrorKind k, std::string msg, PosIdx p = {}) : kind(k), message(std::move(msg)), pos(p) {}
   const char* what() const noexcept override { return message.c_str(); }

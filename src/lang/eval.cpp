@@ -229,6 +229,12 @@ void EvalState::forceSlow(Value& v, PosIdx pos) {
     checkStack(pos);
     try {
       expr->eval(*this, *env, v);
+    } catch (EvalError& e) {
+      v.mkThunk(env, expr);
+      // Nix marks where the recursion began: the first entry of the value.
+      if (e.kind == ErrorKind::InfiniteRecursion && e.blackhole == &v)
+        e.addTrace(PosIdx{}, "entering the infinite recursion");
+      throw;
     } catch (...) {
       v.mkThunk(env, expr);
       throw;
@@ -239,7 +245,7 @@ void EvalState::forceSlow(Value& v, PosIdx pos) {
     callFunction(*f, 1, &a, v, pos);
   } else if (v.type == VType::Blackhole) {
     EvalError e(ErrorKind::InfiniteRecursion, "infinite recursion encountered", pos);
-    e.addTrace(PosIdx{}, "entering the infinite recursion");
+    e.blackhole = &v;
     throw e;
   }
 }

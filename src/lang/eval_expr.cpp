@@ -413,11 +413,12 @@ void ExprArith::eval(EvalState& state, Env& env, Value& v) {
     // As in a call of the builtin, the operands are forced inside it.
     e1->eval(state, env, a);
     e2->eval(state, env, b);
+    // Inside the builtin there is no position, as in Nix.
     switch (op) {
-      case ArithOp::Sub: arithSub(state, pos, a, b, v); break;
-      case ArithOp::Mul: arithMul(state, pos, a, b, v); break;
-      case ArithOp::Div: arithDiv(state, pos, a, b, v); break;
-      case ArithOp::LessThan: v.mkBool(state.lessThan(a, b, pos, "")); break;
+      case ArithOp::Sub: arithSub(state, PosIdx{}, a, b, v); break;
+      case ArithOp::Mul: arithMul(state, PosIdx{}, a, b, v); break;
+      case ArithOp::Div: arithDiv(state, PosIdx{}, a, b, v); break;
+      case ArithOp::LessThan: v.mkBool(state.lessThan(a, b, PosIdx{}, "")); break;
     }
   } catch (EvalError& e) {
     static const char* names[] = {"sub", "mul", "div", "lessThan"};

@@ -329,6 +329,13 @@ Token Lexer::next() {
     }
   }
 
+  // The pipe operators are an experimental feature of newer Nix, off by
+  // default; Nix reports them by name rather than as a syntax error.
+  if ((c == '|' && at(p_ + 1) == '>') || (c == '<' && at(p_ + 1) == '|')) {
+    Token t = make(Tok::Invalid, 2);
+    error = "experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it";
+    return t;
+  }
   if (best.len == 0) return make(Tok::Invalid, 1);
 
   if (best.tok == Tok::Path || best.tok == Tok::HPath) {

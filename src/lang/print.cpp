@@ -163,7 +163,7 @@ struct ErrorPrinter {
       return;
     }
     if (depth >= 10) {
-      out += "{ … }";
+      out += "{ ... }";
       return;
     }
     std::vector<const Attr*> sorted;
@@ -200,7 +200,7 @@ struct ErrorPrinter {
       return;
     }
     if (depth >= 10) {
-      out += "[ … ]";
+      out += "[ ... ]";
       return;
     }
     out += "[";

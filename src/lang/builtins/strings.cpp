@@ -327,7 +327,11 @@ RegisterPrimOp r_splitVersion("__splitVersion", 1, prim_splitVersion);
 // ---- hashes ------------------------------------------------------------------
 
 // Errors from libutil (bad hashes, unknown names) carry no position.
-[[noreturn]] void rethrowHashError(const format::HashError& e) { throw EvalError(ErrorKind::Eval, e.what()); }
+[[noreturn]] void rethrowHashError(const format::HashError& e) {
+  EvalError err(ErrorKind::Eval, e.what());
+  err.usage = e.kind == format::HashError::Kind::Usage;
+  throw err;
+}
 
 void prim_hashString(EvalState& state, PosIdx pos, Value** args, Value& v) {
   std::string algo(state.forceStringNoCtx(*args[0], pos, "while evaluating the first argument passed to builtins.hashString"));
