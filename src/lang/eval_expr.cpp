@@ -39,7 +39,16 @@ Value* ExprVar::lookup(EvalState& state, Env& env, bool noEval) {
 }
 
 void ExprVar::eval(EvalState& state, Env& env, Value& v) {
-  Value* v2 = lookup(state, env, false);
+  // Variables bound by let/rec/lambda are the common case: walk the scopes
+  // here, without the call into lookup().
+  Value* v2;
+  if (!fromWith) {
+    Env* e = &env;
+    for (uint32_t l = level; l; --l) e = e->up;
+    v2 = e->values[displ];
+  } else {
+    v2 = lookup(state, env, false);
+  }
   state.forceValue(*v2, pos);
   v = *v2;
 }

@@ -335,16 +335,18 @@ void prim_genericClosure(EvalState& state, PosIdx pos, Value** args, Value& v) {
   GcVector<Value*> res;
   // The elements seen so far, ordered by Nix's `<` on their keys. A failed
   // comparison names both elements, as Nix does.
+  struct Seen {
+    Value* key;
+    Value* elem;
+  };
   struct KeyLess {
     EvalState* state;
     Value** inserting;
-    bool operator()(Value* a, Value* b) const {
-      Value* ka = a->attrs->get(state->s.key);
-      Value* kb = b->attrs->get(state->s.key);
+    bool operator()(const Seen& a, const Seen& b) const {
       try {
-        return state->lessThan(*ka, *kb, PosIdx{}, "while comparing the `key` attributes of two genericClosure elements");
+        return state->lessThan(*a.key, *b.key, PosIdx{}, "while comparing the `key` attributes of two genericClosure elements");
       } catch (EvalError& e) {
-        Value* other = a == *inserting ? b : a;
+        Value* other = a.elem == *inserting ? b.elem : a.elem;
         e.addTrace(PosIdx{}, "with element " + state->showValueForError(*other));
         e.addTrace(PosIdx{}, "while comparing element " + state->showValueForError(**inserting));
         throw;
@@ -352,13 +354,14 @@ void prim_genericClosure(EvalState& state, PosIdx pos, Value** args, Value& v) {
     }
   };
   Value* inserting = nullptr;
-  std::set<Value*, KeyLess, traceable_allocator<Value*>> seen(KeyLess{&state, &inserting});
+  std::set<Seen, KeyLess, traceable_allocator<Seen>> seen(KeyLess{&state, &inserting});
   size_t head = 0;
   while (head < work.size()) {
     Value* e = work[head++];
+    Value* key;
     try {
       state.forceAttrs(*e, pos, "");
-      Value* key = e->attrs->get(state.s.key);
+      key = e->attrs->get(state.s.key);
       if (!key) throw EvalError(ErrorKind::MissingAttr, "attribute 'key' missing");
       state.forceValue(*key, pos);
     } catch (EvalError& err) {
@@ -368,7 +371,7 @@ void prim_genericClosure(EvalState& state, PosIdx pos, Value** args, Value& v) {
       throw;
     }
     inserting = e;
-    if (!seen.insert(e).second) continue;
+    if (!seen.insert(Seen{key, e}).second) continue;
     res.push_back(e);
     Value call;
     try {
