@@ -28,6 +28,19 @@ static void callPrimOp(EvalState& state, const PrimOp& op, Value** args, Value& 
   }
 }
 
+// A builtin given fewer arguments than it takes: a chain of PrimOpApp
+// values, one per argument, ending in the builtin (or an earlier chain).
+static void partiallyApply(EvalState& state, const Value& fun, size_t nargs, Value** args, Value& out) {
+  Value* cur = state.allocValue();
+  *cur = fun;
+  for (size_t i = 0; i < nargs; i++) {
+    Value* app = state.allocValue();
+    app->mkPrimOpApp(cur, args[i]);
+    cur = app;
+  }
+  out = *cur;
+}
+
 void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes, PosIdx pos) {
   CallDepth depth(*this, pos);
   checkStack(pos);
@@ -96,14 +109,7 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
     } else if (vCur.type == VType::PrimOp) {
       const PrimOp& op = *vCur.primOp;
       if (nargs < op.arity) {
-        Value* cur = allocValue();
-        *cur = vCur;
-        for (size_t i = 0; i < nargs; i++) {
-          Value* app = allocValue();
-          app->mkPrimOpApp(cur, args[i]);
-          cur = app;
-        }
-        vRes = *cur;
+        partiallyApply(*this, vCur, nargs, args, vRes);
         return;
       }
       callPrimOp(*this, op, args, vCur, pos);
@@ -119,14 +125,7 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
       const PrimOp& op = *p->primOp;
       size_t missing = op.arity - applied;
       if (nargs < missing) {
-        Value* cur = allocValue();
-        *cur = vCur;
-        for (size_t i = 0; i < nargs; i++) {
-          Value* app = allocValue();
-          app->mkPrimOpApp(cur, args[i]);
-          cur = app;
-        }
-        vRes = *cur;
+        partiallyApply(*this, vCur, nargs, args, vRes);
         return;
       }
       Value* all[8];

@@ -391,6 +391,40 @@ void EvalState::mkPos(Value& v, PosIdx pos) {
   v.mkAttrs(b.finish());
 }
 
+template <class Next>
+std::optional<std::string> EvalState::coerceSetVia(Value& v, Next next) {
+  if (const Attr* f = v.attrs->find(s.toString)) {
+    Value v1;
+    try {
+      callFunction(*f->value, v, v1, f->pos);
+    } catch (EvalError& e) {
+      e.addTrace(f->pos, "while calling the `__toString` attribute");
+      throw;
+    }
+    try {
+      return next(f->pos, v1);
+    } catch (EvalError& e) {
+      e.addTrace(f->pos, "while using the result of the `__toString` attribute");
+      throw;
+    }
+  }
+  if (const Attr* out = v.attrs->find(s.outPath)) {
+    try {
+      forceValue(*out->value, out->pos);
+    } catch (EvalError& e) {
+      e.addTrace(out->pos, "while evaluating the `outPath` attribute");
+      throw;
+    }
+    try {
+      return next(out->pos, *out->value);
+    } catch (EvalError& e) {
+      e.addTrace(out->pos, "while using the `outPath` attribute");
+      throw;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string EvalState::coerceToString(PosIdx pos, Value& v, std::vector<std::string>& ctx,
                                       std::string_view errorCtx, bool coerceMore, bool copyToStore,
                                       bool canonicalizePath) {
@@ -412,35 +446,10 @@ std::string EvalState::coerceToString(PosIdx pos, Value& v, std::vector<std::str
       return sp;
     }
     case VType::Attrs: {
-      if (const Attr* f = v.attrs->find(s.toString)) {
-        Value v1;
-        try {
-          callFunction(*f->value, v, v1, f->pos);
-        } catch (EvalError& e) {
-          e.addTrace(f->pos, "while calling the `__toString` attribute");
-          throw;
-        }
-        try {
-          return coerceToString(pos, v1, ctx, errorCtx, coerceMore, copyToStore, canonicalizePath);
-        } catch (EvalError& e) {
-          e.addTrace(f->pos, "while using the result of the `__toString` attribute");
-          throw;
-        }
-      }
-      if (const Attr* out = v.attrs->find(s.outPath)) {
-        try {
-          forceValue(*out->value, out->pos);
-        } catch (EvalError& e) {
-          e.addTrace(out->pos, "while evaluating the `outPath` attribute");
-          throw;
-        }
-        try {
-          return coerceToString(pos, *out->value, ctx, errorCtx, coerceMore, copyToStore, canonicalizePath);
-        } catch (EvalError& e) {
-          e.addTrace(out->pos, "while using the `outPath` attribute");
-          throw;
-        }
-      }
+      std::optional<std::string> r = coerceSetVia(v, [&](PosIdx, Value& next) {
+        return coerceToString(pos, next, ctx, errorCtx, coerceMore, copyToStore, canonicalizePath);
+      });
+      if (r) return *r;
       break;
     }
     default:
@@ -486,35 +495,9 @@ std::string EvalState::coerceToPath(PosIdx pos, Value& v, std::vector<std::strin
   }
   if (v.type == VType::Path) return v.path;
   if (v.type == VType::Attrs) {
-    if (const Attr* f = v.attrs->find(s.toString)) {
-      Value v1;
-      try {
-        callFunction(*f->value, v, v1, f->pos);
-      } catch (EvalError& e) {
-        e.addTrace(f->pos, "while calling the `__toString` attribute");
-        throw;
-      }
-      try {
-        return coerceToPath(pos, v1, ctx, errorCtx);
-      } catch (EvalError& e) {
-        e.addTrace(f->pos, "while using the result of the `__toString` attribute");
-        throw;
-      }
-    }
-    if (const Attr* out = v.attrs->find(s.outPath)) {
-      try {
-        forceValue(*out->value, out->pos);
-      } catch (EvalError& e) {
-        e.addTrace(out->pos, "while evaluating the `outPath` attribute");
-        throw;
-      }
-      try {
-        return coerceToPath(pos, *out->value, ctx, errorCtx);
-      } catch (EvalError& e) {
-        e.addTrace(out->pos, "while using the `outPath` attribute");
-        throw;
-      }
-    }
+    std::optional<std::string> r =
+        coerceSetVia(v, [&](PosIdx, Value& next) { return coerceToPath(pos, next, ctx, errorCtx); });
+    if (r) return *r;
   }
   std::string path = coerceToString(pos, v, ctx, errorCtx, false, false, true);
   if (path.empty() || path[0] != '/') {

@@ -130,6 +130,10 @@ class EvalState {
   // An absolute path from a path value or a string holding one.
   std::string coerceToPath(PosIdx pos, Value& v, std::vector<std::string>& ctx,
                            std::string_view errorCtx);
+  // A set with __toString or outPath stands for what those give: `next` is
+  // applied to it, inside the frames Nix reports. nullopt for other sets.
+  template <class Next>
+  std::optional<std::string> coerceSetVia(Value& v, Next next);
   // Hooks the store layer fills in; absent, paths cannot be copied.
   std::function<std::string(EvalState&, const std::string& path, PosIdx pos)> copyPathToStore;
 

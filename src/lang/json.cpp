@@ -18,15 +18,6 @@ namespace bastion::lang {
 
 namespace {
 
-// Nix's addCallDepth: the limit is checked before counting this level.
-struct DepthGuard {
-  EvalState& state;
-  DepthGuard(EvalState& s, PosIdx pos) : state(s) {
-    if (state.callDepth > state.settings.maxCallDepth) state.stackOverflow(pos);
-    ++state.callDepth;
-  }
-  ~DepthGuard() { --state.callDepth; }
-};
 
 // "a function", or for built-ins "the built-in function 'map'", as Nix's
 // showType(const Value&) words it.
@@ -46,7 +37,7 @@ class JSONPrinter {
       : state_(state), strict_(strict), out_(out), ctx_(ctx) {}
 
   void print(Value& v, PosIdx pos, bool copyToStore) {
-    DepthGuard depth(state_, pos);
+    CallDepth depth(state_, pos);
     state_.checkStack(pos);
     if (strict_) state_.forceValue(v, pos);
 
@@ -151,7 +142,7 @@ class JSONPrinter {
         }
         cameThroughToString = true;
         try {
-          DepthGuard depth(state_, p);
+          CallDepth depth(state_, p);
           self(self, i->pos, *v1);
         } catch (EvalError& e) {
           e.addTrace(i->pos, std::string("while ") + (v1->isThunk() ? "evaluating" : "using") +
@@ -165,7 +156,7 @@ class JSONPrinter {
         try {
           state_.forceValue(*i->value, i->pos);
           forced = true;
-          DepthGuard depth(state_, p);
+          CallDepth depth(state_, p);
           self(self, i->pos, *i->value);
         } catch (EvalError& e) {
           e.addTrace(i->pos, std::string("while ") + (forced ? "using" : "evaluating") + " the `outPath` attribute");

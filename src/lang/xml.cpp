@@ -15,15 +15,6 @@ namespace bastion::lang {
 
 namespace {
 
-// Nix's addCallDepth: the limit is checked before counting this level.
-struct DepthGuard {
-  EvalState& state;
-  DepthGuard(EvalState& s, PosIdx pos) : state(s) {
-    if (state.callDepth > state.settings.maxCallDepth) state.stackOverflow(pos);
-    ++state.callDepth;
-  }
-  ~DepthGuard() { --state.callDepth; }
-};
 
 using XMLAttrs = std::map<std::string, std::string>;
 
@@ -83,7 +74,7 @@ class XMLPrinter {
       : state_(state), strict_(strict), location_(location), doc_(doc), ctx_(ctx) {}
 
   void print(Value& v, PosIdx pos) {
-    DepthGuard depth(state_, pos);
+    CallDepth depth(state_, pos);
     state_.checkStack(pos);
     if (strict_) state_.forceValue(v, pos);
 
