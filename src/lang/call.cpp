@@ -4,9 +4,6 @@
 
 namespace bastion::lang {
 
-static std::string lambdaName(EvalState& state, const ExprLambda& l) {
-  return l.name ? "'" + state.symbols[l.name] + "'" : "anonymous lambda";
-}
 
 // In "function '…' called with …" Nix quotes the anonymous name too.
 static std::string quotedLambdaName(EvalState& state, const ExprLambda& l) {
@@ -102,7 +99,7 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
       try {
         lambda.body->eval(*this, *env2, vCur);
       } catch (EvalError& e) {
-        e.addTrace(lambda.pos, "while calling " + lambdaName(*this, lambda));
+        e.addTrace(lambda.pos, "while calling " + lambda.showName(symbols));
         if (pos) e.addTrace(pos, "from call site");
         throw;
       }

@@ -87,8 +87,6 @@ std::string rstripLines(const std::string& s) {
 
 }  // namespace
 
-std::string formatPosition(const PosTable& positions, PosIdx pos) { return positions.describe(pos); }
-
 std::string formatError(const PosTable& positions, const EvalError& e, bool showTrace) {
   return formatDiagnostic(positions, e, showTrace, "error: ");
 }

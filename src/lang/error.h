@@ -51,6 +51,5 @@ class PosTable;
 std::string formatError(const PosTable& positions, const EvalError& e, bool showTrace);
 // The same layout with another lead-in ("warning: ").
 std::string formatDiagnostic(const PosTable& positions, const EvalError& e, bool showTrace, const std::string& prefix);
-std::string formatPosition(const PosTable& positions, PosIdx pos);
 
 }  // namespace bastion::lang

@@ -66,7 +66,6 @@ struct EvalSettings {
   std::vector<std::string> nixPath;  // -I entries first, then NIX_PATH
   std::string storeDir = "/nix/store";
   std::string currentSystem = "x86_64-linux";
-  std::vector<std::string> warnings;  // lint settings etc. (reserved)
   std::unordered_map<std::string, std::string> options;  // --option NAME VALUE / nix.conf
 };
 
@@ -215,13 +214,11 @@ class EvalState {
   // Parsed files and evaluated imports, keyed by resolved path.
   std::unordered_map<std::string, Expr*> fileParseCache;
   GcMap<std::string, Value*> fileEvalCache;
-  std::unordered_map<std::string, std::string> srcToStore;
   std::vector<Value*> symbolValues_;  // by symbol id; uncollectable values
   Value* emptyList;
   Value* emptyAttrs;
   Value vTrue, vFalse, vNull;
   int64_t startTime;
-  void* store = nullptr;  // set by layers above (lang does not know the store)
 
  private:
   void createBaseEnv();
