@@ -40,14 +40,13 @@ std::string PosTable::describe(PosIdx p) const {
 
 EvalState::EvalState(EvalSettings st) : settings(std::move(st)) {
   {
-    char marker;
-    stackBase = &marker;
+    stackBase = static_cast<char*>(__builtin_frame_address(0));
     // Leave head-room below the real limit for the frames that run between
     // two checks and for what the caller already uses.
     struct rlimit rl;
     size_t limit = size_t(900) << 20;
     if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-      limit = std::min(limit, size_t(rl.rlim_cur) - std::min(size_t(rl.rlim_cur) / 4, size_t(64) << 20));
+      limit = std::min(limit, size_t(rl.rlim_cur) - std::min(size_t(rl.rlim_cur) / 2, size_t(64) << 20));
     stackLimit = limit;
   }
   auto I = [&](const char* n) { return symbols.intern(n); };

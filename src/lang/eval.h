@@ -201,9 +201,10 @@ class EvalState {
   char* stackBase = nullptr;
   size_t stackLimit = 0;
   bool stackNearlyFull() const {
-    char here;
-    // Frames of the caller that created the state can lie above the base.
-    ptrdiff_t used = stackBase - &here;
+    // The frame address, not a local's: under AddressSanitizer locals may
+    // live in a separate fake stack. Frames of the caller that created the
+    // state can lie above the base.
+    ptrdiff_t used = stackBase - static_cast<char*>(__builtin_frame_address(0));
     return used > 0 && size_t(used) > stackLimit;
   }
   void checkStack(PosIdx pos) {
