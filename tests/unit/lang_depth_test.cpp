@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "eval_session.h"
 #include "lang/eval.h"
 #include "lang/print.h"
 
@@ -17,27 +18,8 @@ using namespace bastion::lang;
 
 namespace {
 
-EvalSettings settings() {
-  GC_INIT();
-  return EvalSettings{};
-}
-
 // Parses and evaluates `text` deeply; returns the error message or "".
-std::string run(const std::string& text) {
-  EvalState state(settings());
-  try {
-    Expr* e = state.parseString(text, "/tmp", Origin::String);
-    Value v;
-    state.eval(e, v);
-    state.forceValueDeep(v);
-    std::ostringstream out;
-    std::set<const void*> seen;
-    printAmbiguous(state, v, out, &seen, 1 << 30);
-  } catch (EvalError& e) {
-    return e.message;
-  }
-  return "";
-}
+std::string run(const std::string& text) { return test::Session().evalError(text); }
 
 std::string repeat(const std::string& s, size_t n) {
   std::string out;

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "eval_session.h"
 #include "lang/eval.h"
 #include "lang/print.h"
 
@@ -16,38 +17,7 @@ using namespace bastion::lang;
 
 namespace {
 
-// The state holds GC roots, so it lives on each test's stack.
-struct StringsSession {
-  EvalState state;
-
-  StringsSession() : state(makeSettings()) {}
-
-  static EvalSettings makeSettings() {
-    GC_INIT();
-    return EvalSettings{};
-  }
-
-  std::string evalPrint(const std::string& expr) {
-    Value v;
-    Expr* e = state.parseString(expr, "/tmp", Origin::String);
-    state.eval(e, v);
-    state.forceValueDeep(v);
-    std::ostringstream out;
-    std::set<const void*> seen;
-    printAmbiguous(state, v, out, &seen, 1 << 30);
-    return out.str();
-  }
-
-  // The error message `expr` fails with, or "" if it evaluates.
-  std::string evalError(const std::string& expr) {
-    try {
-      evalPrint(expr);
-    } catch (EvalError& e) {
-      return e.message;
-    }
-    return "";
-  }
-};
+using StringsSession = test::Session;
 
 constexpr const char* kDrv = "/nix/store/pg9yqs4yd85yhdm3f4i5dyaqp5jahrsz-fail.drv";
 constexpr const char* kSrc = "/nix/store/2dxd5frb715z451vbf7s8birlf3argbk-fail-2";
