@@ -8,6 +8,12 @@ Command findCommand(const std::string& name) {
   static const std::map<std::string, Command> table = {
       {"nix-instantiate", cmdNixInstantiate},
       {"eval", cmdEval},
+      {"nix-hash", cmdNixHash},
+      {"nix-store", cmdNixStore},
+      {"nix-build", cmdNixBuild},
+      {"nix-collect-garbage", cmdNixCollectGarbage},
+      {"why-depends", cmdWhyDepends},
+      {"nix-env", cmdNixEnv},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : it->second;

@@ -10,5 +10,11 @@ Command findCommand(const std::string& name);
 
 int cmdNixInstantiate(const std::string& name, std::vector<std::string>& args);
 int cmdEval(const std::string& name, std::vector<std::string>& args);
+int cmdNixHash(const std::string& name, std::vector<std::string>& args);
+int cmdNixStore(const std::string& name, std::vector<std::string>& args);
+int cmdNixBuild(const std::string& name, std::vector<std::string>& args);
+int cmdNixCollectGarbage(const std::string& name, std::vector<std::string>& args);
+int cmdWhyDepends(const std::string& name, std::vector<std::string>& args);
+int cmdNixEnv(const std::string& name, std::vector<std::string>& args);
 
 }  // namespace bastion::cli

@@ -37,7 +37,9 @@ void usage() {
   std::cerr << "usage: bastion COMMAND [ARGS...]\n"
                "commands:\n"
                "  eval FILE | -E EXPR [--strict] [--json] [-A PATH] [--arg N E] [--argstr N S] [-I PATH]\n"
-               "  nix-instantiate ...   Nix's nix-instantiate (evaluation: --eval, --parse)\n";
+               "  nix-instantiate ...   Nix's nix-instantiate (evaluation: --eval, --parse)\n"
+               "  nix-hash ...          Nix's nix-hash (NAR and flat hashes, --to-base16/--to-base32)\n"
+               "  nix-store ...         Nix's nix-store (so far --dump and --restore)\n";
 }
 
 }  // namespace

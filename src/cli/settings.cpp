@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <stdexcept>
 #include <sstream>
 
 namespace bastion::cli {
@@ -69,6 +70,21 @@ void loadNixConf(lang::EvalSettings& settings) {
       if (eq != std::string::npos) applySetting(settings, trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
     }
   }
+}
+
+std::string storeRoot(const lang::EvalSettings& settings) {
+  std::string url;
+  if (auto it = settings.options.find("store"); it != settings.options.end()) url = it->second;
+  if (url.empty() || url == "auto") {
+    const char* env = getenv("BASTION_STORE");
+    url = env ? env : "";
+  }
+  if (url.empty() || url == "auto" || url == "local" || url == "/") return "";
+  if (url[0] == '/') return url;
+  const std::string prefix = "local?root=";
+  if (url.rfind(prefix, 0) == 0 && url.size() > prefix.size() && url[prefix.size()] == '/')
+    return url.substr(prefix.size());
+  throw std::runtime_error("don't know how to open Nix store '" + url + "'");
 }
 
 }  // namespace bastion::cli

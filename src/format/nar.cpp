@@ -160,7 +160,7 @@ void dumpContents(const std::string& path, Writer& w) {
     w.pad(static_cast<uint64_t>(st.st_size));
 }
 
-void dumpNode(const std::string& path, Writer& w) {
+void dumpNode(const std::string& path, Writer& w, const PathFilter& filter) {
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0) throwSys("getting status of '" + path + "'");
     w.str("(");
@@ -177,12 +177,14 @@ void dumpNode(const std::string& path, Writer& w) {
         w.str("type");
         w.str("directory");
         for (const std::string& name : readDirectory(path)) {
+            std::string child = joinPath(path, name);
+            if (filter && !filter(child)) continue;
             w.str("entry");
             w.str("(");
             w.str("name");
             w.str(name);
             w.str("node");
-            dumpNode(joinPath(path, name), w);
+            dumpNode(child, w, filter);
             w.str(")");
         }
     } else if (S_ISLNK(st.st_mode)) {
@@ -530,24 +532,24 @@ size_t FdNarSource::read(char* buf, size_t len) {
     }
 }
 
-void dumpPath(const std::string& path, NarSink& sink) {
+void dumpPath(const std::string& path, NarSink& sink, const PathFilter& filter) {
     Writer w(sink);
     w.str(kNarMagic);
-    dumpNode(path, w);
+    dumpNode(path, w, filter);
     w.flush();
 }
 
-std::string dumpPathToString(const std::string& path) {
+std::string dumpPathToString(const std::string& path, const PathFilter& filter) {
     std::string out;
     StringNarSink sink(out);
-    dumpPath(path, sink);
+    dumpPath(path, sink, filter);
     return out;
 }
 
-Hash hashPath(HashAlgo algo, const std::string& path, uint64_t* narSize) {
+Hash hashPath(HashAlgo algo, const std::string& path, uint64_t* narSize, const PathFilter& filter) {
     HashSink hash(algo);
     HashNarSink sink(hash);
-    dumpPath(path, sink);
+    dumpPath(path, sink, filter);
     if (narSize) *narSize = hash.bytesHashed();
     return hash.finish();
 }

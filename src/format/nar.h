@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -90,19 +91,26 @@ struct FdNarSource : NarSource {
     size_t read(char* buf, size_t len) override;
 };
 
+// Decides which entries below the root go into an archive: called with
+// `root + "/" + relative path` for every entry (never for the root itself);
+// false leaves the entry out and, for a directory, its whole subtree, as
+// Nix's dumpPath(path, sink, filter). An empty filter admits everything.
+using PathFilter = std::function<bool(const std::string& path)>;
+
 // Serialises the file system object at `path` (not following a symlink at
-// `path` itself or anywhere below it). Regular files are streamed in chunks;
+// `path` itself or anywhere below it), less what `filter` rejects. Regular files are streamed in chunks;
 // a file is "executable" when its owner execute bit is set, as in Nix.
 // Throws std::system_error naming the path on I/O errors (what() reads like
 // Nix's SysError, e.g. "getting status of '<path>': No such file or
 // directory") and NarError "file '<path>' has an unsupported type" for
 // sockets, FIFOs and devices.
-void dumpPath(const std::string& path, NarSink& sink);
-std::string dumpPathToString(const std::string& path);
+void dumpPath(const std::string& path, NarSink& sink, const PathFilter& filter = {});
+std::string dumpPathToString(const std::string& path, const PathFilter& filter = {});
 
 // The NAR hash of `path` (what `nix-hash --type <algo> PATH` prints); stores
 // the NAR's length in *narSize when given.
-Hash hashPath(HashAlgo algo, const std::string& path, uint64_t* narSize = nullptr);
+Hash hashPath(HashAlgo algo, const std::string& path, uint64_t* narSize = nullptr,
+              const PathFilter& filter = {});
 
 // Callbacks for parseNar, in archive order. `path` is "" for the root and
 // "/a/b" below it; every component has been validated.

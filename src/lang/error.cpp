@@ -114,7 +114,7 @@ std::string formatDiagnostic(const PosTable& positions, const EvalError& e, bool
     for (auto it = e.traces.rbegin(); it != e.traces.rend(); ++it) {
       if (it->text.empty()) continue;
       if (!showTrace && count > 3) truncate = true;
-      if (truncate) continue;
+      if (truncate && !it->frame) continue;
       if (!seen.insert({it->pos.id, it->text}).second) {
         skipped.push_back(&*it);
         continue;
@@ -125,7 +125,7 @@ std::string formatDiagnostic(const PosTable& positions, const EvalError& e, bool
     }
     flushSkipped();
     if (truncate) oss << "\n(stack trace truncated; use '--show-trace' to show the full, detailed trace)\n";
-    oss << "\nerror: ";
+    oss << "\n" << prefix;
   }
   oss << e.message << "\n";
   printPos(oss, "", positions, e.pos);

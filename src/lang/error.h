@@ -26,6 +26,7 @@ enum class ErrorKind {
 struct TraceFrame {
   PosIdx pos;
   std::string text;
+  bool frame = false;  // shown even when the trace is truncated
 };
 
 struct EvalError : std::exception {
@@ -41,6 +42,11 @@ struct EvalError : std::exception {
   const char* what() const noexcept override { return message.c_str(); }
   EvalError& addTrace(PosIdx p, std::string text) {
     traces.push_back({p, std::move(text)});
+    return *this;
+  }
+  // A frame that survives truncation ("while evaluating derivation …").
+  EvalError& addFrame(std::string text) {
+    traces.push_back({PosIdx{}, std::move(text), true});
     return *this;
   }
   bool catchableByTryEval() const { return kind == ErrorKind::Throw || kind == ErrorKind::Assertion; }

@@ -13,6 +13,8 @@
 #include <set>
 #include <sstream>
 
+#include "lang/derivation_nix.h"
+#include "lang/eval_store.h"
 #include "lang/parser.h"
 #include "lang/print.h"
 
@@ -132,6 +134,10 @@ void EvalState::createBaseEnv() {
     c.make(*this, *v);
     addGlobal(c.name, v);
   }
+  // `derivation` is Nix code over derivationStrict; it is parsed once the
+  // base scope it lives in exists.
+  auto* vDerivation = static_cast<Value*>(GC_MALLOC_UNCOLLECTABLE(sizeof(Value)));
+  addGlobal("derivation", vDerivation);
   // builtins.builtins is the set itself.
   inBuiltins.emplace_back("builtins", builtins);
   globals.push_back({"builtins", builtins});
@@ -151,6 +157,11 @@ void EvalState::createBaseEnv() {
     staticBaseEnv->vars.emplace_back(symbols.intern(g.name), baseEnvDispl++);
   }
   staticBaseEnv->sort();
+
+  Origin o;
+  o.kind = Origin::File;
+  o.path = kDerivationNixPath;
+  vDerivation->mkThunk(baseEnv, parse(kDerivationNixSource, std::move(o), "/", staticBaseEnv));
 }
 
 // ---- parsing and files -----------------------------------------------------
@@ -437,10 +448,7 @@ std::string EvalState::coerceToString(PosIdx pos, Value& v, std::vector<std::str
       struct stat st;
       if (lstat(v.path, &st) != 0)
         throw EvalError(ErrorKind::Eval, std::string("path '") + v.path + "' does not exist");
-      if (!copyPathToStore)
-        throwError(ErrorKind::Eval,
-                   std::string("cannot copy path '") + v.path + "' to the store: no store is available", pos);
-      std::string sp = copyPathToStore(*this, v.path, pos);
+      std::string sp = copyPathToStore(v.path, pos);
       ctx.push_back(sp);
       return sp;
     }
@@ -584,10 +592,9 @@ std::string EvalState::showValueForError(Value& v) { return printValueForError(*
 
 void EvalState::warn(std::string_view msg) { std::cerr << "warning: " << msg << "\n"; }
 
-void EvalState::warn(std::string msg, PosIdx pos) {
-  EvalError e(ErrorKind::Eval, std::move(msg), pos);
-  std::cerr << formatDiagnostic(positions, e, false, "warning: ");
-}
+void EvalState::warn(std::string msg, PosIdx pos) { warn(EvalError(ErrorKind::Eval, std::move(msg), pos)); }
+
+void EvalState::warn(const EvalError& e) { std::cerr << formatDiagnostic(positions, e, settings.showTrace, "warning: "); }
 
 std::string EvalState::lintLevel(const std::string& setting) {
   auto it = settings.options.find(setting);

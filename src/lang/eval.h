@@ -15,6 +15,8 @@
 
 namespace bastion::lang {
 
+class EvalStore;
+
 // A scope at run time: the values of the variables a StaticEnv names.
 struct Env {
   Env* up;
@@ -65,6 +67,11 @@ struct EvalSettings {
   uint32_t maxCallDepth = 10000;
   std::vector<std::string> nixPath;  // -I entries first, then NIX_PATH
   std::string storeDir = "/nix/store";
+  // Where the store's files live (`--store DIR`, BASTION_STORE; "" is the
+  // machine's own), and whether evaluation may write to it (Nix's
+  // read-only mode: `nix-instantiate --eval` only computes store paths).
+  std::string storeRoot;
+  bool readOnlyStore = true;
   std::string currentSystem = "x86_64-linux";
   std::unordered_map<std::string, std::string> options;  // --option NAME VALUE / nix.conf
 };
@@ -133,8 +140,9 @@ class EvalState {
   // applied to it, inside the frames Nix reports. nullopt for other sets.
   template <class Next>
   std::optional<std::string> coerceSetVia(Value& v, Next next);
-  // Hooks the store layer fills in; absent, paths cannot be copied.
-  std::function<std::string(EvalState&, const std::string& path, PosIdx pos)> copyPathToStore;
+  // "${./src}": the source's store path, copied once per evaluation.
+  std::string copyPathToStore(const std::string& path, PosIdx pos);
+  EvalStore& store();
 
   // --- calling --------------------------------------------------------------
   void callFunction(Value& fun, size_t nargs, Value** args, Value& v, PosIdx pos);
@@ -189,6 +197,7 @@ class EvalState {
   void warn(std::string_view msg);
   // A warning with a source position, laid out like an error.
   void warn(std::string msg, PosIdx pos);
+  void warn(const EvalError& e);
   // lint-* settings: "warn", "fatal" or "" (ignore).
   std::string lintLevel(const std::string& setting);
 
@@ -223,6 +232,7 @@ class EvalState {
 
  private:
   void createBaseEnv();
+  std::unique_ptr<EvalStore> store_;
 };
 
 // For builtins that build a set whose size they know.

@@ -221,7 +221,7 @@ struct ErrorPrinter {
 }  // namespace
 
 std::string printValueForError(EvalState& state, Value& v) {
-  ErrorPrinter p{state, {}};
+  ErrorPrinter p{state, {}, 0, 0, {}};
   p.print(v, 0);
   return p.out;
 }

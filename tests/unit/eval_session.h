@@ -24,6 +24,10 @@ struct Session {
     GC_INIT();
     EvalSettings settings;
     settings.options["experimental-features"] = features;
+    // Read-only: store paths are computed, nothing is written, and the
+    // machine's own store is never consulted.
+    settings.storeRoot = "/nonexistent/bastion-unit-test-store";
+    settings.readOnlyStore = true;
     return settings;
   }
 

@@ -19,6 +19,7 @@
 #include "format/base16.h"
 #include "format/hash.h"
 #include "format/nar.h"
+#include "format/store_path.h"
 
 using namespace bastion::format;
 namespace fs = std::filesystem;
@@ -53,6 +54,12 @@ const char kEmptyDirNar[] =
 const char kTreeNarSha256[] = "7ad0d7595e6b9efb9188b7ebabddd343f5fe88cc3a4d69cc84fc28dad8300b95";
 const char kTreeNix32[] = "158b63cdla7whk66jk9srj4gxxa3sgfspsxpi28zp7kbbrcxgl3s";
 constexpr uint64_t kTreeNarSize = 1424;
+// makeTree() less a/sub and a.b (`nix-hash --type sha256` of a copy with
+// them deleted), and the path Nix 2.8 gave `builtins.path { path = <tree>;
+// name = "tree"; filter = p: t: !(baseNameOf p == "sub" || baseNameOf p == "a.b"); }`.
+const char kFilteredTreeSha256[] = "fa48bd2ef140a03692d50c2704c0e42ba025ffa4567cb01e4087a231531503ce";
+constexpr uint64_t kFilteredTreeNarSize = 872;
+const char kFilteredTreeStorePath[] = "/nix/store/vwzbf33kpk4z0piqgg6dpkk8hvyv516a-tree";
 // 200003 bytes, byte i = (i * 7) % 251: 200120-byte NAR.
 const char kBigNix32[] = "19mjg5s6ln3wa0aa3xc4a17rx5q89xhi9sva9a1c7r0jnnaswa8n";
 constexpr uint64_t kBigNarSize = 200120;
@@ -257,6 +264,37 @@ TEST_F(FormatNar, HashPathMatchesNixHash) {
     EXPECT_EQ(h.to(HashFormat::Nix32, false), kTreeNix32);
     EXPECT_EQ(h.to(HashFormat::Base16, false), kTreeNarSha256);
     EXPECT_EQ(size, kTreeNarSize);
+}
+
+TEST_F(FormatNar, FilterLeavesOutEntriesAndSubtrees) {
+    makeTree(p("tree"));
+    std::vector<std::string> seen;
+    PathFilter filter = [&](const std::string& path) {
+        seen.push_back(path);
+        std::string base = path.substr(path.rfind('/') + 1);
+        return base != "sub" && base != "a.b";
+    };
+    uint64_t size = 0;
+    Hash h = hashPath(HashAlgo::SHA256, p("tree"), &size, filter);
+    EXPECT_EQ(h.to(HashFormat::Base16, false), kFilteredTreeSha256);
+    EXPECT_EQ(size, kFilteredTreeNarSize);
+    EXPECT_EQ(printStorePath(makeFixedOutputPath(FileIngestionMethod::Recursive, h, "tree")),
+              kFilteredTreeStorePath);
+    // Absolute paths of entries only; nothing below a rejected directory.
+    std::vector<std::string> want = {p("tree/B"),   p("tree/a"),   p("tree/a/f"),
+                                     p("tree/a/sub"), p("tree/a-b"), p("tree/a.b")};
+    std::sort(seen.begin(), seen.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(seen, want);
+
+    // The same bytes as the archive of the tree with those entries deleted.
+    std::string filtered = dumpPathToString(p("tree"), filter);
+    fs::remove_all(p("tree/a/sub"));
+    fs::remove(p("tree/a.b"));
+    EXPECT_EQ(filtered, dumpPathToString(p("tree")));
+    // The root itself is never filtered.
+    EXPECT_EQ(dumpPathToString(p("tree"), [](const std::string&) { return false; }),
+              unhex(kEmptyDirNar));
 }
 
 TEST_F(FormatNar, LargeFileIsStreamedInChunks) {

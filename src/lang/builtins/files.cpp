@@ -229,10 +229,41 @@ derivation (
 )
 )NIX";
 
+// Nix 2.8's buildenv.nix: nix-env's user environment, a derivation built
+// by builtin:buildenv from the manifest's elements ("active priority
+// nOutputs outPath…" for each).
+const char* const buildenvNix = R"NIX({ derivations, manifest }:
+
+derivation {
+  name = "user-environment";
+  system = "builtin";
+  builder = "builtin:buildenv";
+
+  inherit manifest;
+
+  # !!! grmbl, need structured data for passing this in a clean way.
+  derivations =
+    map (d:
+      [ (d.meta.active or "true")
+        (d.meta.priority or 5)
+        (builtins.length d.outputs)
+      ] ++ map (output: builtins.getAttr output d) d.outputs)
+      derivations;
+
+  # Building user environments remotely just causes huge amounts of
+  # network traffic, so don't do that.
+  preferLocalBuild = true;
+
+  # Also don't bother substituting.
+  allowSubstitutes = false;
+}
+)NIX";
+
 bool isCorepkgsPath(const std::string& path) { return path.rfind(corepkgsPrefix, 0) == 0; }
 
 std::optional<std::string> corepkgsFile(const std::string& path) {
   if (path == corepkgsPrefix + "fetchurl.nix") return std::string(fetchurlNix);
+  if (path == corepkgsPrefix + "buildenv.nix") return std::string(buildenvNix);
   return std::nullopt;
 }
 

@@ -1,0 +1,195 @@
+// The builder's environment, in the order Nix 2.8 assembles it, because the
+// order decides which value wins: PATH/HOME/NIX_STORE/NIX_BUILD_CORES can
+// be overridden by the derivation, the build-directory variables, NIX_LOG_FD
+// and TERM cannot.
+#include "build/build_env.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "build/structured_attrs.h"
+#include "format/base32.h"
+#include "format/hash.h"
+
+namespace bastion::build {
+namespace {
+
+// Nix's tokenizeString with its default separators.
+std::vector<std::string> tokenize(const std::string& s) {
+    std::vector<std::string> out;
+    size_t pos = s.find_first_not_of(" \t\n\r");
+    while (pos != std::string::npos) {
+        size_t end = s.find_first_of(" \t\n\r", pos);
+        out.push_back(s.substr(pos, end == std::string::npos ? std::string::npos : end - pos));
+        pos = end == std::string::npos ? end : s.find_first_not_of(" \t\n\r", end);
+    }
+    return out;
+}
+
+void writeFile(const std::string& path, const std::string& data) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd == -1) throw BuildEnvError("writing '" + path + "': " + std::strerror(errno));
+    size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n == -1 && errno == EINTR) continue;
+        if (n == -1) {
+            int e = errno;
+            ::close(fd);
+            throw BuildEnvError("writing '" + path + "': " + std::strerror(e));
+        }
+        done += static_cast<size_t>(n);
+    }
+    ::close(fd);
+}
+
+// Structured attributes are parsed once; their absence means the classic
+// environment-variable interface.
+std::optional<nlohmann::json> parseStructured(const format::Derivation& drv) {
+    auto it = drv.env.find("__json");
+    if (it == drv.env.end()) return std::nullopt;
+    try {
+        return nlohmann::json::parse(it->second);
+    } catch (std::exception& e) {
+        throw BuildEnvError(std::string("cannot process __json attribute: ") + e.what());
+    }
+}
+
+// ParsedDerivation::getStringsAttr.
+std::vector<std::string> stringsAttr(const format::Derivation& drv, const std::optional<nlohmann::json>& sa,
+                                     const std::string& name) {
+    if (!sa) {
+        auto it = drv.env.find(name);
+        return it == drv.env.end() ? std::vector<std::string>{} : tokenize(it->second);
+    }
+    auto it = sa->find(name);
+    if (it == sa->end()) return {};
+    if (!it->is_array()) throw BuildEnvError("attribute '" + name + "' must be a list of strings");
+    std::vector<std::string> out;
+    for (auto& v : *it) {
+        if (!v.is_string()) throw BuildEnvError("attribute '" + name + "' must be a list of strings");
+        out.push_back(v.get<std::string>());
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string hashPlaceholder(const std::string& output) {
+    auto h = format::hashString(format::HashAlgo::SHA256, "nix-output:" + output);
+    return "/" + format::nix32Encode(h.digest());
+}
+
+std::string rewriteStrings(std::string s, const std::map<std::string, std::string>& rewrites) {
+    for (auto& [from, to] : rewrites) {
+        if (from == to || from.empty()) continue;
+        size_t pos = 0;
+        while ((pos = s.find(from, pos)) != std::string::npos) {
+            s.replace(pos, from.size(), to);
+            pos += to.size();
+        }
+    }
+    return s;
+}
+
+BuildEnv makeBuildEnv(const format::Derivation& drv, const BuildEnvOptions& opt) {
+    if (opt.buildDir.empty()) throw BuildEnvError("no build directory given");
+    const std::string& top = opt.sandboxBuildDir;
+
+    // Output placeholders -> the paths the builder writes to (Nix's
+    // inputRewrites; in a sandbox these are the final output paths).
+    std::map<std::string, std::string> rewrites;
+    for (auto& [name, out] : drv.outputs) {
+        auto given = opt.outputPaths.find(name);
+        const std::string& path = given != opt.outputPaths.end() ? given->second : out.path;
+        if (!path.empty()) rewrites[hashPlaceholder(name)] = path;
+    }
+
+    auto sa = parseStructured(drv);
+    const bool fixed = format::isFixedOutputDerivation(drv);
+    BuildEnv result;
+    auto& env = result.env;
+
+    // Shells set a default PATH when it is unset; a dummy avoids that.
+    env["PATH"] = "/path-not-set";
+    // Exists nowhere, so tools find no ~/.rc files instead of reading
+    // /etc/passwd for a home directory.
+    env["HOME"] = "/homeless-shelter";
+    env["NIX_STORE"] = opt.storeDir;
+    env["NIX_BUILD_CORES"] = std::to_string(opt.cores);
+
+    if (!sa) {
+        // The derivation's attributes, except passAsFile ones, which go to
+        // files named after the attribute's hash (no size limit there).
+        auto passAsFileList = tokenize(drv.env.count("passAsFile") ? drv.env.at("passAsFile") : "");
+        std::set<std::string> passAsFile(passAsFileList.begin(), passAsFileList.end());
+        for (auto& [k, v] : drv.env) {
+            if (!passAsFile.count(k)) {
+                env[k] = v;
+            } else {
+                auto h = format::hashString(format::HashAlgo::SHA256, k);
+                std::string fn = ".attr-" + format::nix32Encode(h.digest());
+                writeFile(opt.buildDir + "/" + fn, rewriteStrings(v, rewrites));
+                env[k + "Path"] = top + "/" + fn;
+            }
+        }
+        if (!tokenize(drv.env.count("exportReferencesGraph") ? drv.env.at("exportReferencesGraph") : "").empty())
+            throw BuildEnvError("'exportReferencesGraph' is not supported yet");
+    }
+
+    env["NIX_BUILD_TOP"] = top;
+    env["TMPDIR"] = env["TEMPDIR"] = env["TMP"] = env["TEMP"] = top;
+    // dietlibc cannot find the cwd of a bind mount by itself (Nix's comment).
+    env["PWD"] = top;
+
+    // Compatibility with Nix <= 0.7's fetchurl.
+    if (fixed) env["NIX_OUTPUT_CHECKED"] = "1";
+
+    // Only fixed-output derivations may see the caller's environment (e.g.
+    // proxy settings): their result is checked against a known hash.
+    if (fixed) {
+        auto getEnv = opt.getEnv ? opt.getEnv : [](const std::string& n) -> std::optional<std::string> {
+            const char* v = std::getenv(n.c_str());
+            return v ? std::optional<std::string>(v) : std::nullopt;
+        };
+        for (auto& name : stringsAttr(drv, sa, "impureEnvVars")) env[name] = getEnv(name).value_or("");
+    }
+
+    env["NIX_LOG_FD"] = "2";
+    env["TERM"] = "xterm-256color";
+
+    if (sa) {
+        auto json = *sa;
+        nlohmann::json outputs = nlohmann::json::object();
+        for (auto& [name, out] : drv.outputs) outputs[name] = rewriteStrings(hashPlaceholder(name), rewrites);
+        json["outputs"] = outputs;
+        auto e = json.find("exportReferencesGraph");
+        if (e != json.end() && e->is_object())
+            throw BuildEnvError("'exportReferencesGraph' is not supported yet");
+        writeFile(opt.buildDir + "/.attrs.sh", rewriteStrings(structuredAttrsShell(json), rewrites));
+        writeFile(opt.buildDir + "/.attrs.json", rewriteStrings(json.dump(), rewrites));
+        // Nix 2.8 sets these to the host path of the build directory, which
+        // does not exist in the sandbox; later versions (and we) use the
+        // path the builder sees.
+        env["NIX_ATTRS_SH_FILE"] = top + "/.attrs.sh";
+        env["NIX_ATTRS_JSON_FILE"] = top + "/.attrs.json";
+    }
+
+    // Placeholders in the environment are replaced too (Nix rewrites each
+    // "name=value" string before exec).
+    std::map<std::string, std::string> rewritten;
+    for (auto& [k, v] : env) rewritten[rewriteStrings(k, rewrites)] = rewriteStrings(v, rewrites);
+    env = std::move(rewritten);
+    for (auto& a : drv.args) result.args.push_back(rewriteStrings(a, rewrites));
+    return result;
+}
+
+}  // namespace bastion::build

@@ -1,0 +1,51 @@
+// What happens to a derivation's outputs after its builder succeeded, as in
+// Nix's registerOutputs: each output must exist, is made canonical, scanned
+// for references and hashed; fixed outputs must have the promised hash; the
+// reference checks the derivation asks for (allowedReferences and friends,
+// or outputChecks under structured attributes) must hold. Only then are
+// the outputs moved into the store and registered, all in one transaction,
+// so that a failed build leaves no valid path behind.
+#pragma once
+
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "format/derivation.h"
+#include "store/store.h"
+
+namespace bastion::build {
+
+// A build that ran but must not count; what() is the whole message.
+// `status` holds Nix's bits for the exit status, so that scripts can tell
+// failures apart: the builder failed (100), a fixed output had another
+// hash (102), --check found a different result (104). Other failures
+// (missing outputs, forbidden references) exit with 1, as in Nix.
+struct BuildError : std::runtime_error {
+  enum : int { kPermanent = 0x04, kHashMismatch = 0x02 | 0x04, kNotDeterministic = 0x08 };
+  int status = 0;
+  explicit BuildError(const std::string& msg, int s = 0) : std::runtime_error(msg), status(s) {}
+  // Nix's Worker::exitStatus for a combination of failures.
+  static int exitStatus(int status) { return status ? (status | 0x60) : 1; }
+};
+
+struct BuiltDerivation {
+  std::string drvPath;  // printed
+  const format::Derivation& drv;
+  std::map<std::string, format::StorePath> outputs;  // output name -> path
+  std::set<format::StorePath> inputClosure;          // what the outputs may refer to, besides themselves
+  std::string builtStoreDir;  // where the builder left them (the sandbox's store directory, on the host)
+};
+
+// Inspects the outputs in builtStoreDir and returns their path infos
+// (deriver, NAR hash and size, references, ca for fixed outputs). Throws
+// BuildError for a missing output, a hash mismatch or a failed check.
+std::vector<store::ValidPathInfo> inspectOutputs(store::LocalStore& store, const BuiltDerivation& built);
+
+// Moves the inspected outputs into the store and registers them together.
+void installOutputs(store::LocalStore& store, const BuiltDerivation& built,
+                    const std::vector<store::ValidPathInfo>& infos);
+
+}  // namespace bastion::build

@@ -1,0 +1,133 @@
+// nix-env --query, as Nix 2.8's opQuery: installed packages (default) or
+// those of the -f file (-a), filtered by selectors, sorted by name, shown
+// as a table of the requested columns. There are no substituters, so the
+// status column's third letter is always '-'.
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+
+#include "cli/nix_env.h"
+#include "lang/eval_store.h"
+#include "lang/versions.h"
+
+namespace bastion::cli {
+
+using namespace bastion::lang;
+
+namespace {
+
+void printTable(const std::vector<std::vector<std::string>>& table) {
+  size_t nrColumns = table.empty() ? 0 : table.front().size();
+  std::vector<size_t> widths(nrColumns, 0);
+  for (auto& row : table)
+    for (size_t c = 0; c < row.size(); c++) widths[c] = std::max(widths[c], row[c].size());
+  for (auto& row : table) {
+    for (size_t c = 0; c < row.size(); c++) {
+      std::string s = row[c];
+      std::replace(s.begin(), s.end(), '\n', ' ');
+      std::cout << s;
+      if (c + 1 < nrColumns) std::cout << std::string(widths[c] - s.size() + 2, ' ');
+    }
+    std::cout << "\n";
+  }
+}
+
+// '<' a newer version exists in `others`, '=' the same, '>' only older
+// ones, '-' none; with the version compared against.
+std::string compareVersionAgainstSet(EvalState& state, EnvElem& elem, EnvElems& others) {
+  DrvName name = parseDrvName(elem.name(state));
+  char diff = '-';
+  std::string version = "?";
+  for (auto& o : others) {
+    DrvName name2 = parseDrvName(o.name(state));
+    if (name.name != name2.name) continue;
+    int d = compareVersions(name.version, name2.version);
+    if (d < 0) {
+      diff = '<';
+      version = name2.version;
+    } else if (diff != '<' && d == 0) {
+      diff = '=';
+      version = name2.version;
+    } else if (diff != '<' && diff != '=' && d > 0) {
+      diff = '>';
+      if (version == "" || compareVersions(version, name2.version) < 0) version = name2.version;
+    }
+  }
+  return std::string(1, diff) + " " + version;
+}
+
+}  // namespace
+
+void opNixEnvQuery(NixEnvGlobals& g, std::vector<std::string>& flags, std::vector<std::string>& args) {
+  bool printStatus = false, printName = true, printAttrPath = false, printSystem = false, printDrvPath = false,
+       printOutPath = false, printDescription = false, compare = false, available = false;
+  std::string attrPath;
+  for (size_t i = 0; i < flags.size(); i++) {
+    const std::string& a = flags[i];
+    if (a == "--status" || a == "-s") printStatus = true;
+    else if (a == "--no-name") printName = false;
+    else if (a == "--system") printSystem = true;
+    else if (a == "--description") printDescription = true;
+    else if (a == "--compare-versions" || a == "-c") compare = true;
+    else if (a == "--drv-path") printDrvPath = true;
+    else if (a == "--out-path") printOutPath = true;
+    else if (a == "--meta") ;  // only shown in --xml / --json output
+    else if (a == "--installed") available = false;
+    else if (a == "--available" || a == "-a") available = true;
+    else if (a == "--attr-path" || a == "-P") printAttrPath = true;
+    else if (a == "--attr" || a == "-A") attrPath = flags[++i];
+    else if (a == "--xml" || a == "--json")
+      throw std::runtime_error("nix-env --query " + a + " is not implemented in Bastion yet");
+    else throw UsageError("unknown flag '" + a + "'");
+  }
+  EvalState& state = evalState(g);
+
+  EnvElems installedElems, availElems;
+  if (!available || compare || printStatus) installedElems = queryInstalled(g, g.profile);
+  if (available || compare) availElems = loadDerivations(g, attrPath);
+  EnvElems elems = filterBySelector(state, available ? availElems : installedElems, args, false);
+  EnvElems& otherElems = available ? installedElems : availElems;
+
+  std::sort(elems.begin(), elems.end(), [&](EnvElem& a, EnvElem& b) {
+    std::string an = a.name(state), bn = b.name(state);
+    return std::lexicographical_compare(an.begin(), an.end(), bn.begin(), bn.end(),
+                                        [](char x, char y) { return toupper(x) < toupper(y); });
+  });
+
+  std::set<std::string> installed;
+  if (printStatus)
+    for (auto& e : installedElems) installed.insert(e.outPath(state));
+
+  std::vector<std::vector<std::string>> table;
+  for (auto& e : elems) {
+    std::vector<std::string> columns;
+    if (printStatus) {
+      std::string out = e.outPath(state);
+      store::LocalStore& store = state.store().store();
+      bool valid = store.isValidPath(store.parseStorePath(out));
+      columns.push_back(std::string(installed.count(out) ? "I" : "-") + (valid ? "P" : "-") + "-");
+    }
+    if (printAttrPath) columns.push_back(e.attrPath());
+    if (printName) columns.push_back(e.name(state));
+    if (compare) columns.push_back(compareVersionAgainstSet(state, e, otherElems));
+    if (printSystem) columns.push_back(e.system(state));
+    if (printDrvPath) columns.push_back(e.drvPath(state).value_or("-"));
+    if (printOutPath) {
+      std::string s;
+      for (auto& [name, path] : e.outputs(state, false)) {
+        if (!s.empty()) s += ';';
+        if (name != "out") s += name + "=";
+        s += path;
+      }
+      columns.push_back(s);
+    }
+    if (printDescription) {
+      Value* d = e.meta(state, "description");
+      columns.push_back(d && d->type == VType::String ? d->string.chars : "");
+    }
+    table.push_back(std::move(columns));
+  }
+  printTable(table);
+}
+
+}  // namespace bastion::cli

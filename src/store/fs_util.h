@@ -1,0 +1,29 @@
+// Small POSIX file helpers for the store. All throw StoreError with a
+// message naming the path and the system's reason.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace bastion::store {
+
+[[noreturn]] void throwSysError(const std::string& what);
+
+bool pathExists(const std::string& path);  // lstat succeeds
+// mkdir -p with mode 0777 (less the umask), as Nix's createDirs.
+void createDirs(const std::string& path);
+// rm -rf that never follows symlinks and copes with read-only directories
+// (store objects are 0555). A missing path is not an error.
+void deletePath(const std::string& path);
+// Creates `path` (which must not exist) holding `data`, flushed to disk.
+void writeNewFile(const std::string& path, std::string_view data);
+std::string readFile(const std::string& path);
+// fsync of a file or directory, by path.
+void syncPath(const std::string& path);
+// rename(2); both must be in the same directory or file system.
+void renamePath(const std::string& from, const std::string& to);
+// Absolute, with "." / ".." / repeated slashes resolved lexically and no
+// trailing slash (Nix's absPath + canonPath, without resolving symlinks).
+std::string absolutePath(const std::string& path);
+
+}  // namespace bastion::store

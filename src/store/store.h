@@ -1,0 +1,150 @@
+// A local Nix store: the files under <root>/nix/store and the SQLite database
+// under <root>/nix/var/nix/db, laid out and filled exactly as Nix 2.8 does so
+// that either tool can read a store the other wrote (`--store DIR` in both).
+//
+// Every path is identified by its logical name ("/nix/store/<hash>-<name>"),
+// whatever the root: a store opened on root "/tmp/s" keeps
+// "/nix/store/abc…-hello" in /tmp/s/nix/store/abc…-hello, like Nix's
+// `--store /tmp/s` (the "local?root=/tmp/s" store).
+//
+// In read-only mode (nix-instantiate --eval) paths are computed but nothing is
+// written and no database is created; validity queries read an existing
+// database if there is one and otherwise answer "not valid".
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "format/derivation.h"
+#include "format/hash.h"
+#include "format/nar.h"
+#include "format/store_path.h"
+
+namespace bastion::store {
+
+using format::FileIngestionMethod;
+using format::Hash;
+using format::HashAlgo;
+using format::StorePath;
+
+// Anything the store cannot do (I/O, database, a path that is not valid);
+// what() is a complete message naming the path involved.
+struct StoreError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Called with the absolute path of every entry below the root of a tree
+// being added (never for the root itself); false leaves the entry (and,
+// for a directory, everything below it) out. The same type as
+// format::PathFilter (std::function<bool(const std::string& path)>).
+using PathFilter = format::PathFilter;
+
+// One row of ValidPaths plus its references, as Nix's ValidPathInfo.
+struct ValidPathInfo {
+    StorePath path;
+    std::string deriver;  // printed store path of the .drv, or ""
+    Hash narHash;         // sha256 of the NAR
+    uint64_t narSize = 0;
+    std::set<StorePath> references;
+    int64_t registrationTime = 0;
+    bool ultimate = false;       // built or added locally (not substituted)
+    std::set<std::string> sigs;  // "keyname:base64sig"
+    std::string ca;              // "text:sha256:<nix32>", "fixed:r:sha256:<nix32>", "fixed:sha1:…" or ""
+};
+
+class LocalStore {
+   public:
+    // root "" or "/" is the machine's own store. Creates the directories and
+    // database on first use unless readOnly. Throws StoreError.
+    static std::unique_ptr<LocalStore> open(const std::string& root, bool readOnly);
+    virtual ~LocalStore() = default;
+
+    virtual const std::string& storeDir() const = 0;  // logical, "/nix/store"
+    virtual const std::string& root() const = 0;      // "" for the machine's store
+    virtual bool readOnly() const = 0;
+
+    // root + printed path: where the file system object really lives.
+    virtual std::string realPath(const StorePath& path) const = 0;
+    virtual std::string printStorePath(const StorePath& path) const = 0;
+    // Throws format::BadStorePath.
+    virtual StorePath parseStorePath(std::string_view path) const = 0;
+
+    virtual bool isValidPath(const StorePath& path) = 0;
+    virtual std::optional<ValidPathInfo> queryPathInfo(const StorePath& path) = 0;
+
+    // builtins.toFile and .drv files: makeTextPath(name, sha256(text), refs).
+    // Writes the file (mode 0444, mtime 1) and registers it with its
+    // references and ca "text:sha256:…" unless already valid.
+    virtual StorePath addTextToStore(std::string_view name, std::string_view text,
+                                     const std::set<StorePath>& references) = 0;
+
+    // Imported sources ("${./dir}", builtins.path, filterSource):
+    // makeFixedOutputPath(method, hash, name) where hash is `algo` over the
+    // (filtered) NAR of srcPath (Recursive) or over the bytes of the regular
+    // file srcPath (Flat). Copies the tree in canonical form and registers it
+    // (no references) unless already valid; in read-only mode only computes.
+    // Returns the path and the content hash it was computed from. Errors
+    // reading srcPath are StoreErrors; whatever `filter` throws propagates
+    // unchanged. (As in addTextToStore, an invalid name is
+    // format::BadStorePath.)
+    virtual std::pair<StorePath, Hash> addToStore(std::string_view name, const std::string& srcPath,
+                                                  FileIngestionMethod method, HashAlgo algo,
+                                                  const PathFilter& filter = {}) = 0;
+
+    // Writes drv to makeTextPath(name + ".drv", …, inputSrcs ∪ inputDrvs) and
+    // records its outputs in DerivationOutputs, as Nix's writeDerivation.
+    virtual StorePath writeDerivation(const format::Derivation& drv, std::string_view name) = 0;
+    // Registers objects already in place at realPath() (build outputs), with
+    // their references, in one transaction; references may be valid paths
+    // or paths of the same batch. A .drv among them has its outputs recorded
+    // as in writeDerivation. narHash, narSize, references, ca, deriver and
+    // ultimate are taken from the infos; registrationTime 0 means now.
+    // Already valid paths are left unchanged. Throws StoreError (also in
+    // read-only mode).
+    virtual void registerValidPaths(const std::vector<ValidPathInfo>& infos) = 0;
+
+    // Reads and parses a .drv file from the store (throws StoreError naming it).
+    // In read-only mode, derivations passed to writeDerivation are
+    // remembered in memory and returned from there.
+    virtual format::Derivation readDerivation(const StorePath& drvPath) = 0;
+
+    // --- Queries for the garbage collector and nix-store --query ---------
+    // (Nix's queryReferrers, queryAllValidPaths, queryValidDerivers,
+    // queryPartialDerivationOutputMap.) All answer "nothing" for a store
+    // without a database.
+    virtual std::set<StorePath> queryReferrers(const StorePath& path) = 0;
+    virtual std::set<StorePath> queryAllValidPaths() = 0;
+    // The valid .drv files that list `path` among their outputs.
+    virtual std::set<StorePath> queryValidDerivers(const StorePath& path) = 0;
+    // Output name -> path, as recorded in DerivationOutputs when the .drv
+    // was registered.
+    virtual std::map<std::string, StorePath> queryDerivationOutputs(const StorePath& drvPath) = 0;
+
+    // <root>/nix/store and <root>/nix/var/nix: where the files really are.
+    virtual const std::string& realStoreDir() const = 0;
+    virtual const std::string& stateDir() const = 0;
+
+    // Forgets a valid path in one transaction, refusing (StoreError
+    // "cannot delete path '…' because it is in use by '…'") while another
+    // valid path refers to it; the files are the caller's (gc.h) to remove.
+    virtual void invalidatePath(const StorePath& path) = 0;
+    // Records a NAR hash and size recomputed by verifyStore.
+    virtual void updateNarInfo(const StorePath& path, const Hash& narHash, uint64_t narSize) = 0;
+
+    // Makes `path` a temporary GC root for the lifetime of this process
+    // (temp_roots.h), so that a concurrent garbage collector keeps it and
+    // its closure. The add* functions do this for the paths they return;
+    // the builder calls it for every .drv it builds and every output path
+    // before checking whether the output is valid. No-op when read-only.
+    virtual void addTempRoot(const StorePath& path) = 0;
+};
+
+}  // namespace bastion::store

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Differential tests of building: Bastion's sandboxed builds against Nix 2.8's.
+
+Each tests/build/cases/*.nix is built twice, into two throw-away stores:
+
+  bastion nix-build --store A --option sandbox-paths /bin/sh=BUSYBOX --no-out-link CASE
+  nix-build --store B --option sandbox true --option sandbox-paths /bin/sh=BUSYBOX \
+            --option build-users-group '' --option substituters '' --no-out-link CASE
+
+and the two must agree on the outcome (exit status, and for failures the
+kind of failure), the printed output paths, and for every path in the
+resulting stores: the NAR bytes (both read with Nix's `nix-store --dump`,
+so Nix also reads Bastion's store), references, NAR hash and size,
+permissions and mtimes. Afterwards Nix's `--verify --check-contents`
+must find nothing wrong in Bastion's store, and a failed build must
+leave no valid output behind.
+
+Cases named fail-*.nix must fail; a `# expect: TEXT` line names text that
+both tools' error output must contain.
+"""
+import argparse
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES = os.path.join(HERE, "cases")
+
+spec = importlib.util.spec_from_file_location("drvrun", os.path.join(HERE, "..", "drv", "run.py"))
+drvrun = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(drvrun)
+
+
+def run(cmd, cwd=CASES):
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def expectations(path):
+    out = []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("# expect:"):
+                out.append(line[len("# expect:"):].strip())
+    return out
+
+
+def dump(nix_store, root, path):
+    p = subprocess.run([nix_store, "--store", root, "--dump", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return p.returncode, p.stdout
+
+
+def check_case(name, args, tmp):
+    problems = []
+    a, b = os.path.join(tmp, name + ".bastion"), os.path.join(tmp, name + ".nix28")
+    sandbox_paths = "/bin/sh=" + args.busybox
+    code_a, out_a, err_a = run([args.bin, "nix-build", "--store", a, "--option", "sandbox-paths", sandbox_paths,
+                                "--no-out-link", name])
+    code_b, out_b, err_b = run([args.nix_build, "--store", b, "--option", "sandbox", "true", "--option",
+                                "sandbox-paths", sandbox_paths, "--option", "build-users-group", "",
+                                "--option", "substituters", "", "--no-out-link", name])
+    if "Sanitizer" in err_a or "runtime error" in err_a:
+        problems.append("sanitizer report:\n" + err_a)
+    if code_a != code_b:
+        problems.append("exit status: nix %d, bastion %d\n--- nix\n%s--- bastion\n%s" % (code_b, code_a, err_b, err_a))
+    if out_a != out_b:
+        problems.append("printed paths differ:\n--- nix\n%s--- bastion\n%s%s" % (out_b, out_a, err_a))
+    for text in expectations(os.path.join(CASES, name)):
+        for who, err in (("nix", err_b), ("bastion", err_a)):
+            if text not in err:
+                problems.append("%s's error output lacks %r:\n%s" % (who, text, err))
+    if name.startswith("fail-") and code_a == 0:
+        problems.append("bastion did not fail")
+
+    # The stores: same paths, same bytes, same metadata.
+    paths_a, paths_b = drvrun.store_paths(a), drvrun.store_paths(b)
+    valid_b = [p for p in paths_b if run([args.nix_store, "--store", b, "-q", "--hash", p], "/")[0] == 0]
+    valid_a = [p for p in paths_a if run([args.nix_store, "--store", a, "-q", "--hash", p], "/")[0] == 0]
+    if valid_a != valid_b:
+        problems.append("valid paths differ:\n  only bastion: %s\n  only nix: %s" %
+                        (sorted(set(valid_a) - set(valid_b)), sorted(set(valid_b) - set(valid_a))))
+    for p in sorted(set(valid_a) & set(valid_b)):
+        if dump(args.nix_store, a, p) != dump(args.nix_store, b, p):
+            problems.append("NAR of %s differs" % p)
+    qa = drvrun.nix_queries(args.nix_store, a, valid_b)
+    qb = drvrun.nix_queries(args.nix_store, b, valid_b)
+    for p in valid_b:
+        # Nix records no deriver for sources; outputs name their .drv in both.
+        if qa.get(p) != qb.get(p):
+            problems.append("nix-store -q on %s differs:\n  nix store:     %r\n  bastion store: %r" %
+                            (p, qb.get(p), qa.get(p)))
+    sa, sb = drvrun.snapshot(a), drvrun.snapshot(b)
+    for k in sorted(set(sa) & set(sb)):
+        if os.path.basename(k.split("/")[0]).endswith(".chroot") or k.endswith(".lock"):
+            continue
+        if k.split("/")[0] in {os.path.basename(p) for p in valid_a} and sa[k] != sb[k]:
+            problems.append("%s differs:\n  nix:     %r\n  bastion: %r" % (k, sb[k][:3], sa[k][:3]))
+    leftovers = [k for k in sa if k.endswith(".chroot") or ".bastion-tmp" in k]
+    if leftovers:
+        problems.append("scratch directories left in the store: %s" % leftovers)
+    code, so, se = run([args.nix_store, "--store", a, "--verify", "--check-contents"], "/")
+    noise = [l for l in se.splitlines() if l and "nixbld" not in l and not l.startswith("reading the Nix store")
+             and not l.startswith("checking ")]
+    if code != 0 or noise:
+        problems.append("nix-store --verify --check-contents on Bastion's store: exit %d\n%s" % (code, se))
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--nix-build", default=shutil.which("nix-build"))
+    ap.add_argument("--nix-store", default=shutil.which("nix-store"))
+    ap.add_argument("--busybox", default=shutil.which("busybox") or "/bin/busybox")
+    ap.add_argument("cases", nargs="*")
+    args = ap.parse_args()
+    args.bin = os.path.abspath(args.bin)
+    if not args.nix_build or not args.nix_store:
+        print("nix-build/nix-store not found: nothing to compare with")
+        return 77
+    names = args.cases or sorted(n for n in os.listdir(CASES) if n.endswith(".nix"))
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="bastion-build-") as tmp:
+        for name in names:
+            problems = check_case(os.path.basename(name), args, tmp)
+            print(("FAIL %s" if problems else "ok   %s") % name)
+            for p in problems:
+                print("  " + p.replace("\n", "\n  "))
+            failed += bool(problems)
+        # Store objects are read-only; make the temporary tree deletable.
+        subprocess.run(["chmod", "-R", "u+w", tmp])
+    print("%d/%d cases agree with Nix 2.8" % (len(names) - failed, len(names)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,2 @@
+# builder is required.
+derivation { name = "x"; system = "x86_64-linux"; }
