@@ -65,7 +65,7 @@ void BuildLog::finish() {
   if (!partial_.empty()) append("\n", 1);
 }
 
-Progress::Progress(bool quiet) : tty_(isatty(STDERR_FILENO)), quiet_(quiet) {}
+Progress::Progress(bool quiet, bool showPlan) : tty_(isatty(STDERR_FILENO)), quiet_(quiet), showPlan_(showPlan) {}
 
 Progress::~Progress() {
   std::lock_guard<std::mutex> l(mutex_);
@@ -75,7 +75,7 @@ Progress::~Progress() {
 void Progress::plan(const std::vector<std::string>& toBuild) {
   std::lock_guard<std::mutex> l(mutex_);
   total_ = toBuild.size();
-  if (toBuild.empty()) return;
+  if (toBuild.empty() || !showPlan_) return;
   clearStatus();
   std::cerr << (toBuild.size() == 1 ? std::string("this derivation will be built:")
                                     : "these " + std::to_string(toBuild.size()) + " derivations will be built:")

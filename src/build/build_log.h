@@ -38,8 +38,9 @@ class BuildLog {
 
 class Progress {
  public:
-  // quiet: builder output is not shown (nix-build -Q).
-  Progress(bool quiet);
+  // quiet: builder output is not shown (nix-build -Q); showPlan: list
+  // what will be built before starting.
+  Progress(bool quiet, bool showPlan = true);
   ~Progress();
   void plan(const std::vector<std::string>& toBuild);
   void started(const std::string& drvPath);
@@ -52,7 +53,7 @@ class Progress {
   void clearStatus();
 
   std::mutex mutex_;
-  bool tty_, quiet_;
+  bool tty_, quiet_, showPlan_;
   size_t total_ = 0, done_ = 0, failed_ = 0;
   std::vector<std::string> running_;
   std::string lastLine_;

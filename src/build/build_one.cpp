@@ -141,8 +141,11 @@ void buildDerivation(store::LocalStore& store, std::mutex& storeMutex, const Bui
     throw BuildError("a '" + job.drv.platform + "' is required to build '" + job.drvPath + "', but I am a '" +
                      settings.system + "'");
 
+  progress.started(job.drvPath);
   Scratch scratch;
-  scratch.chrootDir = store.realPath(store.parseStorePath(job.drvPath)) + ".chroot";
+  // Not Nix's "<drv>.chroot": a Nix 2.8 build of the same derivation in the
+  // same store deletes that directory first, under a Bastion builder's feet.
+  scratch.chrootDir = store.realPath(store.parseStorePath(job.drvPath)) + ".bastion-chroot";
   store::deletePath(scratch.chrootDir);  // a leftover of a crashed build
   std::string builtStoreDir = scratch.chrootDir + store.storeDir();
 
@@ -150,7 +153,7 @@ void buildDerivation(store::LocalStore& store, std::mutex& storeMutex, const Bui
   int status;
   if (job.drv.builder.rfind("builtin:", 0) == 0) {
     store::createDirs(builtStoreDir);
-    status = runBuiltinBuilder(job.drv, builtStoreDir, store.storeDir(), log);
+    status = runBuiltinBuilder(job.drv, builtStoreDir, store.storeDir(), store.root() + store.storeDir(), log);
   } else {
     scratch.buildDir = makeBuildDir(job.drvPath);
     BuildEnvOptions eo;
@@ -181,8 +184,10 @@ void buildDerivation(store::LocalStore& store, std::mutex& storeMutex, const Bui
   if (status != 0) {
     scratch.keepBuildDir = settings.keepFailed;
     std::string msg = "builder for '" + job.drvPath + "' " + statusText(status);
+    // The tail repeats what the user has not seen: only when builder
+    // output was hidden (-Q), as in Nix.
     auto tail = log.tail();
-    if (!tail.empty()) {
+    if (!tail.empty() && settings.quiet) {
       msg += ";\nlast " + std::to_string(tail.size()) + " log lines:";
       for (auto& l : tail) msg += "\n" + l;
       msg += "\nFor full logs, run 'nix-store --read-log " + job.drvPath + "'.";

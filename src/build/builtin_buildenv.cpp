@@ -290,19 +290,12 @@ unsigned long buildProfile(const StoreView& view, std::vector<EnvPackage> pkgs,
 }
 
 void runBuildenv(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir,
-                 BuildLog& log) {
+                 const std::string& realStoreDir, BuildLog& log) {
   StoreView view;
   view.storeDir = storeDir;
   view.outPath = attr(drv, "out");
   view.outReal = builtStoreDir + "/" + format::parseStorePath(view.outPath, storeDir).baseName();
-  // The build layer writes outputs to <real store>/<drv name>.chroot<storeDir>
-  // (build_one.cpp); the packages are in <real store>.
-  view.realStoreDir = storeDir;
-  if (hasSuffix(builtStoreDir, storeDir)) {
-    std::string chroot = builtStoreDir.substr(0, builtStoreDir.size() - storeDir.size());
-    size_t slash = chroot.rfind('/');
-    if (slash != std::string::npos && hasSuffix(chroot, ".chroot")) view.realStoreDir = chroot.substr(0, slash);
-  }
+  view.realStoreDir = realStoreDir;
 
   store::createDirs(view.outReal);
 

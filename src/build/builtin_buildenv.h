@@ -48,6 +48,6 @@ unsigned long buildProfile(const StoreView& view, std::vector<EnvPackage> pkgs,
 // and `manifest` from drv's environment and writes the output to
 // builtStoreDir/<base name of out>. Throws on failure.
 void runBuildenv(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir,
-                 BuildLog& log);
+                 const std::string& realStoreDir, BuildLog& log);
 
 }  // namespace bastion::build

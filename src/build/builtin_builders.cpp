@@ -99,12 +99,13 @@ void fetchurl(const format::Derivation& drv, const std::string& builtStoreDir, c
 }  // namespace
 
 int runBuiltinBuilder(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir,
+                      const std::string& realStoreDir,
                       BuildLog& log) {
   try {
     if (drv.builder == "builtin:fetchurl")
       fetchurl(drv, builtStoreDir, storeDir);
     else if (drv.builder == "builtin:buildenv")
-      runBuildenv(drv, builtStoreDir, storeDir, log);
+      runBuildenv(drv, builtStoreDir, storeDir, realStoreDir, log);
     else
       throw BuiltinError("unsupported builtin builder '" + drv.builder.substr(8) + "'");
   } catch (std::exception& e) {

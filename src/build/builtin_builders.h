@@ -12,9 +12,10 @@
 namespace bastion::build {
 
 // Runs drv's builtin builder, writing each output to
-// builtStoreDir/<base name of its path>. Messages go to `log`. Returns a
+// builtStoreDir/<base name of its path>; store paths it reads (buildenv's
+// packages) are found under realStoreDir. Messages go to `log`. Returns a
 // wait status (0 for success), like a sandboxed builder.
 int runBuiltinBuilder(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir,
-                      BuildLog& log);
+                      const std::string& realStoreDir, BuildLog& log);
 
 }  // namespace bastion::build

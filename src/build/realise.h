@@ -25,6 +25,7 @@ struct BuildSettings {
   bool check = false;        // --check: rebuild requested outputs and compare
   bool keepFailed = false;   // -K: keep the build directory of a failed build
   bool quiet = false;        // -Q: do not show builder output
+  bool showPlan = true;      // "these N derivations will be built:" (nix-env does not say it)
   std::string sandboxPaths;  // sandbox-paths: "/bin/sh=/bin/busybox …"
   std::string system = "x86_64-linux";
 };

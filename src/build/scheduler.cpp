@@ -28,7 +28,7 @@ struct Node {
 class Scheduler {
  public:
   Scheduler(store::LocalStore& store, const BuildSettings& settings)
-      : store_(store), settings_(settings), progress_(settings.quiet) {}
+      : store_(store), settings_(settings), progress_(settings.quiet, settings.showPlan) {}
 
   std::vector<std::map<std::string, std::string>> run(const std::vector<DerivedPath>& targets) {
     for (auto& t : targets) add(t.drvPath, t.outputs, settings_.check);
@@ -148,7 +148,6 @@ class Scheduler {
           threads.emplace_back([this, &n, &running, &stopping] {
             std::string error;
             int status = 0;
-            progress_.started(n.job.drvPath);
             try {
               buildDerivation(store_, storeMutex_, settings_, progress_, n.job);
             } catch (BuildError& e) {

@@ -100,7 +100,8 @@ EnvElems queryInstalled(NixEnvGlobals& g, const std::string& profile);
 bool createUserEnv(NixEnvGlobals& g, EnvElems& elems, const std::string& profile, const std::string& lockToken);
 // Realises derivations (printing what will be built, as Nix), throwing
 // build::BuildError.
-void buildDerivations(NixEnvGlobals& g, const std::vector<std::string>& drvPaths);
+// showPlan: list what will be built first (Nix does not for the user environment).
+void buildDerivations(NixEnvGlobals& g, const std::vector<std::string>& drvPaths, bool showPlan = true);
 lang::EvalState& evalState(NixEnvGlobals& g);
 
 // --- operations ------------------------------------------------------------------

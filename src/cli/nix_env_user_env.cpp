@@ -100,12 +100,14 @@ EnvElems queryInstalled(NixEnvGlobals& g, const std::string& profile) {
   return getDerivations(state, *v, "", *noArgs);
 }
 
-void buildDerivations(NixEnvGlobals& g, const std::vector<std::string>& drvPaths) {
+void buildDerivations(NixEnvGlobals& g, const std::vector<std::string>& drvPaths, bool showPlan) {
   if (drvPaths.empty()) return;
   EvalState& state = evalState(g);
   std::vector<build::DerivedPath> targets;
   for (auto& p : drvPaths) targets.push_back({p, {}});
-  build::Realiser realiser(state.store().store(), makeBuildSettings(g.build, state.settings));
+  build::BuildSettings settings = makeBuildSettings(g.build, state.settings);
+  settings.showPlan = showPlan;
+  build::Realiser realiser(state.store().store(), settings);
   realiser.realise(targets);
 }
 
@@ -181,7 +183,7 @@ bool createUserEnv(NixEnvGlobals& g, EnvElems& elems, const std::string& profile
   std::string topDrv = state.coerceToString(PosIdx{}, *topLevel->attrs->get(state.s.drvPath), ctx, "", false, false);
   std::string topOut = state.coerceToString(PosIdx{}, *topLevel->attrs->get(state.s.outPath), ctx, "", false, false);
 
-  buildDerivations(g, {topDrv});
+  buildDerivations(g, {topDrv}, false);
 
   // Switch, unless someone else changed the profile while we were busy.
   store::ProfileLock lock(profile);

@@ -266,10 +266,18 @@ private:
         createStateDirs(layout_);
         bigLock_ = lockBigLock(layout_);
         int schema = checkSchema();
+        if (schema == 0) {
+            // A new store: created by one process at a time.
+            relockBigLock(bigLock_, true);
+            schema = checkSchema();
+        }
         db_ = std::make_unique<PathDb>(layout_.dbPath(), storeDir_, schema == 0, false);
         // Written after the tables exist: a crash in between leaves a
         // store that is simply initialised again.
-        if (schema == 0) writeSchemaVersion(layout_, kNixSchemaVersion);
+        if (schema == 0) {
+            writeSchemaVersion(layout_, kNixSchemaVersion);
+            relockBigLock(bigLock_, false);
+        }
     }
 
     void openReadOnly() {

@@ -113,7 +113,7 @@ int readSchemaVersion(const StoreLayout& l) {
 void writeSchemaVersion(const StoreLayout& l, int version) {
     // Written in place like Nix's writeFile, but through a temporary so
     // that a crash cannot leave an empty schema file behind.
-    std::string tmp = l.schemaPath() + ".tmp";
+    std::string tmp = l.schemaPath() + ".tmp-" + std::to_string(::getpid());
     ::unlink(tmp.c_str());
     writeNewFile(tmp, std::to_string(version));
     renamePath(tmp, l.schemaPath());
@@ -136,6 +136,23 @@ int lockBigLock(const StoreLayout& l) {
         throwSysError("acquiring shared lock on '" + path + "'");
     }
     return fd;
+}
+
+void relockBigLock(int fd, bool exclusive) {
+    struct flock fl = {};
+    // Two holders of the shared lock both asking for the exclusive one
+    // would deadlock: let go first, then wait.
+    if (exclusive) {
+        fl.l_type = F_UNLCK;
+        fl.l_whence = SEEK_SET;
+        ::fcntl(fd, F_SETLK, &fl);
+    }
+    fl.l_type = exclusive ? F_WRLCK : F_RDLCK;
+    fl.l_whence = SEEK_SET;
+    int r;
+    while ((r = ::fcntl(fd, F_SETLKW, &fl)) != 0 && errno == EINTR) {
+    }
+    if (r != 0) throwSysError("changing the lock on the store's big-lock");
 }
 
 }  // namespace bastion::store

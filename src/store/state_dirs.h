@@ -30,5 +30,9 @@ void writeSchemaVersion(const StoreLayout& layout, int version);
 // uses the store (an exclusive holder is upgrading the schema). Returns the
 // descriptor, to be kept open for the store's lifetime.
 int lockBigLock(const StoreLayout& layout);
+// Switches the big lock between shared and exclusive (waiting), as a new
+// store is initialised under the exclusive lock so that two processes
+// opening it at once do not both create it.
+void relockBigLock(int fd, bool exclusive);
 
 }  // namespace bastion::store

@@ -94,11 +94,11 @@ def check_case(name, args, tmp):
                             (p, qb.get(p), qa.get(p)))
     sa, sb = drvrun.snapshot(a), drvrun.snapshot(b)
     for k in sorted(set(sa) & set(sb)):
-        if os.path.basename(k.split("/")[0]).endswith(".chroot") or k.endswith(".lock"):
+        if k.split("/")[0].endswith("chroot") or k.endswith(".lock"):
             continue
         if k.split("/")[0] in {os.path.basename(p) for p in valid_a} and sa[k] != sb[k]:
             problems.append("%s differs:\n  nix:     %r\n  bastion: %r" % (k, sb[k][:3], sa[k][:3]))
-    leftovers = [k for k in sa if k.endswith(".chroot") or ".bastion-tmp" in k]
+    leftovers = [k for k in sa if k.split("/")[0].endswith("chroot") or ".bastion-tmp" in k]
     if leftovers:
         problems.append("scratch directories left in the store: %s" % leftovers)
     code, so, se = run([args.nix_store, "--store", a, "--verify", "--check-contents"], "/")

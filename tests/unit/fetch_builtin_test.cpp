@@ -46,7 +46,7 @@ class BuiltinFetchurlTest : public StoreTest {
     int run(const Derivation& d) {
         build::Progress progress(true);
         build::BuildLog log(p("log"), progress, "/nix/store/00000000000000000000000000000000-f.drv");
-        int status = build::runBuiltinBuilder(d, built(), "/nix/store", log);
+        int status = build::runBuiltinBuilder(d, built(), "/nix/store", "/nix/store", log);
         tail = log.tail();
         return status;
     }

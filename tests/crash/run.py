@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Crash test: builds, instantiations and garbage collections killed with
+SIGKILL at random moments must never leave the store inconsistent.
+
+Each round starts one of
+
+  bastion nix-build --store S -j 2 crash.nix --argstr round N   (new builds)
+  bastion nix-instantiate --store S crash.nix --argstr round N
+  bastion nix-store --store S --gc                             (after dropping roots)
+
+kills it after a random delay, and then requires that
+
+  * `bastion nix-store --verify --check-contents` finds nothing wrong, and
+    so does Nix 2.8's when it is installed (every registered path exists
+    with the registered NAR hash: no invalid path is registered);
+  * the store can still be used: the same build, run to completion, works
+    and its outputs verify.
+"""
+import argparse
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+EXPR = r'''
+{ round }:
+let
+  mk = i: derivation {
+    name = "crash-${round}-${toString i}";
+    system = "x86_64-linux";
+    builder = "/bin/sh";
+    args = [ "-c" ''
+      mkdir -p $out/sub
+      i=0
+      while [ $i -lt 200 ]; do echo "line $i of ${round}" >> $out/sub/file; i=$((i+1)); done
+      echo ${dep} > $out/dep
+    '' ];
+  };
+  dep = derivation {
+    name = "crash-dep-${round}";
+    system = "x86_64-linux";
+    builder = "/bin/sh";
+    args = [ "-c" "echo ${round} > $out" ];
+  };
+in map mk [ 1 2 3 4 5 6 ]
+'''
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+def verify(args, store):
+    problems = []
+    p = run([args.bin, "nix-store", "--store", store, "--verify", "--check-contents"])
+    if p.returncode != 0:
+        problems.append("bastion --verify --check-contents: exit %d\n%s" % (p.returncode, p.stderr.decode()))
+    if args.nix_store:
+        p = run([args.nix_store, "--store", store, "--verify", "--check-contents"])
+        bad = [l for l in p.stderr.decode().splitlines()
+               if l and "nixbld" not in l and not l.startswith("reading the Nix store") and not l.startswith("checking ")]
+        if p.returncode != 0 or bad:
+            problems.append("nix --verify --check-contents: exit %d\n%s" % (p.returncode, p.stderr.decode()))
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--rounds", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--nix-store", default=shutil.which("nix-store"))
+    ap.add_argument("--busybox", default=shutil.which("busybox") or "/bin/busybox")
+    args = ap.parse_args()
+    args.bin = os.path.abspath(args.bin)
+    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+    rng = random.Random(seed)
+    print("seed %d" % seed)
+    tmp = tempfile.mkdtemp(prefix="bastion-crash-")
+    store = os.path.join(tmp, "store")
+    expr = os.path.join(tmp, "crash.nix")
+    with open(expr, "w") as f:
+        f.write(EXPR)
+    build = [args.bin, "nix-build", "--store", store, "--option", "sandbox-paths", "/bin/sh=" + args.busybox,
+             "-j", "2", "-Q", expr]
+    failures = 0
+    kinds = {"build": 0, "instantiate": 0, "gc": 0}
+    try:
+        for n in range(args.rounds):
+            kind = rng.choice(["build", "build", "instantiate", "gc"])
+            kinds[kind] += 1
+            rnd = "r%d" % rng.randrange(6)  # rounds repeat, so some builds meet leftovers
+            if kind == "build":
+                cmd = build + ["--argstr", "round", rnd, "-o", os.path.join(tmp, "result-" + rnd)]
+            elif kind == "instantiate":
+                cmd = [args.bin, "nix-instantiate", "--store", store, expr, "--argstr", "round", rnd]
+            else:
+                for l in os.listdir(tmp):
+                    if l.startswith("result-") and rng.random() < 0.5:
+                        os.unlink(os.path.join(tmp, l))
+                cmd = [args.bin, "nix-store", "--store", store, "--gc"]
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp)
+            time.sleep(rng.uniform(0, 0.4))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            problems = verify(args, store)
+            if problems:
+                failures += 1
+                print("round %d (%s, killed): store inconsistent" % (n, kind))
+                for p in problems:
+                    print("  " + p.replace("\n", "\n  "))
+        # After all that, the store still works: build to completion and verify.
+        p = run(build + ["--argstr", "round", "final", "--no-out-link"], cwd=tmp)
+        if p.returncode != 0:
+            failures += 1
+            print("final build failed:\n" + p.stderr.decode())
+        problems = verify(args, store)
+        if problems:
+            failures += 1
+            print("after the final build:\n" + "\n".join(problems))
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", tmp])
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d rounds (%s), %d inconsistent; seed %d" %
+          (args.rounds, ", ".join("%s %d" % kv for kv in kinds.items()), failures, seed))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
