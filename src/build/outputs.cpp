@@ -110,7 +110,7 @@ struct Inspector {
     if (!info.references.empty() || store.isValidPath(kept.path)) return;
     std::string dest = store.realPath(kept.path);
     store::deletePath(dest);
-    store::renamePath(actual, dest);
+    store::movePath(actual, dest);
     store.registerValidPaths({kept});
   }
 
@@ -298,7 +298,7 @@ void installOutputs(store::LocalStore& store, const BuiltDerivation& built,
     std::string dest = store.realPath(info.path);
     // An invalid leftover (from a crash) is in the way; valid paths are never here.
     store::deletePath(dest);
-    store::renamePath(built.builtStoreDir + "/" + info.path.baseName(), dest);
+    store::movePath(built.builtStoreDir + "/" + info.path.baseName(), dest);
     store::syncPath(dest);
   }
   store.registerValidPaths(infos);

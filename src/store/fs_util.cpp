@@ -171,4 +171,15 @@ std::string absolutePath(const std::string& path) {
     return out.empty() ? "/" : out;
 }
 
+void movePath(const std::string& from, const std::string& to) {
+    struct stat st;
+    if (::lstat(from.c_str(), &st) != 0) throwSysError("getting status of '" + from + "'");
+    bool changePerm = ::geteuid() != 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IWUSR);
+    if (changePerm && ::chmod(from.c_str(), (st.st_mode | S_IWUSR) & 07777) != 0)
+        throwSysError("making '" + from + "' writable");
+    renamePath(from, to);
+    if (changePerm && ::chmod(to.c_str(), st.st_mode & 07777) != 0)
+        throwSysError("restoring the permissions of '" + to + "'");
+}
+
 }  // namespace bastion::store

@@ -22,6 +22,10 @@ std::string readFile(const std::string& path);
 void syncPath(const std::string& path);
 // rename(2); both must be in the same directory or file system.
 void renamePath(const std::string& from, const std::string& to);
+// renamePath for a store object that may already be read-only: moving a
+// directory to another parent updates its "..", which needs write
+// permission on it unless we are root (Nix's movePath).
+void movePath(const std::string& from, const std::string& to);
 // Absolute, with "." / ".." / repeated slashes resolved lexically and no
 // trailing slash (Nix's absPath + canonPath, without resolving symlinks).
 std::string absolutePath(const std::string& path);

@@ -1,3 +1,4 @@
+# check: reproducible
 # A tree with every kind of entry: executables, symlinks (relative,
 # absolute, dangling), hard links, empty directories, odd names, files
 # with old and new timestamps, and attempts at setuid/setgid bits.
