@@ -1,11 +1,12 @@
 // Starting a sandboxed builder: the parent's side of Nix 2.8's startBuilder.
 //
-// A helper process (fork) calls clone() with the new namespaces and
-// CLONE_PARENT, so the builder is our own child yet is created by a
-// single-threaded process; the helper then exits. We write the builder's
-// uid/gid maps and release it; it sets up its mounts (sandbox_child.cpp)
-// and execs. Setup errors come back as text on a close-on-exec pipe: EOF
-// without text means the builder was exec'ed.
+// The sandbox launcher (a small process re-executed from this binary, see
+// sandbox_launcher.cpp) or, failing that, a helper forked from this
+// process calls clone() with the new namespaces and CLONE_PARENT, so the
+// builder is our own child yet is created by a single-threaded process.
+// We write the builder's uid/gid maps and release it; it sets up its
+// mounts (sandbox_child.cpp) and execs. Setup errors come back as text
+// on a close-on-exec pipe: EOF without text means the builder was exec'ed.
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
@@ -136,6 +137,34 @@ void writeProcFile(pid_t pid, const char* name, const std::string& data) {
     if (n != static_cast<ssize_t>(data.size())) fail("writing '" + path + "'", n == -1 ? e : EIO);
 }
 
+// Without the launcher (it could not be started): a helper forked from
+// this process clones the builder. Returns the builder's pid.
+pid_t forkBuilder(const SandboxPlan& plan, Pipe& sync, Pipe& err, int logFd) {
+    Pipe pidPipe;
+    pid_t helper = ::fork();
+    if (helper == -1) fail("forking");
+    if (helper == 0) helperMain(plan, sync, err, pidPipe, logFd);
+    pidPipe.closeWrite();
+
+    int helperStatus = waitFor(helper);
+    pid_t child = -1;
+    // Exactly one pid_t, not until EOF: the builder inherited the write end.
+    std::string got;
+    if (helperStatus == 0) {
+        char buf[sizeof child];
+        ssize_t n;
+        do n = ::read(pidPipe.r, buf, sizeof buf); while (n == -1 && errno == EINTR);
+        if (n > 0) got.assign(buf, static_cast<size_t>(n));
+    }
+    if (helperStatus != 0 || got.size() != sizeof child) {
+        err.closeWrite();
+        throw SandboxError("while setting up the build environment: " +
+                           (helperStatus != 0 ? readAll(err.r) : std::string("the helper process failed")));
+    }
+    std::memcpy(&child, got.data(), sizeof child);
+    return child;
+}
+
 }  // namespace
 
 SandboxedProcess::SandboxedProcess(SandboxedProcess&& o) noexcept
@@ -183,29 +212,14 @@ SandboxedProcess startSandboxed(const SandboxSpec& spec) {
 
     SandboxPlan plan = detail::prepareChroot(spec, hostUid, hostGid);
 
-    Pipe sync, err, pidPipe;
-    pid_t helper = ::fork();
-    if (helper == -1) fail("forking");
-    if (helper == 0) helperMain(plan, sync, err, pidPipe, spec.logFd);
-
+    Pipe sync, err;
+    std::string launchError;
+    pid_t child = detail::launchBuilder(plan, sync.r, err.w, spec.logFd, launchError);
+    if (child == -1 && !launchError.empty())
+        throw SandboxError("while setting up the build environment: " + launchError);
+    if (child == -1) child = forkBuilder(plan, sync, err, spec.logFd);
     sync.closeRead();
     err.closeWrite();
-    pidPipe.closeWrite();
-
-    int helperStatus = waitFor(helper);
-    pid_t child = -1;
-    // Exactly one pid_t, not until EOF: the builder inherited the write end.
-    std::string got;
-    if (helperStatus == 0) {
-        char buf[sizeof child];
-        ssize_t n;
-        do n = ::read(pidPipe.r, buf, sizeof buf); while (n == -1 && errno == EINTR);
-        if (n > 0) got.assign(buf, static_cast<size_t>(n));
-    }
-    if (helperStatus != 0 || got.size() != sizeof child)
-        throw SandboxError("while setting up the build environment: " +
-                           (helperStatus != 0 ? readAll(err.r) : std::string("the helper process failed")));
-    std::memcpy(&child, got.data(), sizeof child);
 
     // Raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.
     int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));

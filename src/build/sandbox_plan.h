@@ -51,3 +51,24 @@ SandboxPlan prepareChroot(const SandboxSpec& spec, uid_t hostUid, gid_t hostGid)
 int installSeccomp(const char** what);
 
 }  // namespace bastion::build::detail
+
+namespace bastion::build::detail {
+
+// The plan as bytes, for the launcher (sandbox_launcher.cpp), which runs in
+// another process. decodePlan returns false on malformed input.
+std::string encodePlan(const SandboxPlan& plan);
+bool decodePlan(const std::string& bytes, SandboxPlan& plan);
+
+// Starts the builder for `plan` through the sandbox launcher: a small
+// process re-executed from this binary once, from which builders are
+// cloned, so that starting one does not copy this (big) process's page
+// tables. The builder is created with CLONE_PARENT, so it is this
+// process's child as with the fork path. Returns its pid; -1 with
+// `error` empty when there is no launcher (the caller forks instead); -1
+// with `error` set when the launcher could not create the builder.
+pid_t launchBuilder(const SandboxPlan& plan, int syncFd, int errFd, int logFd, std::string& error);
+
+// The launcher's side: serves requests on `fd` until it is closed.
+[[noreturn]] void launcherMain(int fd);
+
+}  // namespace bastion::build::detail
