@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
+#include "store/fs_util.h"
 
 namespace bastion::cli {
 
@@ -61,32 +62,6 @@ const Operation* findOperation(std::string_view flag) {
     return nullptr;
 }
 
-// Nix's absPath: relative to the working directory, with "." and ".."
-// components and repeated slashes resolved lexically.
-std::string absPath(const std::string& path) {
-    std::string full = path;
-    if (full.empty() || full[0] != '/') {
-        char buf[4096];
-        full = std::string(getcwd(buf, sizeof buf) ? buf : "/") + "/" + path;
-    }
-    std::vector<std::string> parts;
-    size_t i = 0;
-    while (i < full.size()) {
-        size_t j = full.find('/', i);
-        if (j == std::string::npos) j = full.size();
-        std::string part = full.substr(i, j - i);
-        if (part == "..") {
-            if (!parts.empty()) parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(part);
-        }
-        i = j + 1;
-    }
-    std::string out;
-    for (const std::string& p : parts) out += "/" + p;
-    return out.empty() ? "/" : out;
-}
-
 void printHelp() {
     std::cout << "Usage: nix-store OPERATION [OPTIONS...] [ARGUMENTS...]\n"
                  "\n"
@@ -116,7 +91,7 @@ int cmdNixStore(const std::string& name, std::vector<std::string>& args) {
                 throw ExitNow{};
             }
             if (const Operation* found = findOperation(a)) op = found;
-            else if (a == "--add-root") inv.gcRoot = absPath(arg.next());
+            else if (a == "--add-root") inv.gcRoot = store::absolutePath(arg.next());
             else if (a == "--stdin" && !isatty(STDIN_FILENO)) readFromStdin = true;
             else if (a == "--indirect") {}  // accepted and ignored, as in Nix
             else if (a == "--no-output") inv.noOutput = true;

@@ -1,4 +1,5 @@
 #include "cli/nix_store_common.h"
+#include "store/fs_util.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,28 +16,6 @@
 namespace bastion::cli {
 
 namespace {
-
-// Nix's absPath (lexical: "." and ".." resolved without following links).
-std::string absPath(const std::string& path, const std::string& dir) {
-    std::string full = path;
-    if (full.empty() || full[0] != '/') full = dir + "/" + path;
-    std::vector<std::string> parts;
-    size_t i = 0;
-    while (i < full.size()) {
-        size_t j = full.find('/', i);
-        if (j == std::string::npos) j = full.size();
-        std::string part = full.substr(i, j - i);
-        if (part == "..") {
-            if (!parts.empty()) parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(part);
-        }
-        i = j + 1;
-    }
-    std::string out;
-    for (const std::string& p : parts) out += "/" + p;
-    return out.empty() ? "/" : out;
-}
 
 std::string cwd() {
     char buf[4096];
@@ -63,7 +42,7 @@ store::StorePath followLinksToStorePath(store::LocalStore& store, const std::str
     auto inStore = [&](const std::string& p) {
         return p.size() > dir.size() + 1 && p.compare(0, dir.size(), dir) == 0 && p[dir.size()] == '/';
     };
-    std::string path = absPath(arg, cwd());
+    std::string path = store::absolutePath(arg, cwd());
     while (!inStore(path)) {
         struct stat st;
         if (::lstat(path.c_str(), &st) != 0)
@@ -73,7 +52,7 @@ store::StorePath followLinksToStorePath(store::LocalStore& store, const std::str
         ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
         if (n < 0) throw store::StoreError("reading symbolic link '" + path + "'");
         size_t slash = path.rfind('/');
-        path = absPath(std::string(buf.data(), static_cast<size_t>(n)),
+        path = store::absolutePath(std::string(buf.data(), static_cast<size_t>(n)),
                        slash == 0 ? "/" : path.substr(0, slash));
     }
     if (!inStore(path)) throw store::StoreError("path '" + path + "' is not in the Nix store");

@@ -144,15 +144,18 @@ void renamePath(const std::string& from, const std::string& to) {
 }
 
 std::string absolutePath(const std::string& path) {
-    std::string full = path;
-    if (full.empty() || full[0] != '/') {
-        std::vector<char> buf(4096);
-        while (!::getcwd(buf.data(), buf.size())) {
-            if (errno != ERANGE) throwSysError("getting the current directory");
-            buf.resize(buf.size() * 2);
-        }
-        full = std::string(buf.data()) + "/" + path;
+    if (!path.empty() && path[0] == '/') return absolutePath(path, "/");
+    std::vector<char> buf(4096);
+    while (!::getcwd(buf.data(), buf.size())) {
+        if (errno != ERANGE) throwSysError("getting the current directory");
+        buf.resize(buf.size() * 2);
     }
+    return absolutePath(path, buf.data());
+}
+
+std::string absolutePath(const std::string& path, const std::string& dir) {
+    std::string full = path;
+    if (full.empty() || full[0] != '/') full = dir + "/" + path;
     std::vector<std::string> parts;
     size_t i = 0;
     while (i < full.size()) {

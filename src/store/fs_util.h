@@ -29,5 +29,7 @@ void movePath(const std::string& from, const std::string& to);
 // Absolute, with "." / ".." / repeated slashes resolved lexically and no
 // trailing slash (Nix's absPath + canonPath, without resolving symlinks).
 std::string absolutePath(const std::string& path);
+// The same relative to `dir` instead of the working directory.
+std::string absolutePath(const std::string& path, const std::string& dir);
 
 }  // namespace bastion::store

@@ -17,6 +17,7 @@
 
 #include "format/hash.h"
 #include "format/store_path.h"
+#include "lang/builtins/store_call.h"
 #include "lang/eval.h"
 #include "lang/eval_store.h"
 #include "lang/gc.h"
@@ -28,18 +29,6 @@ namespace bastion::lang {
 namespace {
 
 using format::FileIngestionMethod;
-
-// Store, download and archive errors become evaluation errors at the call.
-template <class F>
-auto fetchCall(EvalState& state, PosIdx pos, F f) {
-  try {
-    return f();
-  } catch (EvalError&) {
-    throw;
-  } catch (std::exception& e) {
-    state.throwError(ErrorKind::Eval, e.what(), pos);
-  }
-}
 
 // Nix's baseNameOf: the last component, ignoring one trailing slash.
 std::string baseNameOf(const std::string& path) {
@@ -120,7 +109,7 @@ void fetch(EvalState& state, PosIdx pos, Value** args, Value& v, const std::stri
         std::string_view h =
             state.forceStringNoCtx(*a.value, a.pos, "while evaluating the sha256 of the content we should fetch");
         std::string warning;
-        expected = fetchCall(state, pos,
+        expected = storeCall(state, pos,
                              [&] { return format::parseHashAllowEmpty(h, format::HashAlgo::SHA256, &warning); });
         if (!warning.empty()) state.warn(warning);
       } else if (n == "name") {
@@ -162,12 +151,12 @@ void fetch(EvalState& state, PosIdx pos, Value** args, Value& v, const std::stri
   FileIngestionMethod method = unpack ? FileIngestionMethod::Recursive : FileIngestionMethod::Flat;
   // A pinned result that is already there is not downloaded again.
   if (expected) {
-    std::string expectedPath = fetchCall(state, pos, [&] {
+    std::string expectedPath = storeCall(state, pos, [&] {
       return format::printStorePath(format::makeFixedOutputPath(method, *expected, name, {}, false, state.settings.storeDir),
                                     state.settings.storeDir);
     });
-    if (fetchCall(state, pos, [&] { return store.isValidPath(expectedPath); })) {
-      v.mkString(gcString(expectedPath), state.makeContext({expectedPath}));
+    if (storeCall(state, pos, [&] { return store.isValidPath(expectedPath); })) {
+      mkStorePathString(state, expectedPath, v);
       return;
     }
   }
@@ -175,7 +164,7 @@ void fetch(EvalState& state, PosIdx pos, Value** args, Value& v, const std::stri
   std::string key = std::string(unpack ? "tarball " : "file ") + name + " " + *url;
   auto it = store.downloads.find(key);
   if (it == store.downloads.end())
-    it = store.downloads.emplace(key, fetchCall(state, pos, [&] { return downloadToStore(store, *url, name, unpack); }))
+    it = store.downloads.emplace(key, storeCall(state, pos, [&] { return downloadToStore(store, *url, name, unpack); }))
              .first;
   auto& [path, got] = it->second;
 
@@ -184,7 +173,7 @@ void fetch(EvalState& state, PosIdx pos, Value** args, Value& v, const std::stri
                                           expected->to(format::HashFormat::Nix32, true) +
                                           "\n  got:       " + got.to(format::HashFormat::Nix32, true),
                      pos);
-  v.mkString(gcString(path), state.makeContext({path}));
+  mkStorePathString(state, path, v);
 }
 
 void prim_fetchurl(EvalState& state, PosIdx pos, Value** args, Value& v) {

@@ -11,30 +11,13 @@
 #include "format/store_path.h"
 #include "lang/eval.h"
 #include "lang/eval_store.h"
+#include "lang/builtins/store_call.h"
 #include "lang/parser.h"
 
 namespace bastion::lang {
 namespace {
 
 using format::FileIngestionMethod;
-
-// A store path as a string that carries itself as context, so that whatever
-// uses it depends on it.
-void mkStorePathString(EvalState& state, const std::string& path, Value& v) {
-  v.mkString(gcString(path), state.makeContext({path}));
-}
-
-// Store and format errors become evaluation errors at the call.
-template <class F>
-auto storeCall(EvalState& state, PosIdx pos, F f) {
-  try {
-    return f();
-  } catch (EvalError&) {
-    throw;
-  } catch (std::exception& e) {
-    state.throwError(ErrorKind::Eval, e.what(), pos);
-  }
-}
 
 void prim_toFile(EvalState& state, PosIdx pos, Value** args, Value& v) {
   std::vector<std::string> ctx;
