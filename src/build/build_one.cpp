@@ -35,12 +35,7 @@ std::string drvName(const std::string& drvPath) {
 }
 
 std::string makeBuildDir(const std::string& drvPath) {
-  const char* tmp = getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/nix-build-" + drvName(drvPath) + "-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back(0);
-  if (!mkdtemp(buf.data())) store::throwSysError("creating a build directory in '" + tmpl + "'");
-  return buf.data();
+  return store::createTempDir("nix-build-" + drvName(drvPath) + "-", "a build directory");
 }
 
 // Removes the build's scratch directories however the build ends.

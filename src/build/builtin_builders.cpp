@@ -40,24 +40,6 @@ bool flag(const format::Derivation& drv, const std::string& name) {
   return it != drv.env.end() && it->second == "1";
 }
 
-// A scratch directory for the compressed download, removed however we leave.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    const char* tmp = getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/bastion-fetchurl-XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back(0);
-    if (!mkdtemp(buf.data())) store::throwSysError("creating a temporary directory in '" + tmpl + "'");
-    path = buf.data();
-  }
-  ~TempDir() {
-    try {
-      store::deletePath(path);
-    } catch (std::exception&) {
-    }
-  }
-};
 
 void fetchurl(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir) {
   // The output must be a path of this store: it names the file we write.
@@ -70,7 +52,7 @@ void fetchurl(const format::Derivation& drv, const std::string& builtStoreDir, c
   options.verifyTls = false;
 
   if (flag(drv, "unpack")) {
-    TempDir tmp;
+    store::TempDir tmp("bastion-fetchurl-");
     std::string file = tmp.path + "/download";
     store::downloadToFile(url, file, options);
     if (url.ends_with(".xz")) {

@@ -120,28 +120,6 @@ Launcher& launcher() {
     return *l;
 }
 
-bool sendAll(int fd, const char* p, size_t n) {
-    while (n > 0) {
-        ssize_t k = ::send(fd, p, n, MSG_NOSIGNAL);
-        if (k == -1 && errno == EINTR) continue;
-        if (k <= 0) return false;
-        p += k;
-        n -= static_cast<size_t>(k);
-    }
-    return true;
-}
-
-bool recvAll(int fd, char* p, size_t n) {
-    while (n > 0) {
-        ssize_t k = ::read(fd, p, n);
-        if (k == -1 && errno == EINTR) continue;
-        if (k <= 0) return false;
-        p += k;
-        n -= static_cast<size_t>(k);
-    }
-    return true;
-}
-
 }  // namespace
 
 pid_t launchBuilder(const SandboxPlan& plan, int syncFd, int errFd, int logFd, std::string& error) {

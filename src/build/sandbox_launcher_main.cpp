@@ -29,25 +29,8 @@ int childEntry(void* p) {
     runChild(*a->plan, a->syncFd, a->errFd, a->logFd);
 }
 
-bool readAll(int fd, char* p, size_t n) {
-    while (n > 0) {
-        ssize_t k = ::read(fd, p, n);
-        if (k == -1 && errno == EINTR) continue;
-        if (k <= 0) return false;
-        p += k;
-        n -= static_cast<size_t>(k);
-    }
-    return true;
-}
-
 void writeAll(int fd, const char* p, size_t n) {
-    while (n > 0) {
-        ssize_t k = ::send(fd, p, n, MSG_NOSIGNAL);
-        if (k == -1 && errno == EINTR) continue;
-        if (k <= 0) ::_exit(1);  // our caller is gone
-        p += k;
-        n -= static_cast<size_t>(k);
-    }
+    if (!sendAll(fd, p, n)) ::_exit(1);  // our caller is gone
 }
 
 void reply(int fd, int32_t pid, const std::string& error = "") {
@@ -95,14 +78,14 @@ void launcherMain(int fd) {
         do n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC); while (n == -1 && errno == EINTR);
         if (n <= 0) ::_exit(0);  // our caller closed the socket (or exited)
         if (static_cast<size_t>(n) < sizeof len &&
-            !readAll(fd, reinterpret_cast<char*>(&len) + n, sizeof len - static_cast<size_t>(n)))
+            !recvAll(fd, reinterpret_cast<char*>(&len) + n, sizeof len - static_cast<size_t>(n)))
             ::_exit(1);
         struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
         if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof fds)) ::_exit(1);
         std::memcpy(fds, CMSG_DATA(c), sizeof fds);
 
         std::string bytes(len, '\0');
-        if (!readAll(fd, bytes.data(), len)) ::_exit(1);
+        if (!recvAll(fd, bytes.data(), len)) ::_exit(1);
         SandboxPlan plan;
         if (!decodePlan(bytes, plan)) ::_exit(1);
 

@@ -58,6 +58,10 @@ namespace bastion::build::detail {
 // another process. decodePlan returns false on malformed input.
 std::string encodePlan(const SandboxPlan& plan);
 bool decodePlan(const std::string& bytes, SandboxPlan& plan);
+// The launcher's socket, both ends: all `n` bytes or false (EOF, error;
+// a closed peer gives no SIGPIPE).
+bool sendAll(int fd, const char* p, size_t n);
+bool recvAll(int fd, char* p, size_t n);
 
 // Starts the builder for `plan` through the sandbox launcher: a small
 // process re-executed from this binary once, from which builders are

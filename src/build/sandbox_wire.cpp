@@ -1,5 +1,9 @@
 // SandboxPlan <-> bytes, for the trip to the sandbox launcher. A plain
 // length-prefixed encoding: both ends are this same binary.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 
@@ -90,6 +94,28 @@ bool decodePlan(const std::string& bytes, SandboxPlan& p) {
     p.hostUid = static_cast<uid_t>(r.num());
     p.hostGid = static_cast<gid_t>(r.num());
     return r.ok && r.pos == bytes.size();
+}
+
+bool sendAll(int fd, const char* p, size_t n) {
+    while (n > 0) {
+        ssize_t k = ::send(fd, p, n, MSG_NOSIGNAL);
+        if (k == -1 && errno == EINTR) continue;
+        if (k <= 0) return false;
+        p += k;
+        n -= static_cast<size_t>(k);
+    }
+    return true;
+}
+
+bool recvAll(int fd, char* p, size_t n) {
+    while (n > 0) {
+        ssize_t k = ::read(fd, p, n);
+        if (k == -1 && errno == EINTR) continue;
+        if (k <= 0) return false;
+        p += k;
+        n -= static_cast<size_t>(k);
+    }
+    return true;
 }
 
 }  // namespace bastion::build::detail

@@ -590,6 +590,17 @@ void EvalState::throwError(ErrorKind kind, std::string msg, PosIdx pos) { throw 
 
 std::string EvalState::showValueForError(Value& v) { return printValueForError(*this, v); }
 
+bool EvalSettings::experimentalFeature(std::string_view feature) const {
+  for (const char* name : {"experimental-features", "extra-experimental-features"}) {
+    auto it = options.find(name);
+    if (it == options.end()) continue;
+    std::istringstream words(it->second);
+    for (std::string w; words >> w;)
+      if (w == feature) return true;
+  }
+  return false;
+}
+
 void EvalState::warn(std::string_view msg) { std::cerr << "warning: " << msg << "\n"; }
 
 void EvalState::warn(std::string msg, PosIdx pos) { warn(EvalError(ErrorKind::Eval, std::move(msg), pos)); }

@@ -74,6 +74,9 @@ struct EvalSettings {
   bool readOnlyStore = true;
   std::string currentSystem = "x86_64-linux";
   std::unordered_map<std::string, std::string> options;  // --option NAME VALUE / nix.conf
+
+  // Whether (extra-)experimental-features names `feature`.
+  bool experimentalFeature(std::string_view feature) const;
 };
 
 class EvalState {

@@ -185,4 +185,32 @@ void movePath(const std::string& from, const std::string& to) {
         throwSysError("restoring the permissions of '" + to + "'");
 }
 
+std::string createTempDir(const std::string& prefix, const std::string& what) {
+    const char* tmp = ::getenv("TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back(0);
+    if (!::mkdtemp(buf.data())) throwSysError("creating " + what + " in '" + tmpl + "'");
+    return buf.data();
+}
+
+TempDir::~TempDir() {
+    try {
+        deletePath(path);
+    } catch (std::exception&) {
+    }
+}
+
+bool lockFile(int fd, short type, bool wait, const std::string& what) {
+    struct flock lk {};
+    lk.l_type = type;
+    lk.l_whence = SEEK_SET;
+    while (::fcntl(fd, wait ? F_SETLKW : F_SETLK, &lk) != 0) {
+        if (errno == EINTR) continue;
+        if (!wait && (errno == EACCES || errno == EAGAIN)) return false;
+        throwSysError(what);
+    }
+    return true;
+}
+
 }  // namespace bastion::store

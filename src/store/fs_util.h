@@ -32,4 +32,23 @@ std::string absolutePath(const std::string& path);
 // The same relative to `dir` instead of the working directory.
 std::string absolutePath(const std::string& path, const std::string& dir);
 
+// A fresh directory "$TMPDIR/<prefix>XXXXXX" (/tmp without TMPDIR); `what`
+// names it in the error ("creating <what> in '…'").
+std::string createTempDir(const std::string& prefix, const std::string& what = "a temporary directory");
+
+// A createTempDir directory that is deleted, contents and all, however the
+// scope is left.
+struct TempDir {
+    std::string path;
+    explicit TempDir(const std::string& prefix) : path(createTempDir(prefix)) {}
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+};
+
+// fcntl lock of a whole file: F_WRLCK or F_RDLCK (F_UNLCK releases),
+// retrying on EINTR; returns false when `wait` is false and someone else
+// holds it. Other failures throw StoreError "<what>: <reason>".
+bool lockFile(int fd, short type, bool wait, const std::string& what = "locking file");
+
 }  // namespace bastion::store

@@ -35,17 +35,11 @@ PathLock::PathLock(const std::string& path) : path_(path), lockPath_(path + ".lo
         for (;;) {
             int fd = ::open(lockPath_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
             if (fd < 0) throwSysError("opening lock file '" + lockPath_ + "'");
-            struct flock fl = {};
-            fl.l_type = F_WRLCK;
-            fl.l_whence = SEEK_SET;
-            int r;
-            while ((r = ::fcntl(fd, F_SETLKW, &fl)) != 0 && errno == EINTR) {
-            }
-            if (r != 0) {
-                int err = errno;
+            try {
+                lockFile(fd, F_WRLCK, true, "acquiring lock on '" + lockPath_ + "'");
+            } catch (...) {
                 ::close(fd);
-                errno = err;
-                throwSysError("acquiring lock on '" + lockPath_ + "'");
+                throw;
             }
             struct stat st;
             if (::fstat(fd, &st) != 0) {

@@ -123,36 +123,21 @@ int lockBigLock(const StoreLayout& l) {
     std::string path = l.dbDir + "/big-lock";
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) throwSysError("opening lock file '" + path + "'");
-    struct flock fl = {};
-    fl.l_type = F_RDLCK;
-    fl.l_whence = SEEK_SET;
-    int r;
-    while ((r = ::fcntl(fd, F_SETLKW, &fl)) != 0 && errno == EINTR) {
-    }
-    if (r != 0) {
-        int err = errno;
+    try {
+        lockFile(fd, F_RDLCK, true, "acquiring shared lock on '" + path + "'");
+    } catch (...) {
         ::close(fd);
-        errno = err;
-        throwSysError("acquiring shared lock on '" + path + "'");
+        throw;
     }
     return fd;
 }
 
 void relockBigLock(int fd, bool exclusive) {
-    struct flock fl = {};
+    const std::string what = "changing the lock on the store's big-lock";
     // Two holders of the shared lock both asking for the exclusive one
     // would deadlock: let go first, then wait.
-    if (exclusive) {
-        fl.l_type = F_UNLCK;
-        fl.l_whence = SEEK_SET;
-        ::fcntl(fd, F_SETLK, &fl);
-    }
-    fl.l_type = exclusive ? F_WRLCK : F_RDLCK;
-    fl.l_whence = SEEK_SET;
-    int r;
-    while ((r = ::fcntl(fd, F_SETLKW, &fl)) != 0 && errno == EINTR) {
-    }
-    if (r != 0) throwSysError("changing the lock on the store's big-lock");
+    if (exclusive) lockFile(fd, F_UNLCK, true, what);
+    lockFile(fd, exclusive ? F_WRLCK : F_RDLCK, true, what);
 }
 
 }  // namespace bastion::store

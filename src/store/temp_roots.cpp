@@ -42,18 +42,6 @@ std::string readAll(int fd) {
 
 }  // namespace
 
-bool lockFile(int fd, short type, bool wait) {
-    struct flock lk {};
-    lk.l_type = type;
-    lk.l_whence = SEEK_SET;
-    while (::fcntl(fd, wait ? F_SETLKW : F_SETLK, &lk) != 0) {
-        if (errno == EINTR) continue;
-        if (!wait && (errno == EACCES || errno == EAGAIN)) return false;
-        throwSysError("locking file");
-    }
-    return true;
-}
-
 int openGcLock(const std::string& stateDir) {
     std::string path = stateDir + "/gc.lock";
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);

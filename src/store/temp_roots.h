@@ -42,9 +42,6 @@ private:
 
 // Opens (creating) <state>/gc.lock.
 int openGcLock(const std::string& stateDir);
-// fcntl lock of a whole file: F_WRLCK or F_RDLCK (F_UNLCK releases);
-// returns false when `wait` is false and someone else holds it.
-bool lockFile(int fd, short type, bool wait);
 
 // The temporary roots of live processes other than this one: printed path
 // -> "{temp:<pid>}" labels. Removes the files of dead processes.

@@ -67,13 +67,7 @@ struct Builder {
   }
 
   void requireFeature(const std::string& feature) {
-    for (const char* setting : {"experimental-features", "extra-experimental-features"}) {
-      auto it = state.settings.options.find(setting);
-      if (it == state.settings.options.end()) continue;
-      std::istringstream words(it->second);
-      for (std::string w; words >> w;)
-        if (w == feature) return;
-    }
+    if (state.settings.experimentalFeature(feature)) return;
     fail("experimental Nix feature '" + feature + "' is disabled; add '--extra-experimental-features " + feature +
          "' to enable it");
   }

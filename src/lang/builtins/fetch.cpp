@@ -60,31 +60,13 @@ void checkURI(EvalState& state, const std::string& uri, PosIdx pos) {
   state.throwError(ErrorKind::Restricted, "access to URI '" + uri + "' is forbidden in restricted mode", pos);
 }
 
-// A scratch directory for the download, removed however we leave.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    const char* tmp = getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/bastion-fetch-XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back(0);
-    if (!mkdtemp(buf.data())) store::throwSysError("creating a temporary directory in '" + tmpl + "'");
-    path = buf.data();
-  }
-  ~TempDir() {
-    try {
-      store::deletePath(path);
-    } catch (std::exception&) {
-    }
-  }
-};
 
 // Downloads (and unpacks) `url` and adds the result to the store: the
 // printed store path and the content hash it was computed from (the file's
 // sha256, or the tree's NAR sha256).
 std::pair<std::string, format::Hash> downloadToStore(EvalStore& store, const std::string& url,
                                                      const std::string& name, bool unpack) {
-  TempDir tmp;
+  store::TempDir tmp("bastion-fetch-");
   std::string file = tmp.path + "/download";
   store::downloadToFile(url, file);
   if (!unpack) return store.addPath(name, file, FileIngestionMethod::Flat, {});

@@ -24,18 +24,6 @@ namespace {
 
 constexpr PosIdx noPos{};  // see builtins/json.cpp
 
-bool experimentalFeatureEnabled(EvalState& state, std::string_view feature) {
-  for (const char* name : {"experimental-features", "extra-experimental-features"}) {
-    auto it = state.settings.options.find(name);
-    if (it == state.settings.options.end()) continue;
-    std::istringstream words(it->second);
-    std::string w;
-    while (words >> w)
-      if (w == feature) return true;
-  }
-  return false;
-}
-
 // Nix's forceNoNullByte, as its message reads inside "while parsing TOML: "
 // (Nix prints the caught error's what(), which starts with "error: ").
 void forceNoNullByte(std::string_view s) {
@@ -205,7 +193,7 @@ void visit(EvalState& state, Value& v, const toml::value& t, bool timestamps) {
 void prim_fromTOML(EvalState& state, PosIdx, Value** args, Value& v) {
   std::string_view text =
       state.forceStringNoCtx(*args[0], noPos, "while evaluating the argument passed to builtins.fromTOML");
-  bool timestamps = experimentalFeatureEnabled(state, "parse-toml-timestamps");
+  bool timestamps = state.settings.experimentalFeature("parse-toml-timestamps");
   std::istringstream in{std::string(text)};
   try {
     toml::value root = toml::parse(in, "fromTOML");
