@@ -23,62 +23,71 @@ namespace {
 using format::StorePath;
 
 std::string statusText(int status) {
-  if (WIFEXITED(status)) return "failed with exit code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "failed due to signal " + std::to_string(WTERMSIG(status));
+  if (WIFEXITED(status))
+    return "failed with exit code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status))
+    return "failed due to signal " + std::to_string(WTERMSIG(status));
   return "failed with status " + std::to_string(status);
 }
 
 // "/nix/store/abc…-hello.drv" -> "hello.drv"
-std::string drvName(const std::string& drvPath) {
+std::string drvName(const std::string &drvPath) {
   std::string b = drvPath.substr(drvPath.rfind('/') + 1);
   return b.size() > 33 ? b.substr(33) : b;
 }
 
-std::string makeBuildDir(const std::string& drvPath) {
+std::string makeBuildDir(const std::string &drvPath) {
   return store::createTempDir("nix-build-" + drvName(drvPath) + "-", "a build directory");
 }
 
 // Removes the build's scratch directories however the build ends.
 struct Scratch {
-  std::string buildDir, chrootDir;
+  std::string buildDir, buildStoreDir;
   bool keepBuildDir = false;
   ~Scratch() {
     try {
-      if (!chrootDir.empty()) store::deletePath(chrootDir);
-      if (!buildDir.empty() && !keepBuildDir) store::deletePath(buildDir);
-    } catch (std::exception&) {
+      if (!buildStoreDir.empty())
+        store::deletePath(buildStoreDir);
+      if (!buildDir.empty() && !keepBuildDir)
+        store::deletePath(buildDir);
+    } catch (std::exception &) {
     }
   }
 };
 
-std::set<StorePath> inputClosure(store::LocalStore& store, const format::Derivation& drv) {
+std::set<StorePath> inputClosure(store::LocalStore &store, const format::Derivation &drv) {
   std::vector<StorePath> todo;
-  for (auto& [input, outs] : drv.inputDrvs) {
+  for (auto &[input, outs] : drv.inputDrvs) {
     format::Derivation d = store.readDerivation(store.parseStorePath(input));
-    for (auto& o : outs) {
+    for (auto &o : outs) {
       auto it = d.outputs.find(o);
       if (it == d.outputs.end())
         throw BuildError("derivation '" + input + "' does not have an output named '" + o + "'");
       todo.push_back(store.parseStorePath(it->second.path));
     }
   }
-  for (auto& s : drv.inputSrcs) todo.push_back(store.parseStorePath(s));
+  for (auto &s : drv.inputSrcs)
+    todo.push_back(store.parseStorePath(s));
   std::set<StorePath> done;
   while (!todo.empty()) {
     StorePath p = todo.back();
     todo.pop_back();
-    if (!done.insert(p).second) continue;
+    if (!done.insert(p).second)
+      continue;
     auto info = store.queryPathInfo(p);
-    if (!info) throw BuildError("dependency '" + store.printStorePath(p) + "' is not valid");
-    for (auto& r : info->references) todo.push_back(r);
+    if (!info)
+      throw BuildError("dependency '" + store.printStorePath(p) + "' is not valid");
+    for (auto &r : info->references)
+      todo.push_back(r);
   }
   return done;
 }
 
 // Runs the builder in the sandbox with its output going to `log`.
-int runBuilder(const SandboxSpec& base, BuildLog& log) {
+int runBuilder(const SandboxSpec &base, BuildLog &log) {
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) store::throwSysError("creating the log pipe");
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    store::throwSysError("creating the log pipe");
   SandboxSpec spec = base;
   spec.logFd = fds[1];
   std::unique_ptr<SandboxedProcess> proc;
@@ -93,8 +102,10 @@ int runBuilder(const SandboxSpec& base, BuildLog& log) {
   char buf[65536];
   for (;;) {
     ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
     log.append(buf, size_t(n));
   }
   close(fds[0]);
@@ -102,53 +113,53 @@ int runBuilder(const SandboxSpec& base, BuildLog& log) {
   return proc->wait();
 }
 
-}  // namespace
+} // namespace
 
-void buildDerivation(store::LocalStore& store, std::mutex& storeMutex, const BuildSettings& settings,
-                     Progress& progress, const BuildJob& job) {
+void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Progress &progress,
+                     const BuildJob &job) {
   // Temporary GC roots first, as Nix does: a collection running meanwhile
   // must keep the .drv and whatever this build produces.
-  {
-    std::lock_guard<std::mutex> l(storeMutex);
-    store.addTempRoot(store.parseStorePath(job.drvPath));
-    for (auto& [_, p] : job.outputs) store.addTempRoot(p);
-  }
+  store.addTempRoot(store.parseStorePath(job.drvPath));
+  for (auto &[_, p] : job.outputs)
+    store.addTempRoot(p);
   // Nix's lock files on every output: another process building the same
   // derivation waits here, then finds the outputs valid.
   std::vector<std::string> lockPaths;
-  for (auto& [_, p] : job.outputs) lockPaths.push_back(store.realPath(p));
+  for (auto &[_, p] : job.outputs)
+    lockPaths.push_back(store.realPath(p));
   std::sort(lockPaths.begin(), lockPaths.end());
   std::vector<std::unique_ptr<store::PathLock>> locks;
-  for (auto& p : lockPaths) locks.push_back(std::make_unique<store::PathLock>(p));
+  for (auto &p : lockPaths)
+    locks.push_back(std::make_unique<store::PathLock>(p));
 
-  std::set<StorePath> closure;
-  {
-    std::lock_guard<std::mutex> l(storeMutex);
-    bool allValid = std::all_of(job.outputs.begin(), job.outputs.end(),
-                                [&](auto& o) { return store.isValidPath(o.second); });
-    if (allValid && !job.check) return;
-    if (job.check && !allValid)
-      throw BuildError("some outputs of '" + job.drvPath + "' are not valid, so checking is not possible");
-    closure = inputClosure(store, job.drv);
-  }
+  bool allValid = std::all_of(job.outputs.begin(), job.outputs.end(),
+                              [&](auto &o) { return store.isValidPath(o.second); });
+  if (allValid && !job.check)
+    return;
+  if (job.check && !allValid)
+    throw BuildError("some outputs of '" + job.drvPath +
+                     "' are not valid, so checking is not possible");
+  std::set<StorePath> closure = inputClosure(store, job.drv);
 
   if (job.drv.platform != settings.system && job.drv.platform != "builtin")
-    throw BuildError("a '" + job.drv.platform + "' is required to build '" + job.drvPath + "', but I am a '" +
-                     settings.system + "'");
+    throw BuildError("a '" + job.drv.platform + "' is required to build '" + job.drvPath +
+                     "', but I am a '" + settings.system + "'");
 
   progress.started(job.drvPath);
   Scratch scratch;
-  // Not Nix's "<drv>.chroot": a Nix 2.8 build of the same derivation in the
+  // Where the builder writes its outputs (it sees it as the store dir). Not
+  // Nix's "<drv>.chroot": a Nix 2.8 build of the same derivation in the
   // same store deletes that directory first, under a Bastion builder's feet.
-  scratch.chrootDir = store.realPath(store.parseStorePath(job.drvPath)) + ".bastion-chroot";
-  store::deletePath(scratch.chrootDir);  // a leftover of a crashed build
-  std::string builtStoreDir = scratch.chrootDir + store.storeDir();
+  scratch.buildStoreDir = store.realPath(store.parseStorePath(job.drvPath)) + ".bastion-chroot";
+  store::deletePath(scratch.buildStoreDir); // a leftover of a crashed build
+  const std::string &builtStoreDir = scratch.buildStoreDir;
 
   BuildLog log(logPathFor(store.root(), job.drvPath), progress, job.drvPath);
   int status;
   if (job.drv.builder.rfind("builtin:", 0) == 0) {
     store::createDirs(builtStoreDir);
-    status = runBuiltinBuilder(job.drv, builtStoreDir, store.storeDir(), store.root() + store.storeDir(), log);
+    status = runBuiltinBuilder(job.drv, builtStoreDir, store.storeDir(),
+                               store.root() + store.storeDir(), log);
   } else {
     scratch.buildDir = makeBuildDir(job.drvPath);
     BuildEnvOptions eo;
@@ -164,15 +175,17 @@ void buildDerivation(store::LocalStore& store, std::mutex& storeMutex, const Bui
     spec.env = be.env;
     spec.storeDir = store.storeDir();
     spec.realStoreDir = store.root() + store.storeDir();
-    for (auto& p : closure) spec.inputPaths.insert(store.printStorePath(p));
+    for (auto &p : closure)
+      spec.inputPaths.insert(store.printStorePath(p));
     spec.extraPaths = parseSandboxPaths(settings.sandboxPaths);
     spec.buildDir = scratch.buildDir;
-    spec.chrootDir = scratch.chrootDir;
+    spec.buildStoreDir = scratch.buildStoreDir;
     // Only a fixed output, whose result is checked against its hash, may
     // reach the network.
     spec.network = format::isFixedOutputDerivation(job.drv);
     spec.cores = settings.cores;
-    if (geteuid() == 0) spec.hostUid = spec.hostGid = long(kDefaultSandboxHostId + slot.number());
+    if (geteuid() == 0)
+      spec.hostUid = spec.hostGid = long(kDefaultSandboxHostId + slot.number());
     status = runBuilder(spec, log);
   }
 
@@ -184,7 +197,8 @@ void buildDerivation(store::LocalStore& store, std::mutex& storeMutex, const Bui
     auto tail = log.tail();
     if (!tail.empty() && settings.quiet) {
       msg += ";\nlast " + std::to_string(tail.size()) + " log lines:";
-      for (auto& l : tail) msg += "\n" + l;
+      for (auto &l : tail)
+        msg += "\n" + l;
       msg += "\nFor full logs, run 'nix-store --read-log " + job.drvPath + "'.";
     }
     if (settings.keepFailed && !scratch.buildDir.empty())
@@ -192,16 +206,18 @@ void buildDerivation(store::LocalStore& store, std::mutex& storeMutex, const Bui
     throw BuildError(msg, BuildError::kPermanent);
   }
 
+  // Each output is ours alone (its lock is held), and LocalStore is
+  // thread-safe, so parallel builds inspect and install in parallel.
   BuiltDerivation built{job.drvPath, job.drv, job.outputs, closure, builtStoreDir};
-  std::lock_guard<std::mutex> l(storeMutex);
   std::vector<store::ValidPathInfo> infos = inspectOutputs(store, built);
   if (job.check) {
-    for (auto& info : infos) {
+    for (auto &info : infos) {
       auto old = store.queryPathInfo(info.path);
       if (!old || old->narHash != info.narHash) {
         std::string name;
-        for (auto& [n, p] : job.outputs)
-          if (p == info.path) name = n;
+        for (auto &[n, p] : job.outputs)
+          if (p == info.path)
+            name = n;
         throw BuildError("derivation '" + job.drvPath + "' may not be deterministic: output '" +
                              store.printStorePath(info.path) + "' differs",
                          BuildError::kNotDeterministic);
@@ -212,4 +228,4 @@ void buildDerivation(store::LocalStore& store, std::mutex& storeMutex, const Bui
   installOutputs(store, built, infos);
 }
 
-}  // namespace bastion::build
+} // namespace bastion::build

@@ -20,9 +20,9 @@ struct BuildJob {
   bool check = false;  // rebuild although valid, and compare
 };
 
-// The store is shared with other builds running in parallel threads; every
-// use of it holds storeMutex. Throws BuildError when the build fails.
-void buildDerivation(store::LocalStore& store, std::mutex& storeMutex, const BuildSettings& settings,
+// The store is shared with other builds running in parallel threads
+// (LocalStore is thread-safe). Throws BuildError when the build fails.
+void buildDerivation(store::LocalStore& store, const BuildSettings& settings,
                      Progress& progress, const BuildJob& job);
 
 }  // namespace bastion::build

@@ -27,256 +27,305 @@ namespace {
 
 using detail::SandboxPlan;
 
-[[noreturn]] void fail(const std::string& what, int err = errno) {
-    throw SandboxError("while setting up the build environment: " + what + ": " + std::strerror(err));
+[[noreturn]] void fail(const std::string &what, int err = errno) {
+  throw SandboxError("while setting up the build environment: " + what + ": " + std::strerror(err));
 }
 
 // Close-on-exec pipe whose ends are >= 3, so the child's dup2 onto 0-2
 // cannot clobber them even if the caller runs with a standard fd closed.
 struct Pipe {
-    int r = -1, w = -1;
-    Pipe() {
-        int fds[2];
-        if (::pipe2(fds, O_CLOEXEC) == -1) fail("creating a pipe");
-        r = high(fds[0]);
-        w = high(fds[1]);
-    }
-    ~Pipe() { closeRead(); closeWrite(); }
-    void closeRead() { if (r != -1) ::close(r); r = -1; }
-    void closeWrite() { if (w != -1) ::close(w); w = -1; }
-    static int high(int fd) {
-        if (fd >= 3) return fd;
-        int n = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        ::close(fd);
-        if (n == -1) fail("duplicating a pipe");
-        return n;
-    }
+  int r = -1, w = -1;
+  Pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) == -1)
+      fail("creating a pipe");
+    r = high(fds[0]);
+    w = high(fds[1]);
+  }
+  ~Pipe() {
+    closeRead();
+    closeWrite();
+  }
+  void closeRead() {
+    if (r != -1)
+      ::close(r);
+    r = -1;
+  }
+  void closeWrite() {
+    if (w != -1)
+      ::close(w);
+    w = -1;
+  }
+  static int high(int fd) {
+    if (fd >= 3)
+      return fd;
+    int n = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    ::close(fd);
+    if (n == -1)
+      fail("duplicating a pipe");
+    return n;
+  }
 };
 
-void writeAll(int fd, const char* p, size_t n) {
-    while (n > 0) {
-        ssize_t k = ::write(fd, p, n);
-        if (k == -1 && errno == EINTR) continue;
-        if (k <= 0) return;
-        p += k;
-        n -= static_cast<size_t>(k);
-    }
+void writeAll(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t k = ::write(fd, p, n);
+    if (k == -1 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return;
+    p += k;
+    n -= static_cast<size_t>(k);
+  }
 }
 
 std::string readAll(int fd) {
-    std::string out;
-    char buf[4096];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n == -1 && errno == EINTR) continue;
-        if (n <= 0) return out;
-        out.append(buf, static_cast<size_t>(n));
-    }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
 }
 
 int waitFor(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) == -1)
-        if (errno != EINTR) return -1;
-    return status;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) == -1)
+    if (errno != EINTR)
+      return -1;
+  return status;
 }
 
 struct ChildArgs {
-    const SandboxPlan* plan;
-    int syncFd, errFd, logFd;
+  const SandboxPlan *plan;
+  int syncFd, errFd, logFd, rootFd;
 };
 
-int childEntry(void* p) {
-    auto* a = static_cast<ChildArgs*>(p);
-    detail::runChild(*a->plan, a->syncFd, a->errFd, a->logFd);
+int childEntry(void *p) {
+  auto *a = static_cast<ChildArgs *>(p);
+  detail::runChild(*a->plan, a->syncFd, a->errFd, a->logFd, a->rootFd);
 }
 
 // In the forked helper: never returns.
-[[noreturn]] void helperMain(const SandboxPlan& plan, Pipe& sync, Pipe& err, Pipe& pid, int logFd) {
-    auto die = [&](const char* what) {
-        int e = errno;
-        writeAll(err.w, what, std::strlen(what));
-        const char* d = ::strerrordesc_np(e);
-        writeAll(err.w, ": ", 2);
-        writeAll(err.w, d, std::strlen(d));
-        ::_exit(1);
-    };
-    // Closed here so the builder inherits only the ends it uses (a builder
-    // holding sync's write end would never see EOF if we die).
-    ::close(sync.w);
-    ::close(err.r);
-    ::close(pid.r);
+[[noreturn]] void helperMain(const SandboxPlan &plan, Pipe &sync, Pipe &err, Pipe &pid, int logFd) {
+  auto die = [&](const char *what) {
+    int e = errno;
+    writeAll(err.w, what, std::strlen(what));
+    const char *d = ::strerrordesc_np(e);
+    writeAll(err.w, ": ", 2);
+    writeAll(err.w, d, std::strlen(d));
+    ::_exit(1);
+  };
+  // Closed here so the builder inherits only the ends it uses (a builder
+  // holding sync's write end would never see EOF if we die).
+  ::close(sync.w);
+  ::close(err.r);
+  ::close(pid.r);
 
-    // Supplementary groups cannot be dropped once inside the new user
-    // namespace (setgroups is denied there), so drop them now.
-    if (::geteuid() == 0 && ::setgroups(0, nullptr) == -1) die("setgroups failed");
+  // Supplementary groups cannot be dropped once inside the new user
+  // namespace (setgroups is denied there), so drop them now.
+  if (::geteuid() == 0 && ::setgroups(0, nullptr) == -1)
+    die("setgroups failed");
 
-    const size_t stackSize = 1 << 20;
-    void* stack = ::mmap(nullptr, stackSize, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED) die("allocating stack");
+  const size_t stackSize = 1 << 20;
+  void *stack = ::mmap(nullptr, stackSize, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED)
+    die("allocating stack");
 
-    int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
-                CLONE_PARENT | SIGCHLD;
-    if (plan.privateNetwork) flags |= CLONE_NEWNET;
-    ChildArgs args{&plan, sync.r, err.w, logFd};
-    pid_t child = ::clone(childEntry, static_cast<char*>(stack) + stackSize, flags, &args);
-    if (child == -1) die("creating sandboxed builder process using clone()");
-    writeAll(pid.w, reinterpret_cast<const char*>(&child), sizeof child);
-    ::_exit(0);
+  std::string rootErr;
+  int rootFd = detail::rootTmpfs(plan, rootErr);
+  if (rootFd == -1 && !rootErr.empty()) {
+    writeAll(err.w, rootErr.data(), rootErr.size());
+    ::_exit(1);
+  }
+
+  int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
+              CLONE_PARENT | SIGCHLD;
+  if (plan.privateNetwork)
+    flags |= CLONE_NEWNET;
+  ChildArgs args{&plan, sync.r, err.w, logFd, rootFd};
+  pid_t child = ::clone(childEntry, static_cast<char *>(stack) + stackSize, flags, &args);
+  if (child == -1)
+    die("creating sandboxed builder process using clone()");
+  writeAll(pid.w, reinterpret_cast<const char *>(&child), sizeof child);
+  ::_exit(0);
 }
 
-void writeProcFile(pid_t pid, const char* name, const std::string& data) {
-    std::string path = "/proc/" + std::to_string(pid) + "/" + name;
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd == -1) fail("opening '" + path + "'");
-    // These files must be written in a single write(2).
-    ssize_t n = ::write(fd, data.data(), data.size());
-    int e = errno;
-    ::close(fd);
-    if (n != static_cast<ssize_t>(data.size())) fail("writing '" + path + "'", n == -1 ? e : EIO);
+void writeProcFile(pid_t pid, const char *name, const std::string &data) {
+  std::string path = "/proc/" + std::to_string(pid) + "/" + name;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd == -1)
+    fail("opening '" + path + "'");
+  // These files must be written in a single write(2).
+  ssize_t n = ::write(fd, data.data(), data.size());
+  int e = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(data.size()))
+    fail("writing '" + path + "'", n == -1 ? e : EIO);
 }
 
 // Without the launcher (it could not be started): a helper forked from
 // this process clones the builder. Returns the builder's pid.
-pid_t forkBuilder(const SandboxPlan& plan, Pipe& sync, Pipe& err, int logFd) {
-    Pipe pidPipe;
-    pid_t helper = ::fork();
-    if (helper == -1) fail("forking");
-    if (helper == 0) helperMain(plan, sync, err, pidPipe, logFd);
-    pidPipe.closeWrite();
+pid_t forkBuilder(const SandboxPlan &plan, Pipe &sync, Pipe &err, int logFd) {
+  Pipe pidPipe;
+  pid_t helper = ::fork();
+  if (helper == -1)
+    fail("forking");
+  if (helper == 0)
+    helperMain(plan, sync, err, pidPipe, logFd);
+  pidPipe.closeWrite();
 
-    int helperStatus = waitFor(helper);
-    pid_t child = -1;
-    // Exactly one pid_t, not until EOF: the builder inherited the write end.
-    std::string got;
-    if (helperStatus == 0) {
-        char buf[sizeof child];
-        ssize_t n;
-        do n = ::read(pidPipe.r, buf, sizeof buf); while (n == -1 && errno == EINTR);
-        if (n > 0) got.assign(buf, static_cast<size_t>(n));
-    }
-    if (helperStatus != 0 || got.size() != sizeof child) {
-        err.closeWrite();
-        throw SandboxError("while setting up the build environment: " +
-                           (helperStatus != 0 ? readAll(err.r) : std::string("the helper process failed")));
-    }
-    std::memcpy(&child, got.data(), sizeof child);
-    return child;
+  int helperStatus = waitFor(helper);
+  pid_t child = -1;
+  // Exactly one pid_t, not until EOF: the builder inherited the write end.
+  std::string got;
+  if (helperStatus == 0) {
+    char buf[sizeof child];
+    ssize_t n;
+    do
+      n = ::read(pidPipe.r, buf, sizeof buf);
+    while (n == -1 && errno == EINTR);
+    if (n > 0)
+      got.assign(buf, static_cast<size_t>(n));
+  }
+  if (helperStatus != 0 || got.size() != sizeof child) {
+    err.closeWrite();
+    throw SandboxError(
+        "while setting up the build environment: " +
+        (helperStatus != 0 ? readAll(err.r) : std::string("the helper process failed")));
+  }
+  std::memcpy(&child, got.data(), sizeof child);
+  return child;
 }
 
-}  // namespace
+} // namespace
 
-SandboxedProcess::SandboxedProcess(SandboxedProcess&& o) noexcept
+SandboxedProcess::SandboxedProcess(SandboxedProcess &&o) noexcept
     : pid_(o.pid_), pidfd_(o.pidfd_), status_(o.status_), reaped_(o.reaped_) {
-    o.pid_ = -1;
-    o.pidfd_ = -1;
-    o.reaped_ = true;
+  o.pid_ = -1;
+  o.pidfd_ = -1;
+  o.reaped_ = true;
 }
 
 SandboxedProcess::~SandboxedProcess() {
-    if (pid_ != -1 && !reaped_) {
-        kill();
-        wait();
-    }
-    if (pidfd_ != -1) ::close(pidfd_);
+  if (pid_ != -1 && !reaped_) {
+    kill();
+    wait();
+  }
+  if (pidfd_ != -1)
+    ::close(pidfd_);
 }
 
 void SandboxedProcess::kill() {
-    // The builder is init of its PID namespace: when it dies the kernel
-    // kills everything else in the sandbox.
-    if (pidfd_ != -1)
-        ::syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);
-    else if (pid_ != -1 && !reaped_)
-        ::kill(pid_, SIGKILL);  // no pidfd (pidfd_open failed): not yet reaped, so still ours
+  // The builder is init of its PID namespace: when it dies the kernel
+  // kills everything else in the sandbox.
+  if (pidfd_ != -1)
+    ::syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);
+  else if (pid_ != -1 && !reaped_)
+    ::kill(pid_, SIGKILL); // no pidfd (pidfd_open failed): not yet reaped, so still ours
 }
 
 int SandboxedProcess::wait() {
-    if (!reaped_ && pid_ != -1) {
-        status_ = waitFor(pid_);
-        reaped_ = true;
-    }
-    return status_;
+  if (!reaped_ && pid_ != -1) {
+    status_ = waitFor(pid_);
+    reaped_ = true;
+  }
+  return status_;
 }
 
-SandboxedProcess startSandboxed(const SandboxSpec& spec) {
-    const bool root = ::geteuid() == 0;
-    uid_t hostUid = spec.hostUid >= 0 ? static_cast<uid_t>(spec.hostUid)
-                    : root            ? kDefaultSandboxHostId
-                                      : ::getuid();
-    gid_t hostGid = spec.hostGid >= 0 ? static_cast<gid_t>(spec.hostGid)
-                    : root            ? static_cast<gid_t>(hostUid)
-                                      : ::getgid();
-    if (root && (hostUid == 0 || hostGid == 0))
-        throw SandboxError("while setting up the build environment: refusing to run a builder as host root");
+SandboxedProcess startSandboxed(const SandboxSpec &spec) {
+  const bool root = ::geteuid() == 0;
+  uid_t hostUid = spec.hostUid >= 0 ? static_cast<uid_t>(spec.hostUid)
+                  : root            ? kDefaultSandboxHostId
+                                    : ::getuid();
+  gid_t hostGid = spec.hostGid >= 0 ? static_cast<gid_t>(spec.hostGid)
+                  : root            ? static_cast<gid_t>(hostUid)
+                                    : ::getgid();
+  if (root && (hostUid == 0 || hostGid == 0))
+    throw SandboxError(
+        "while setting up the build environment: refusing to run a builder as host root");
 
-    SandboxPlan plan = detail::prepareChroot(spec, hostUid, hostGid);
+  SandboxPlan plan = detail::prepareSandbox(spec, hostUid, hostGid);
 
-    Pipe sync, err;
-    std::string launchError;
-    pid_t child = detail::launchBuilder(plan, sync.r, err.w, spec.logFd, launchError);
-    if (child == -1 && !launchError.empty())
-        throw SandboxError("while setting up the build environment: " + launchError);
-    if (child == -1) child = forkBuilder(plan, sync, err, spec.logFd);
-    sync.closeRead();
-    err.closeWrite();
+  Pipe sync, err;
+  std::string launchError;
+  pid_t child = detail::launchBuilder(plan, sync.r, err.w, spec.logFd, launchError);
+  if (child == -1 && !launchError.empty())
+    throw SandboxError("while setting up the build environment: " + launchError);
+  if (child == -1)
+    child = forkBuilder(plan, sync, err, spec.logFd);
+  sync.closeRead();
+  err.closeWrite();
 
-    // Raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.
-    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
-    SandboxedProcess proc(child, pidfd);  // kills and reaps on any throw below
-    if (pidfd == -1) fail("opening a pidfd for the builder");
+  // Raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
+  SandboxedProcess proc(child, pidfd); // kills and reaps on any throw below
+  if (pidfd == -1)
+    fail("opening a pidfd for the builder");
 
-    // Only uid 1000 / gid 100 exist inside; setgroups must be denied before
-    // an unprivileged caller may write gid_map, and we deny it always so the
-    // builder cannot drop groups to get around group permissions.
-    writeProcFile(child, "uid_map", "1000 " + std::to_string(hostUid) + " 1");
-    writeProcFile(child, "setgroups", "deny");
-    writeProcFile(child, "gid_map", "100 " + std::to_string(hostGid) + " 1");
+  // Only uid 1000 / gid 100 exist inside; setgroups must be denied before
+  // an unprivileged caller may write gid_map, and we deny it always so the
+  // builder cannot drop groups to get around group permissions.
+  writeProcFile(child, "uid_map", "1000 " + std::to_string(hostUid) + " 1");
+  writeProcFile(child, "setgroups", "deny");
+  writeProcFile(child, "gid_map", "100 " + std::to_string(hostGid) + " 1");
 
-    writeAll(sync.w, "1", 1);
-    sync.closeWrite();
+  writeAll(sync.w, "1", 1);
+  sync.closeWrite();
 
-    std::string msg = readAll(err.r);
-    if (!msg.empty()) throw SandboxError("while setting up the build environment: " + msg);
-    return proc;
+  std::string msg = readAll(err.r);
+  if (!msg.empty())
+    throw SandboxError("while setting up the build environment: " + msg);
+  return proc;
 }
 
-int runSandboxed(const SandboxSpec& spec) {
-    return startSandboxed(spec).wait();
+int runSandboxed(const SandboxSpec &spec) { return startSandboxed(spec).wait(); }
+
+bool sandboxSupported(std::string *why) {
+  auto no = [&](const std::string &reason) {
+    if (why)
+      *why = reason;
+    return false;
+  };
+  std::string max;
+  if (int fd = ::open("/proc/sys/user/max_user_namespaces", O_RDONLY | O_CLOEXEC); fd != -1) {
+    max = readAll(fd);
+    ::close(fd);
+    if (max.rfind("0", 0) == 0 && (max.size() == 1 || max[1] == '\n'))
+      return no("user namespaces are disabled; check /proc/sys/user/max_user_namespaces");
+  }
+  if (::access("/proc/self/ns/user", F_OK) == -1)
+    return no(
+        "/proc/self/ns/user does not exist; the kernel was likely built without CONFIG_USER_NS=y");
+
+  // The real test: can a child create every namespace the sandbox uses?
+  pid_t pid = ::fork();
+  if (pid == -1)
+    return no(std::string("fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    int flags =
+        CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET;
+    ::_exit(::unshare(flags) == 0 ? 0 : (errno & 0x7f) + 1);
+  }
+  int status = waitFor(pid);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    return true;
+  int e = WIFEXITED(status) ? WEXITSTATUS(status) - 1 : 0;
+  std::string reason =
+      std::string("cannot create namespaces: ") + (e ? std::strerror(e) : "child crashed");
+  if (int fd = ::open("/proc/sys/kernel/unprivileged_userns_clone", O_RDONLY | O_CLOEXEC);
+      fd != -1) {
+    std::string v = readAll(fd);
+    ::close(fd);
+    if (v.rfind("0", 0) == 0)
+      reason += "; check /proc/sys/kernel/unprivileged_userns_clone";
+  }
+  return no(reason);
 }
 
-bool sandboxSupported(std::string* why) {
-    auto no = [&](const std::string& reason) {
-        if (why) *why = reason;
-        return false;
-    };
-    std::string max;
-    if (int fd = ::open("/proc/sys/user/max_user_namespaces", O_RDONLY | O_CLOEXEC); fd != -1) {
-        max = readAll(fd);
-        ::close(fd);
-        if (max.rfind("0", 0) == 0 && (max.size() == 1 || max[1] == '\n'))
-            return no("user namespaces are disabled; check /proc/sys/user/max_user_namespaces");
-    }
-    if (::access("/proc/self/ns/user", F_OK) == -1)
-        return no("/proc/self/ns/user does not exist; the kernel was likely built without CONFIG_USER_NS=y");
-
-    // The real test: can a child create every namespace the sandbox uses?
-    pid_t pid = ::fork();
-    if (pid == -1) return no(std::string("fork failed: ") + std::strerror(errno));
-    if (pid == 0) {
-        int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET;
-        ::_exit(::unshare(flags) == 0 ? 0 : (errno & 0x7f) + 1);
-    }
-    int status = waitFor(pid);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
-    int e = WIFEXITED(status) ? WEXITSTATUS(status) - 1 : 0;
-    std::string reason = std::string("cannot create namespaces: ") + (e ? std::strerror(e) : "child crashed");
-    if (int fd = ::open("/proc/sys/kernel/unprivileged_userns_clone", O_RDONLY | O_CLOEXEC); fd != -1) {
-        std::string v = readAll(fd);
-        ::close(fd);
-        if (v.rfind("0", 0) == 0) reason += "; check /proc/sys/kernel/unprivileged_userns_clone";
-    }
-    return no(reason);
-}
-
-}  // namespace bastion::build
+} // namespace bastion::build

@@ -1,7 +1,7 @@
 // The Linux build sandbox, modelled on Nix 2.8's (libstore/build/
 // local-derivation-goal.cc, startBuilder + runChild): the builder runs as
 // uid 1000 / gid 100 in fresh user, mount, PID, IPC, UTS and (unless it is a
-// fixed-output derivation) network namespaces, pivot_root'ed into a chroot
+// fixed-output derivation) network namespaces, pivot_root'ed into a root
 // that holds only its inputs, a minimal /dev, /proc, /etc and /build.
 //
 // Everything the sandbox mounts lives in its private mount namespace, so
@@ -45,12 +45,15 @@ struct SandboxSpec {
     // optional: skipped when it does not exist.
     std::map<std::string, std::string> extraPaths;
     std::string buildDir;                     // host dir, appears as /build (cwd, TMPDIR)
-    // Host directory that becomes the sandbox root: created if missing, must
-    // be empty otherwise, and must be on the same file system as
-    // realStoreDir so the caller can rename outputs from
-    // <chrootDir><storeDir>/<name> into the real store. Left in place
-    // (outputs included) for the caller to move from and delete.
-    std::string chrootDir;
+    // Host directory that the builder sees as the store directory: its
+    // outputs land here, and the input paths are mounted over entries made
+    // here. Created if missing, must be empty otherwise, and must be on the
+    // same file system as realStoreDir so the caller can rename outputs
+    // from <buildStoreDir>/<name> into the real store. Left in place
+    // (outputs included) for the caller to move from and delete. The rest
+    // of the sandbox's root is a tmpfs that exists only in the builder's
+    // mount namespace, so it costs no inodes on disk and needs no cleaning.
+    std::string buildStoreDir;
     bool network = false;                     // fixed-output: share the host's network
     int logFd = 2;                            // builder's stdout and stderr
     // NIX_BUILD_CORES comes from env (see build_env.h); kept so the caller

@@ -1,7 +1,7 @@
 // The child's half of the sandbox: from the freshly cloned process (new
 // namespaces, no uid map yet) to execve of the builder. Follows Nix 2.8's
-// runChild. The process was forked from a possibly multi-threaded parent,
-// so it sticks to system calls and malloc (whose locks glibc's fork
+// runChild, except that the root is a tmpfs (see sandbox_chroot.cpp). The process was forked from a
+// possibly multi-threaded parent, so it sticks to system calls and malloc (whose locks glibc's fork
 // resets): no stdio, no locale, no exceptions.
 #include <fcntl.h>
 #include <net/if.h>
@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstring>
 #include <initializer_list>
+#include <string>
 
 #include "build/sandbox_plan.h"
 
@@ -29,170 +30,283 @@ namespace {
 constexpr uid_t kSandboxUid = 1000;
 constexpr gid_t kSandboxGid = 100;
 
-void put(int fd, const char* s) {
-    size_t left = std::strlen(s);
-    while (left > 0) {
-        ssize_t n = ::write(fd, s, left);
-        if (n == -1 && errno == EINTR) continue;
-        if (n <= 0) return;
-        s += n;
-        left -= static_cast<size_t>(n);
-    }
+void put(int fd, const char *s) {
+  size_t left = std::strlen(s);
+  while (left > 0) {
+    ssize_t n = ::write(fd, s, left);
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return;
+    s += n;
+    left -= static_cast<size_t>(n);
+  }
 }
 
 // Sends "<parts...>: <strerror(err)>" to the parent and exits.
-[[noreturn]] void die(int errFd, std::initializer_list<const char*> parts, int err) {
-    for (const char* p : parts) put(errFd, p);
-    put(errFd, ": ");
-    const char* desc = ::strerrordesc_np(err);
-    put(errFd, desc ? desc : "unknown error");
-    ::_exit(1);
+[[noreturn]] void die(int errFd, std::initializer_list<const char *> parts, int err) {
+  for (const char *p : parts)
+    put(errFd, p);
+  put(errFd, ": ");
+  const char *desc = ::strerrordesc_np(err);
+  put(errFd, desc ? desc : "unknown error");
+  ::_exit(1);
 }
 
 void bringUpLoopback(int errFd) {
-    int fd = ::socket(PF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_IP);
-    if (fd == -1) die(errFd, {"cannot open IP socket"}, errno);
-    struct ifreq ifr;
-    std::memset(&ifr, 0, sizeof ifr);
-    std::strcpy(ifr.ifr_name, "lo");
-    ifr.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
-    if (::ioctl(fd, SIOCSIFFLAGS, &ifr) == -1) die(errFd, {"cannot set loopback interface flags"}, errno);
-    ::close(fd);
+  int fd = ::socket(PF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_IP);
+  if (fd == -1)
+    die(errFd, {"cannot open IP socket"}, errno);
+  struct ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  std::strcpy(ifr.ifr_name, "lo");
+  ifr.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+  if (::ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
+    die(errFd, {"cannot set loopback interface flags"}, errno);
+  ::close(fd);
 }
 
-void mountAll(const SandboxPlan& plan, int errFd) {
-    // Mounts under a shared subtree would propagate to the host even from
-    // a private namespace; making everything private here is local to it.
-    if (::mount(nullptr, "/", nullptr, MS_PRIVATE | MS_REC, nullptr) == -1)
-        die(errFd, {"unable to make '/' private"}, errno);
-
-    // pivot_root needs the new root to be a mount point.
-    const char* root = plan.chrootDir.c_str();
-    if (::mount(root, root, nullptr, MS_BIND, nullptr) == -1)
-        die(errFd, {"unable to bind mount '", root, "'"}, errno);
-
-    for (const BindMount& b : plan.binds) {
-        const char* src = b.source.c_str();
-        const char* dst = b.target.c_str();
-        if (::mount(src, dst, "", MS_BIND | (b.recursive ? MS_REC : 0), nullptr) == -1)
-            die(errFd, {"bind mount from '", src, "' to '", dst, "' failed"}, errno);
-        if (b.readOnly &&
-            ::mount("", dst, "", MS_BIND | MS_REMOUNT | MS_RDONLY | b.keepFlags, nullptr) == -1)
-            die(errFd, {"making '", dst, "' read-only"}, errno);
+// Creates the skeleton's files in the root tmpfs, with exactly the modes
+// the plan gives (no umask).
+void makeSkeleton(const SandboxPlan &plan, int errFd) {
+  mode_t oldMask = ::umask(0);
+  for (const SkeletonEntry &e : plan.skeleton) {
+    const char *path = e.path.c_str();
+    switch (e.kind) {
+    case SkeletonEntry::kDir:
+      if (::mkdir(path, e.mode) == -1)
+        die(errFd, {"creating directory '", path, "'"}, errno);
+      break;
+    case SkeletonEntry::kFile: {
+      int fd = ::open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, e.mode);
+      if (fd == -1)
+        die(errFd, {"creating '", path, "'"}, errno);
+      const char *p = e.data.data();
+      size_t left = e.data.size();
+      while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n == -1 && errno == EINTR)
+          continue;
+        if (n <= 0)
+          die(errFd, {"writing '", path, "'"}, n == 0 ? EIO : errno);
+        p += n;
+        left -= static_cast<size_t>(n);
+      }
+      ::close(fd);
+      break;
     }
-
-    if (::mount("none", plan.procDir.c_str(), "proc", 0, nullptr) == -1)
-        die(errFd, {"mounting /proc"}, errno);
-
-    // A private tmpfs, so nothing the builder leaves in /dev/shm survives it.
-    if (plan.mountShm && ::mount("none", plan.shmDir.c_str(), "tmpfs", 0, "size=50%") == -1)
-        die(errFd, {"mounting /dev/shm"}, errno);
-
-    if (plan.mountPts) {
-        if (::mount("none", plan.ptsDir.c_str(), "devpts", 0, "newinstance,mode=0620") == 0) {
-            if (::symlink("/dev/pts/ptmx", plan.ptmxLink.c_str()) == -1)
-                die(errFd, {"creating symlink '", plan.ptmxLink.c_str(), "'"}, errno);
-            // Some kernels create it with mode 0.
-            if (::chmod(plan.ptsPtmx.c_str(), 0666) == -1)
-                die(errFd, {"setting permissions on '", plan.ptsPtmx.c_str(), "'"}, errno);
-        } else {
-            if (errno != EINVAL) die(errFd, {"mounting /dev/pts"}, errno);
-            if (::mount(plan.hostPts.c_str(), plan.ptsDir.c_str(), "", MS_BIND | MS_REC, nullptr) == -1)
-                die(errFd, {"bind mount from '/dev/pts' failed"}, errno);
-            int fd = ::open(plan.ptmxLink.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-            if (fd != -1) ::close(fd);
-            if (::mount(plan.hostPtmx.c_str(), plan.ptmxLink.c_str(), "", MS_BIND | MS_REC, nullptr) == -1)
-                die(errFd, {"bind mount from '/dev/ptmx' failed"}, errno);
-        }
+    case SkeletonEntry::kSymlink:
+      if (::symlink(e.data.c_str(), path) == -1)
+        die(errFd, {"creating symlink '", path, "'"}, errno);
+      break;
     }
+  }
+  ::umask(oldMask);
 }
 
-void enterRoot(const SandboxPlan& plan, int errFd) {
-    const char* root = plan.chrootDir.c_str();
-    if (::chdir(root) == -1) die(errFd, {"cannot change directory to '", root, "'"}, errno);
-    if (::mkdir("real-root", 0) == -1) die(errFd, {"cannot create real-root directory"}, errno);
-    if (::syscall(SYS_pivot_root, ".", "real-root") == -1)
-        die(errFd, {"cannot pivot old root directory onto '", root, "/real-root'"}, errno);
-    if (::chroot(".") == -1) die(errFd, {"cannot change root directory to '", root, "'"}, errno);
-    // Detach the host's file system: from here on only the chroot exists.
-    if (::umount2("real-root", MNT_DETACH) == -1) die(errFd, {"cannot unmount real root filesystem"}, errno);
-    if (::rmdir("real-root") == -1) die(errFd, {"cannot remove real-root directory"}, errno);
+void mountAll(const SandboxPlan &plan, int errFd, int rootFd) {
+  // Mounts under a shared subtree would propagate to the host even from
+  // a private namespace; making everything private here is local to it.
+  if (::mount(nullptr, "/", nullptr, MS_PRIVATE | MS_REC, nullptr) == -1)
+    die(errFd, {"unable to make '/' private"}, errno);
+
+  // The root tmpfs goes over the build store dir, which comes back at
+  // <root>/nix/store: a detached copy of it is taken first.
+  const char *root = plan.rootDir.c_str();
+  int storeFd = static_cast<int>(::open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+  if (storeFd == -1)
+    die(errFd, {"unable to clone the mount of '", root, "'"}, errno);
+  if (rootFd != -1) {
+    if (::move_mount(rootFd, "", AT_FDCWD, root, MOVE_MOUNT_F_EMPTY_PATH) == -1)
+      die(errFd, {"unable to mount the root file system on '", root, "'"}, errno);
+  } else if (::mount("none", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0750") == -1) {
+    die(errFd, {"unable to mount a tmpfs on '", root, "'"}, errno);
+  }
+  makeSkeleton(plan, errFd);
+  if (::move_mount(storeFd, "", AT_FDCWD, plan.storeMount.c_str(), MOVE_MOUNT_F_EMPTY_PATH) == -1)
+    die(errFd, {"unable to mount the build store on '", plan.storeMount.c_str(), "'"}, errno);
+  ::close(storeFd);
+
+  for (const BindMount &b : plan.binds) {
+    const char *src = b.source.c_str();
+    const char *dst = b.target.c_str();
+    if (::mount(src, dst, "", MS_BIND | (b.recursive ? MS_REC : 0), nullptr) == -1)
+      die(errFd, {"bind mount from '", src, "' to '", dst, "' failed"}, errno);
+    if (b.readOnly &&
+        ::mount("", dst, "", MS_BIND | MS_REMOUNT | MS_RDONLY | b.keepFlags, nullptr) == -1)
+      die(errFd, {"making '", dst, "' read-only"}, errno);
+  }
+
+  if (::mount("none", plan.procDir.c_str(), "proc", 0, nullptr) == -1)
+    die(errFd, {"mounting /proc"}, errno);
+
+  // A private tmpfs, so nothing the builder leaves in /dev/shm survives it.
+  if (plan.mountShm && ::mount("none", plan.shmDir.c_str(), "tmpfs", 0, "size=50%") == -1)
+    die(errFd, {"mounting /dev/shm"}, errno);
+
+  if (plan.mountPts) {
+    if (::mount("none", plan.ptsDir.c_str(), "devpts", 0, "newinstance,mode=0620") == 0) {
+      if (::symlink("/dev/pts/ptmx", plan.ptmxLink.c_str()) == -1)
+        die(errFd, {"creating symlink '", plan.ptmxLink.c_str(), "'"}, errno);
+      // Some kernels create it with mode 0.
+      if (::chmod(plan.ptsPtmx.c_str(), 0666) == -1)
+        die(errFd, {"setting permissions on '", plan.ptsPtmx.c_str(), "'"}, errno);
+    } else {
+      if (errno != EINVAL)
+        die(errFd, {"mounting /dev/pts"}, errno);
+      if (::mount(plan.hostPts.c_str(), plan.ptsDir.c_str(), "", MS_BIND | MS_REC, nullptr) == -1)
+        die(errFd, {"bind mount from '/dev/pts' failed"}, errno);
+      int fd = ::open(plan.ptmxLink.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+      if (fd != -1)
+        ::close(fd);
+      if (::mount(plan.hostPtmx.c_str(), plan.ptmxLink.c_str(), "", MS_BIND | MS_REC, nullptr) ==
+          -1)
+        die(errFd, {"bind mount from '/dev/ptmx' failed"}, errno);
+    }
+  }
+}
+
+void enterRoot(const SandboxPlan &plan, int errFd) {
+  const char *root = plan.rootDir.c_str();
+  if (::chdir(root) == -1)
+    die(errFd, {"cannot change directory to '", root, "'"}, errno);
+  if (::mkdir("real-root", 0) == -1)
+    die(errFd, {"cannot create real-root directory"}, errno);
+  if (::syscall(SYS_pivot_root, ".", "real-root") == -1)
+    die(errFd, {"cannot pivot old root directory onto '", root, "/real-root'"}, errno);
+  if (::chroot(".") == -1)
+    die(errFd, {"cannot change root directory to '", root, "'"}, errno);
+  // Detach the host's file system: from here on only the chroot exists.
+  if (::umount2("real-root", MNT_DETACH) == -1)
+    die(errFd, {"cannot unmount real root filesystem"}, errno);
+  if (::rmdir("real-root") == -1)
+    die(errFd, {"cannot remove real-root directory"}, errno);
 }
 
 void resetSignals() {
-    sigset_t all;
-    sigemptyset(&all);
-    ::sigprocmask(SIG_SETMASK, &all, nullptr);
-    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+  sigset_t all;
+  sigemptyset(&all);
+  ::sigprocmask(SIG_SETMASK, &all, nullptr);
+  for (int sig = 1; sig < NSIG; ++sig)
+    ::signal(sig, SIG_DFL);
 }
 
-}  // namespace
+} // namespace
 
-void runChild(const SandboxPlan& plan, int syncFd, int errFd, int logFd) {
-    resetSignals();
+int rootTmpfs(const SandboxPlan &plan, std::string &error) {
+  error.clear();
+  if (!plan.privileged)
+    return -1;
+  auto failed = [&](const char *what) {
+    error = std::string(what) + ": " + ::strerrordesc_np(errno);
+    return -1;
+  };
+  int fs = ::fsopen("tmpfs", FSOPEN_CLOEXEC);
+  if (fs == -1)
+    return failed("creating the sandbox's root file system (fsopen)");
+  // 0750, host root and the builder's group: Nix's chroot root.
+  std::string gid = std::to_string(plan.hostGid);
+  if (::fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0750", 0) == -1 ||
+      ::fsconfig(fs, FSCONFIG_SET_STRING, "uid", "0", 0) == -1 ||
+      ::fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid.c_str(), 0) == -1 ||
+      ::fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) == -1) {
+    int e = errno;
+    ::close(fs);
+    errno = e;
+    return failed("creating the sandbox's root file system (fsconfig)");
+  }
+  int mnt = ::fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  int e = errno;
+  ::close(fs);
+  errno = e;
+  if (mnt == -1)
+    return failed("creating the sandbox's root file system (fsmount)");
+  return mnt;
+}
 
-    // Wait for the parent to write our uid/gid maps; until then we have no
-    // ids inside the namespace.
-    char ok = 0;
-    ssize_t n;
-    do n = ::read(syncFd, &ok, 1); while (n == -1 && errno == EINTR);
-    if (n != 1 || ok != '1') ::_exit(1);
-    ::close(syncFd);
+void runChild(const SandboxPlan &plan, int syncFd, int errFd, int logFd, int rootFd) {
+  resetSignals();
 
-    if (plan.privateNetwork) bringUpLoopback(errFd);
-
-    if (::sethostname("localhost", std::strlen("localhost")) == -1) die(errFd, {"cannot set host name"}, errno);
-    if (::setdomainname("(none)", std::strlen("(none)")) == -1) die(errFd, {"cannot set domain name"}, errno);
-
-    mountAll(plan, errFd);
-    enterRoot(plan, errFd);
-
-    if (::setgid(kSandboxGid) == -1) die(errFd, {"setgid failed"}, errno);
-    if (::setuid(kSandboxUid) == -1) die(errFd, {"setuid failed"}, errno);
-
-    if (::chdir("/build") == -1) die(errFd, {"changing into '/build'"}, errno);
-
-    // Own session: no controlling terminal, no terminal signals.
-    if (::setsid() == -1) die(errFd, {"creating a new session"}, errno);
-    if (::dup2(logFd, STDOUT_FILENO) == -1 || ::dup2(logFd, STDERR_FILENO) == -1)
-        die(errFd, {"cannot dup output pipe into stdout/stderr"}, errno);
-    int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null == -1) die(errFd, {"cannot open '/dev/null'"}, errno);
-    if (::dup2(null, STDIN_FILENO) == -1) die(errFd, {"cannot dup null device into stdin"}, errno);
-
-    // Nothing of the caller's may leak in: close everything but 0-2 and the
-    // (close-on-exec) error pipe.
-    if (errFd > 3) ::close_range(3, static_cast<unsigned>(errFd) - 1, 0);
-    ::close_range(static_cast<unsigned>(errFd) + 1, ~0U, 0);
-
-    // No core dumps by default, as Nix.
-    struct rlimit core = {0, RLIM_INFINITY};
-    ::setrlimit(RLIMIT_CORE, &core);
-
-    const char* what = nullptr;
-    if (int err = installSeccomp(&what)) die(errFd, {what}, err);
-
-    // If the caller goes away, so does the build (the PID namespace dies
-    // with its init). Set after setuid, which would clear it.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-
-    // argv/envp point into the plan, which stays alive in this process.
-    std::vector<char*> argv, envp;
-    for (auto& a : plan.argv) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (auto& e : plan.envp) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    ::execve(plan.builder.c_str(), argv.data(), envp.data());
-
-    // As in Nix, a builder that cannot be executed is a failed build, not a
-    // sandbox failure: say so in the log and exit 1.
-    int err = errno;
-    put(STDERR_FILENO, "executing '");
-    put(STDERR_FILENO, plan.builder.c_str());
-    put(STDERR_FILENO, "': ");
-    put(STDERR_FILENO, ::strerrordesc_np(err));
-    put(STDERR_FILENO, "\n");
+  // Wait for the parent to write our uid/gid maps; until then we have no
+  // ids inside the namespace.
+  char ok = 0;
+  ssize_t n;
+  do
+    n = ::read(syncFd, &ok, 1);
+  while (n == -1 && errno == EINTR);
+  if (n != 1 || ok != '1')
     ::_exit(1);
+  ::close(syncFd);
+
+  if (plan.privateNetwork)
+    bringUpLoopback(errFd);
+
+  if (::sethostname("localhost", std::strlen("localhost")) == -1)
+    die(errFd, {"cannot set host name"}, errno);
+  if (::setdomainname("(none)", std::strlen("(none)")) == -1)
+    die(errFd, {"cannot set domain name"}, errno);
+
+  mountAll(plan, errFd, rootFd);
+  if (rootFd != -1)
+    ::close(rootFd);
+  enterRoot(plan, errFd);
+
+  if (::setgid(kSandboxGid) == -1)
+    die(errFd, {"setgid failed"}, errno);
+  if (::setuid(kSandboxUid) == -1)
+    die(errFd, {"setuid failed"}, errno);
+
+  if (::chdir("/build") == -1)
+    die(errFd, {"changing into '/build'"}, errno);
+
+  // Own session: no controlling terminal, no terminal signals.
+  if (::setsid() == -1)
+    die(errFd, {"creating a new session"}, errno);
+  if (::dup2(logFd, STDOUT_FILENO) == -1 || ::dup2(logFd, STDERR_FILENO) == -1)
+    die(errFd, {"cannot dup output pipe into stdout/stderr"}, errno);
+  int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null == -1)
+    die(errFd, {"cannot open '/dev/null'"}, errno);
+  if (::dup2(null, STDIN_FILENO) == -1)
+    die(errFd, {"cannot dup null device into stdin"}, errno);
+
+  // Nothing of the caller's may leak in: close everything but 0-2 and the
+  // (close-on-exec) error pipe.
+  if (errFd > 3)
+    ::close_range(3, static_cast<unsigned>(errFd) - 1, 0);
+  ::close_range(static_cast<unsigned>(errFd) + 1, ~0U, 0);
+
+  // No core dumps by default, as Nix.
+  struct rlimit core = {0, RLIM_INFINITY};
+  ::setrlimit(RLIMIT_CORE, &core);
+
+  const char *what = nullptr;
+  if (int err = installSeccomp(plan.seccomp, &what))
+    die(errFd, {what}, err);
+
+  // If the caller goes away, so does the build (the PID namespace dies
+  // with its init). Set after setuid, which would clear it.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+  // argv/envp point into the plan, which stays alive in this process.
+  std::vector<char *> argv, envp;
+  for (auto &a : plan.argv)
+    argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+  for (auto &e : plan.envp)
+    envp.push_back(const_cast<char *>(e.c_str()));
+  envp.push_back(nullptr);
+  ::execve(plan.builder.c_str(), argv.data(), envp.data());
+
+  // As in Nix, a builder that cannot be executed is a failed build, not a
+  // sandbox failure: say so in the log and exit 1.
+  int err = errno;
+  put(STDERR_FILENO, "executing '");
+  put(STDERR_FILENO, plan.builder.c_str());
+  put(STDERR_FILENO, "': ");
+  put(STDERR_FILENO, ::strerrordesc_np(err));
+  put(STDERR_FILENO, "\n");
+  ::_exit(1);
 }
 
-}  // namespace bastion::build::detail
+} // namespace bastion::build::detail

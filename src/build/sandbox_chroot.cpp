@@ -1,249 +1,345 @@
-// The parent's half of the sandbox: the chroot skeleton on disk and the
-// mount plan for the child. Layout, modes and file contents follow Nix
-// 2.8's startBuilder/runChild, checked against a live Nix 2.8 sandbox by
-// tests/sandbox/run.py.
+// The parent's half of the sandbox: the build store dir on disk, and the
+// plan for the child: the skeleton of the root tmpfs and the mounts.
+// Layout, modes and file contents follow Nix 2.8's startBuilder/runChild,
+// checked against a live Nix 2.8 sandbox by tests/sandbox/run.py.
+//
+// Nix builds its chroot on disk, under the store. Only the store dir has to
+// be there (outputs are renamed from it into the store); the rest lives on
+// a tmpfs in the builder's mount namespace, because creating and deleting
+// a few dozen inodes per build on the store's file system was a large part
+// of the cost of a small build.
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "build/sandbox_plan.h"
 
 namespace bastion::build::detail {
 namespace {
 
-[[noreturn]] void fail(const std::string& what) {
-    throw SandboxError("while setting up the build environment: " + what + ": " + std::strerror(errno));
+[[noreturn]] void fail(const std::string &what) {
+  throw SandboxError("while setting up the build environment: " + what + ": " +
+                     std::strerror(errno));
 }
 
-bool exists(const std::string& p) {
-    struct stat st;
-    return ::lstat(p.c_str(), &st) == 0;
+bool exists(const std::string &p) {
+  struct stat st;
+  return ::lstat(p.c_str(), &st) == 0;
 }
 
 // mkdir -p; new directories get exactly `mode` (no umask), so the sandbox
 // looks the same whatever the caller's umask.
-void makeDirs(const std::string& path, mode_t mode = 0755) {
-    if (path.empty() || exists(path)) return;
-    auto slash = path.rfind('/');
-    if (slash != std::string::npos && slash > 0) makeDirs(path.substr(0, slash), mode);
-    if (::mkdir(path.c_str(), mode) == -1 && errno != EEXIST) fail("creating directory '" + path + "'");
-    if (::chmod(path.c_str(), mode) == -1) fail("setting permissions on '" + path + "'");
+void makeDirs(const std::string &path, mode_t mode = 0755) {
+  if (path.empty() || exists(path))
+    return;
+  auto slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0)
+    makeDirs(path.substr(0, slash), mode);
+  if (::mkdir(path.c_str(), mode) == -1 && errno != EEXIST)
+    fail("creating directory '" + path + "'");
+  if (::chmod(path.c_str(), mode) == -1)
+    fail("setting permissions on '" + path + "'");
 }
 
-void writeFile(const std::string& path, const std::string& data, mode_t mode = 0644) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-    if (fd == -1) fail("creating '" + path + "'");
-    const char* p = data.data();
-    size_t left = data.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n == -1) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            ::close(fd);
-            errno = e;
-            fail("writing '" + path + "'");
-        }
-        p += n;
-        left -= static_cast<size_t>(n);
+void writeFile(const std::string &path, const std::string &data, mode_t mode = 0644) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd == -1)
+    fail("creating '" + path + "'");
+  const char *p = data.data();
+  size_t left = data.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n == -1) {
+      if (errno == EINTR)
+        continue;
+      int e = errno;
+      ::close(fd);
+      errno = e;
+      fail("writing '" + path + "'");
     }
-    ::close(fd);
-    if (::chmod(path.c_str(), mode) == -1) fail("setting permissions on '" + path + "'");
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (::chmod(path.c_str(), mode) == -1)
+    fail("setting permissions on '" + path + "'");
 }
 
-void makeSymlink(const std::string& target, const std::string& link) {
-    if (::symlink(target.c_str(), link.c_str()) == -1) fail("creating symlink '" + link + "'");
+void makeSymlink(const std::string &target, const std::string &link) {
+  if (::symlink(target.c_str(), link.c_str()) == -1)
+    fail("creating symlink '" + link + "'");
 }
 
-void chownTo(const std::string& path, uid_t uid, gid_t gid) {
-    if (::lchown(path.c_str(), uid, gid) == -1) fail("changing ownership of '" + path + "'");
+void chownTo(const std::string &path, uid_t uid, gid_t gid) {
+  if (::lchown(path.c_str(), uid, gid) == -1)
+    fail("changing ownership of '" + path + "'");
 }
 
-std::string dirOf(const std::string& p) {
-    auto slash = p.rfind('/');
-    return slash == 0 || slash == std::string::npos ? "/" : p.substr(0, slash);
+std::string dirOf(const std::string &p) {
+  auto slash = p.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : p.substr(0, slash);
 }
 
-std::string baseOf(const std::string& p) { return p.substr(p.rfind('/') + 1); }
+std::string baseOf(const std::string &p) { return p.substr(p.rfind('/') + 1); }
 
 // Flags a read-only remount must keep: in a user namespace the kernel
 // refuses to clear nosuid/nodev/noexec or change the atime mode of a mount
 // that came from the parent namespace.
-unsigned long lockedFlags(const std::string& path) {
-    struct statvfs sv;
-    if (::statvfs(path.c_str(), &sv) == -1) fail("getting attributes of path '" + path + "'");
-    unsigned long f = 0;
-    if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
-    if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
-    if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
-    if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
-    if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
-    if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
-    return f;
+unsigned long lockedFlags(const std::string &path) {
+  struct statvfs sv;
+  if (::statvfs(path.c_str(), &sv) == -1)
+    fail("getting attributes of path '" + path + "'");
+  unsigned long f = 0;
+  if (sv.f_flag & ST_NOSUID)
+    f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV)
+    f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC)
+    f |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME)
+    f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME)
+    f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME)
+    f |= MS_RELATIME;
+  return f;
 }
 
-void prepareRoot(const std::string& root) {
-    struct stat st;
-    if (::lstat(root.c_str(), &st) == 0) {
-        if (!S_ISDIR(st.st_mode)) { errno = ENOTDIR; fail("using '" + root + "' as the sandbox root"); }
-        std::error_code ec;
-        if (!std::filesystem::is_empty(root, ec) || ec) {
-            errno = ec ? ec.value() : ENOTEMPTY;
-            fail("using '" + root + "' as the sandbox root");
-        }
-    } else {
-        makeDirs(dirOf(root));
-        if (::mkdir(root.c_str(), 0750) == -1) fail("creating '" + root + "'");
+// The build store dir: empty, 1775 and group-owned by the builder's group,
+// like Nix's chroot store dir.
+void prepareStoreDir(const std::string &dir, bool privileged, gid_t hostGid) {
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) {
+      errno = ENOTDIR;
+      fail("using '" + dir + "' as the build store");
     }
-    // 0750 as in Nix: only the builder's group may enter.
-    if (::chmod(root.c_str(), 0750) == -1) fail("setting permissions on '" + root + "'");
+    std::error_code ec;
+    if (!std::filesystem::is_empty(dir, ec) || ec) {
+      errno = ec ? ec.value() : ENOTEMPTY;
+      fail("using '" + dir + "' as the build store");
+    }
+  } else {
+    makeDirs(dirOf(dir));
+    if (::mkdir(dir.c_str(), 01775) == -1)
+      fail("creating '" + dir + "'");
+  }
+  if (::chmod(dir.c_str(), 01775) == -1)
+    fail("setting permissions on '" + dir + "'");
+  if (privileged)
+    chownTo(dir, 0, hostGid);
 }
+
+// The root tmpfs's files, in creation order, parents before children.
+class Skeleton {
+public:
+  explicit Skeleton(std::string root) : root_(std::move(root)) {}
+  // mkdir -p: missing parents get 0755.
+  void dir(const std::string &path, mode_t mode = 0755) {
+    if (path == "/" || has(path))
+      return;
+    dir(dirOf(path));
+    add({SkeletonEntry::kDir, root_ + path, mode, {}}, path);
+  }
+  void file(const std::string &path, std::string data = {}, mode_t mode = 0644) {
+    if (has(path))
+      return;
+    dir(dirOf(path));
+    add({SkeletonEntry::kFile, root_ + path, mode, std::move(data)}, path);
+  }
+  void symlink(const std::string &target, const std::string &path) {
+    dir(dirOf(path));
+    add({SkeletonEntry::kSymlink, root_ + path, 0777, target}, path);
+  }
+  bool has(const std::string &path) const { return made_.count(path) != 0; }
+  std::vector<SkeletonEntry> take() { return std::move(entries_); }
+
+private:
+  void add(SkeletonEntry e, const std::string &path) {
+    entries_.push_back(std::move(e));
+    made_.insert(path);
+  }
+  std::string root_;
+  std::vector<SkeletonEntry> entries_;
+  std::set<std::string> made_;
+};
 
 // The chroot's files belong to host root and only the builder's group, as
 // with Nix's build users; the build directory is the builder's own.
-void chownBuildDir(const std::string& dir, uid_t uid, gid_t gid) {
-    chownTo(dir, uid, gid);
-    std::error_code ec;
-    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
-         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
-        chownTo(it->path().string(), uid, gid);
-    if (ec) { errno = ec.value(); fail("reading '" + dir + "'"); }
+void chownBuildDir(const std::string &dir, uid_t uid, gid_t gid) {
+  chownTo(dir, uid, gid);
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+    chownTo(it->path().string(), uid, gid);
+  if (ec) {
+    errno = ec.value();
+    fail("reading '" + dir + "'");
+  }
 }
 
-}  // namespace
+} // namespace
 
-SandboxPlan prepareChroot(const SandboxSpec& spec, uid_t hostUid, gid_t hostGid) {
-    if (spec.chrootDir.empty() || spec.chrootDir[0] != '/')
-        throw SandboxError("while setting up the build environment: the sandbox root must be an absolute path");
-    if (spec.buildDir.empty() || spec.buildDir[0] != '/')
-        throw SandboxError("while setting up the build environment: the build directory must be an absolute path");
+SandboxPlan prepareSandbox(const SandboxSpec &spec, uid_t hostUid, gid_t hostGid) {
+  if (spec.buildStoreDir.empty() || spec.buildStoreDir[0] != '/')
+    throw SandboxError(
+        "while setting up the build environment: the build store must be an absolute path");
+  if (spec.buildDir.empty() || spec.buildDir[0] != '/')
+    throw SandboxError(
+        "while setting up the build environment: the build directory must be an absolute path");
 
-    const std::string root = spec.chrootDir;
-    const bool privileged = ::geteuid() == 0;
-    SandboxPlan plan;
-    plan.chrootDir = root;
-    plan.privateNetwork = !spec.network;
-    plan.hostUid = hostUid;
-    plan.hostGid = hostGid;
+  const std::string root = spec.buildStoreDir;
+  const std::string storeDir = spec.storeDir;
+  const bool privileged = ::geteuid() == 0;
+  SandboxPlan plan;
+  plan.rootDir = root;
+  plan.storeMount = root + storeDir;
+  plan.privileged = privileged;
+  plan.privateNetwork = !spec.network;
+  plan.hostUid = hostUid;
+  plan.hostGid = hostGid;
 
-    prepareRoot(root);
-    if (privileged) chownTo(root, 0, hostGid);
+  prepareStoreDir(root, privileged, hostGid);
+  Skeleton skel(root);
 
-    // A writable /tmp: many builders need one (Nix's comment), and it
-    // vanishes with the chroot.
-    makeDirs(root + "/tmp", 01777);
+  // A writable /tmp: many builders need one (Nix's comment), and it
+  // vanishes with the sandbox.
+  skel.dir("/tmp", 01777);
 
-    makeDirs(root + "/etc");
-    writeFile(root + "/etc/group", "root:x:0:\nnixbld:!:100:\nnogroup:x:65534:\n");
-    writeFile(root + "/etc/passwd",
-              "root:x:0:0:Nix build user:/build:/noshell\n"
-              "nixbld:x:1000:100:Nix build user:/build:/noshell\n"
-              "nobody:x:65534:65534:Nobody:/:/noshell\n");
-    if (!spec.network) writeFile(root + "/etc/hosts", "127.0.0.1 localhost\n::1 localhost\n");
+  skel.dir("/etc");
+  skel.file("/etc/group", "root:x:0:\nnixbld:!:100:\nnogroup:x:65534:\n");
+  skel.file("/etc/passwd", "root:x:0:0:Nix build user:/build:/noshell\n"
+                           "nixbld:x:1000:100:Nix build user:/build:/noshell\n"
+                           "nobody:x:65534:65534:Nobody:/:/noshell\n");
+  if (!spec.network)
+    skel.file("/etc/hosts", "127.0.0.1 localhost\n::1 localhost\n");
 
-    // The builder writes its outputs here; 1775 and group-owned by the
-    // builder's group, like Nix's fake store.
-    const std::string store = root + spec.storeDir;
-    makeDirs(dirOf(store));
-    makeDirs(store, 01775);
-    if (::chmod(store.c_str(), 01775) == -1) fail("setting permissions on '" + store + "'");
-    if (privileged) chownTo(store, 0, hostGid);
+  // Where the build store dir is mounted back.
+  skel.dir(storeDir);
 
-    // target (inside) -> source (host), with Nix's "?" optional marker.
-    struct Source { std::string path; bool optional = false; bool readOnly = false; bool recursive = true; };
-    std::map<std::string, Source> dirs;
-    for (auto& [target, source] : spec.extraPaths) {
-        bool optional = !source.empty() && source.back() == '?';
-        dirs[target] = {optional ? source.substr(0, source.size() - 1) : source, optional};
+  // target (inside) -> source (host), with Nix's "?" optional marker.
+  struct Source {
+    std::string path;
+    bool optional = false;
+    bool readOnly = false;
+    bool recursive = true;
+  };
+  std::map<std::string, Source> dirs;
+  for (auto &[target, source] : spec.extraPaths) {
+    bool optional = !source.empty() && source.back() == '?';
+    dirs[target] = {optional ? source.substr(0, source.size() - 1) : source, optional};
+  }
+  dirs["/build"] = {spec.buildDir};
+
+  const std::string realStore = spec.realStoreDir.empty() ? storeDir : spec.realStoreDir;
+  for (auto &p : spec.inputPaths) {
+    if (p.rfind(storeDir + "/", 0) != 0 || p.find('/', storeDir.size() + 1) != std::string::npos)
+      throw SandboxError("while setting up the build environment: '" + p + "' is not a store path");
+    std::string real = realStore + "/" + baseOf(p);
+    struct stat st;
+    if (::lstat(real.c_str(), &st) == -1)
+      fail("getting attributes of path '" + real + "'");
+    if (S_ISLNK(st.st_mode)) {
+      // A symlink cannot be bind-mounted; a copy of it is as good
+      // (Nix hard-links non-directories instead).
+      std::vector<char> buf(static_cast<size_t>(st.st_size) + 1);
+      ssize_t n = ::readlink(real.c_str(), buf.data(), buf.size());
+      if (n < 0)
+        fail("reading symlink '" + real + "'");
+      makeSymlink(std::string(buf.data(), static_cast<size_t>(n)), root + "/" + baseOf(p));
+    } else {
+      dirs[p] = {real, false, true, false};
     }
-    dirs["/build"] = {spec.buildDir};
+  }
 
-    const std::string realStore = spec.realStoreDir.empty() ? spec.storeDir : spec.realStoreDir;
-    for (auto& p : spec.inputPaths) {
-        if (p.rfind(spec.storeDir + "/", 0) != 0 || p.find('/', spec.storeDir.size() + 1) != std::string::npos)
-            throw SandboxError("while setting up the build environment: '" + p + "' is not a store path");
-        std::string real = realStore + "/" + baseOf(p);
-        struct stat st;
-        if (::lstat(real.c_str(), &st) == -1) fail("getting attributes of path '" + real + "'");
-        if (S_ISLNK(st.st_mode)) {
-            // A symlink cannot be bind-mounted; a copy of it is as good
-            // (Nix hard-links non-directories instead).
-            std::vector<char> buf(static_cast<size_t>(st.st_size) + 1);
-            ssize_t n = ::readlink(real.c_str(), buf.data(), buf.size());
-            if (n < 0) fail("reading symlink '" + real + "'");
-            makeSymlink(std::string(buf.data(), static_cast<size_t>(n)), root + p);
-        } else {
-            dirs[p] = {real, false, true, false};
-        }
+  // A nearly empty /dev, unless the caller bind-mounts the host's.
+  if (!dirs.count("/dev")) {
+    skel.dir("/dev/shm");
+    skel.dir("/dev/pts");
+    for (const char *dev :
+         {"/dev/full", "/dev/null", "/dev/random", "/dev/tty", "/dev/urandom", "/dev/zero"})
+      dirs.emplace(dev, Source{dev});
+    skel.symlink("/proc/self/fd", "/dev/fd");
+    skel.symlink("/proc/self/fd/0", "/dev/stdin");
+    skel.symlink("/proc/self/fd/1", "/dev/stdout");
+    skel.symlink("/proc/self/fd/2", "/dev/stderr");
+  }
+
+  // Fixed-output derivations reach the network, so they get the host's
+  // resolver configuration (and only nss "files dns").
+  if (spec.network) {
+    skel.file("/etc/nsswitch.conf", "hosts: files dns\nservices: files\n");
+    for (const char *f : {"/etc/resolv.conf", "/etc/services", "/etc/hosts"})
+      if (exists(f))
+        dirs.emplace(f, Source{f});
+  }
+
+  for (auto &[target, src] : dirs) {
+    if (src.path == "/proc")
+      continue; // Nix ignores it: /proc is always fresh
+    struct stat st;
+    if (::stat(src.path.c_str(), &st) == -1) {
+      if (src.optional && errno == ENOENT)
+        continue;
+      fail("getting attributes of path '" + src.path + "'");
     }
-
-    // A nearly empty /dev, unless the caller bind-mounts the host's.
-    if (!dirs.count("/dev")) {
-        makeDirs(root + "/dev/shm");
-        makeDirs(root + "/dev/pts");
-        for (const char* dev : {"/dev/full", "/dev/null", "/dev/random", "/dev/tty", "/dev/urandom", "/dev/zero"})
-            dirs.emplace(dev, Source{dev});
-        makeSymlink("/proc/self/fd", root + "/dev/fd");
-        makeSymlink("/proc/self/fd/0", root + "/dev/stdin");
-        makeSymlink("/proc/self/fd/1", root + "/dev/stdout");
-        makeSymlink("/proc/self/fd/2", root + "/dev/stderr");
+    if (target.rfind(storeDir + "/", 0) == 0) {
+      // Inside the store dir, which is the build store dir on disk:
+      // the mount point must be made there.
+      std::string hostTarget = root + target.substr(storeDir.size());
+      if (S_ISDIR(st.st_mode)) {
+        makeDirs(hostTarget);
+      } else {
+        makeDirs(dirOf(hostTarget));
+        if (!exists(hostTarget))
+          writeFile(hostTarget, "", 0644);
+      }
+    } else if (S_ISDIR(st.st_mode)) {
+      skel.dir(target);
+    } else {
+      skel.file(target);
     }
+    BindMount b{src.path, root + target, src.recursive, src.readOnly, 0};
+    if (src.readOnly)
+      b.keepFlags = lockedFlags(src.path);
+    plan.binds.push_back(std::move(b));
+  }
 
-    // Fixed-output derivations reach the network, so they get the host's
-    // resolver configuration (and only nss "files dns").
-    if (spec.network) {
-        writeFile(root + "/etc/nsswitch.conf", "hosts: files dns\nservices: files\n");
-        for (const char* f : {"/etc/resolv.conf", "/etc/services", "/etc/hosts"})
-            if (exists(f)) dirs.emplace(f, Source{f});
-    }
+  skel.dir("/proc", 0555);
+  plan.procDir = root + "/proc";
+  plan.shmDir = root + "/dev/shm";
+  plan.ptsDir = root + "/dev/pts";
+  plan.ptmxLink = root + "/dev/ptmx";
+  plan.ptsPtmx = root + "/dev/pts/ptmx";
+  plan.hostPts = "/dev/pts";
+  plan.hostPtmx = "/dev/ptmx";
+  plan.mountShm = exists("/dev/shm");
+  plan.mountPts = exists("/dev/pts/ptmx") && !skel.has("/dev/ptmx") && !dirs.count("/dev/pts");
+  if (plan.mountPts)
+    skel.dir("/dev/pts");
+  plan.skeleton = skel.take();
 
-    for (auto& [target, src] : dirs) {
-        if (src.path == "/proc") continue;  // Nix ignores it: /proc is always fresh
-        struct stat st;
-        if (::stat(src.path.c_str(), &st) == -1) {
-            if (src.optional && errno == ENOENT) continue;
-            fail("getting attributes of path '" + src.path + "'");
-        }
-        std::string hostTarget = root + target;
-        if (S_ISDIR(st.st_mode)) {
-            makeDirs(hostTarget);
-        } else {
-            makeDirs(dirOf(hostTarget));
-            if (!exists(hostTarget)) writeFile(hostTarget, "", 0644);
-        }
-        BindMount b{src.path, hostTarget, src.recursive, src.readOnly, 0};
-        if (src.readOnly) b.keepFlags = lockedFlags(src.path);
-        plan.binds.push_back(std::move(b));
-    }
+  // Private to the builder, as Nix's createTempDir(..., 0700).
+  if (::chmod(spec.buildDir.c_str(), 0700) == -1)
+    fail("setting permissions on '" + spec.buildDir + "'");
+  if (privileged)
+    chownBuildDir(spec.buildDir, hostUid, hostGid);
 
-    plan.procDir = root + "/proc";
-    makeDirs(plan.procDir, 0555);
-
-    plan.shmDir = root + "/dev/shm";
-    plan.mountShm = exists("/dev/shm");
-    plan.ptsDir = root + "/dev/pts";
-    plan.ptmxLink = root + "/dev/ptmx";
-    plan.ptsPtmx = root + "/dev/pts/ptmx";
-    plan.hostPts = "/dev/pts";
-    plan.hostPtmx = "/dev/ptmx";
-    plan.mountPts = exists("/dev/pts/ptmx") && !exists(plan.ptmxLink) && !dirs.count("/dev/pts");
-    if (plan.mountPts && !exists(plan.ptsDir)) makeDirs(plan.ptsDir);
-
-    // Private to the builder, as Nix's createTempDir(..., 0700).
-    if (::chmod(spec.buildDir.c_str(), 0700) == -1) fail("setting permissions on '" + spec.buildDir + "'");
-    if (privileged) chownBuildDir(spec.buildDir, hostUid, hostGid);
-
-    plan.builder = spec.builder;
-    plan.argv.push_back(baseOf(spec.builder));
-    plan.argv.insert(plan.argv.end(), spec.args.begin(), spec.args.end());
-    for (auto& [k, v] : spec.env) plan.envp.push_back(k + "=" + v);
-    return plan;
+  plan.seccomp = seccompProgram();
+  plan.builder = spec.builder;
+  plan.argv.push_back(baseOf(spec.builder));
+  plan.argv.insert(plan.argv.end(), spec.args.begin(), spec.args.end());
+  for (auto &[k, v] : spec.env)
+    plan.envp.push_back(k + "=" + v);
+  return plan;
 }
 
-}  // namespace bastion::build::detail
+} // namespace bastion::build::detail

@@ -20,92 +20,112 @@ namespace bastion::build::detail {
 namespace {
 
 struct ChildArgs {
-    const SandboxPlan* plan;
-    int syncFd, errFd, logFd;
+  const SandboxPlan *plan;
+  int syncFd, errFd, logFd, rootFd;
 };
 
-int childEntry(void* p) {
-    auto* a = static_cast<ChildArgs*>(p);
-    runChild(*a->plan, a->syncFd, a->errFd, a->logFd);
+int childEntry(void *p) {
+  auto *a = static_cast<ChildArgs *>(p);
+  runChild(*a->plan, a->syncFd, a->errFd, a->logFd, a->rootFd);
 }
 
-void writeAll(int fd, const char* p, size_t n) {
-    if (!sendAll(fd, p, n)) ::_exit(1);  // our caller is gone
+void writeAll(int fd, const char *p, size_t n) {
+  if (!sendAll(fd, p, n))
+    ::_exit(1); // our caller is gone
 }
 
-void reply(int fd, int32_t pid, const std::string& error = "") {
-    writeAll(fd, reinterpret_cast<const char*>(&pid), sizeof pid);
-    if (pid > 0) return;
-    uint32_t n = static_cast<uint32_t>(error.size());
-    writeAll(fd, reinterpret_cast<const char*>(&n), sizeof n);
-    writeAll(fd, error.data(), n);
+void reply(int fd, int32_t pid, const std::string &error = "") {
+  writeAll(fd, reinterpret_cast<const char *>(&pid), sizeof pid);
+  if (pid > 0)
+    return;
+  uint32_t n = static_cast<uint32_t>(error.size());
+  writeAll(fd, reinterpret_cast<const char *>(&n), sizeof n);
+  writeAll(fd, error.data(), n);
 }
 
-std::string sysError(const char* what, int err) { return std::string(what) + ": " + ::strerrordesc_np(err); }
+std::string sysError(const char *what, int err) {
+  return std::string(what) + ": " + ::strerrordesc_np(err);
+}
 
-}  // namespace
+} // namespace
 
 void launcherMain(int fd) {
-    // Descriptors the caller forgot to mark close-on-exec must not live on
-    // here (a pipe's write end, say, would keep its reader from seeing EOF).
-    if (fd > 3) ::close_range(3, static_cast<unsigned>(fd) - 1, 0);
-    ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
+  // Descriptors the caller forgot to mark close-on-exec must not live on
+  // here (a pipe's write end, say, would keep its reader from seeing EOF).
+  if (fd > 3)
+    ::close_range(3, static_cast<unsigned>(fd) - 1, 0);
+  ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
 
-    // Supplementary groups cannot be dropped once inside the new user
-    // namespace (setgroups is denied there), so drop them now, for every
-    // builder to come.
-    int groupsErr = ::geteuid() == 0 && ::setgroups(0, nullptr) == -1 ? errno : 0;
+  // Supplementary groups cannot be dropped once inside the new user
+  // namespace (setgroups is denied there), so drop them now, for every
+  // builder to come.
+  int groupsErr = ::geteuid() == 0 && ::setgroups(0, nullptr) == -1 ? errno : 0;
 
-    // One stack for every clone: each child gets its own copy-on-write copy.
-    const size_t stackSize = 1 << 20;
-    void* stack = ::mmap(nullptr, stackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    int stackErr = stack == MAP_FAILED ? errno : 0;
+  // One stack for every clone: each child gets its own copy-on-write copy.
+  const size_t stackSize = 1 << 20;
+  void *stack = ::mmap(nullptr, stackSize, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  int stackErr = stack == MAP_FAILED ? errno : 0;
 
-    for (;;) {
-        uint64_t len = 0;
-        int fds[3] = {-1, -1, -1};
-        union {
-            char buf[CMSG_SPACE(sizeof fds)];
-            struct cmsghdr align;
-        } control;
-        struct iovec iov = {&len, sizeof len};
-        struct msghdr msg = {};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.buf;
-        msg.msg_controllen = sizeof control.buf;
-        ssize_t n;
-        do n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC); while (n == -1 && errno == EINTR);
-        if (n <= 0) ::_exit(0);  // our caller closed the socket (or exited)
-        if (static_cast<size_t>(n) < sizeof len &&
-            !recvAll(fd, reinterpret_cast<char*>(&len) + n, sizeof len - static_cast<size_t>(n)))
-            ::_exit(1);
-        struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-        if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof fds)) ::_exit(1);
-        std::memcpy(fds, CMSG_DATA(c), sizeof fds);
+  for (;;) {
+    uint64_t len = 0;
+    int fds[3] = {-1, -1, -1};
+    union {
+      char buf[CMSG_SPACE(sizeof fds)];
+      struct cmsghdr align;
+    } control;
+    struct iovec iov = {&len, sizeof len};
+    struct msghdr msg = {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    ssize_t n;
+    do
+      n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    while (n == -1 && errno == EINTR);
+    if (n <= 0)
+      ::_exit(0); // our caller closed the socket (or exited)
+    if (static_cast<size_t>(n) < sizeof len &&
+        !recvAll(fd, reinterpret_cast<char *>(&len) + n, sizeof len - static_cast<size_t>(n)))
+      ::_exit(1);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof fds))
+      ::_exit(1);
+    std::memcpy(fds, CMSG_DATA(c), sizeof fds);
 
-        std::string bytes(len, '\0');
-        if (!recvAll(fd, bytes.data(), len)) ::_exit(1);
-        SandboxPlan plan;
-        if (!decodePlan(bytes, plan)) ::_exit(1);
+    std::string bytes(len, '\0');
+    if (!recvAll(fd, bytes.data(), len))
+      ::_exit(1);
+    SandboxPlan plan;
+    if (!decodePlan(bytes, plan))
+      ::_exit(1);
 
-        if (groupsErr) {
-            reply(fd, -1, sysError("setgroups failed", groupsErr));
-        } else if (stackErr) {
-            reply(fd, -1, sysError("allocating stack", stackErr));
-        } else {
-            int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PARENT |
-                        SIGCHLD;
-            if (plan.privateNetwork) flags |= CLONE_NEWNET;
-            ChildArgs args{&plan, fds[0], fds[1], fds[2]};
-            pid_t child = ::clone(childEntry, static_cast<char*>(stack) + stackSize, flags, &args);
-            if (child == -1)
-                reply(fd, -1, sysError("creating sandboxed builder process using clone()", errno));
-            else
-                reply(fd, child);
-        }
-        for (int f : fds) ::close(f);
+    std::string rootErr;
+    int rootFd = -1;
+    if (groupsErr) {
+      reply(fd, -1, sysError("setgroups failed", groupsErr));
+    } else if (stackErr) {
+      reply(fd, -1, sysError("allocating stack", stackErr));
+    } else if ((rootFd = rootTmpfs(plan, rootErr)) == -1 && !rootErr.empty()) {
+      reply(fd, -1, rootErr);
+    } else {
+      int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
+                  CLONE_PARENT | SIGCHLD;
+      if (plan.privateNetwork)
+        flags |= CLONE_NEWNET;
+      ChildArgs args{&plan, fds[0], fds[1], fds[2], rootFd};
+      pid_t child = ::clone(childEntry, static_cast<char *>(stack) + stackSize, flags, &args);
+      if (child == -1)
+        reply(fd, -1, sysError("creating sandboxed builder process using clone()", errno));
+      else
+        reply(fd, child);
     }
+    for (int f : fds)
+      ::close(f);
+    if (rootFd != -1)
+      ::close(rootFd);
+  }
 }
 
-}  // namespace bastion::build::detail
+} // namespace bastion::build::detail

@@ -15,15 +15,33 @@ namespace bastion::build::detail {
 
 struct BindMount {
     std::string source;          // host path
-    std::string target;          // host path under the chroot dir
+    std::string target;          // host path under the root dir (as the child sees it)
     bool recursive = false;      // MS_REC (sandbox-paths, as Nix does)
     bool readOnly = false;       // remount read-only (input paths)
     unsigned long keepFlags = 0; // nosuid/nodev/noexec/atime flags of the source mount: a
                                  // read-only remount inside a user namespace must repeat them
 };
 
+// One file of the root tmpfs, made by the child before any bind mount.
+struct SkeletonEntry {
+    enum Kind : unsigned char { kDir, kFile, kSymlink };
+    Kind kind = kDir;
+    std::string path;   // host path under the root dir (as the child sees it)
+    mode_t mode = 0755;
+    std::string data;   // a file's contents, a symlink's target
+};
+
 struct SandboxPlan {
-    std::string chrootDir;
+    // The build's store dir on the host. The child attaches the root tmpfs
+    // here (in its own mount namespace) after taking a detached copy of the
+    // directory, which it then mounts back at storeMount.
+    std::string rootDir;
+    std::string storeMount;        // rootDir + the logical store dir
+    // The caller is root: the root tmpfs is made outside the user namespace
+    // (rootTmpfs), so its files belong to host root as Nix's chroot does.
+    // Otherwise the child mounts one itself, owned by the builder's ids.
+    bool privileged = false;
+    std::vector<SkeletonEntry> skeleton;  // parents first
     std::vector<BindMount> binds;  // sorted by target, so parents come first
     bool privateNetwork = true;
     bool mountShm = false;         // the host has /dev/shm
@@ -31,24 +49,36 @@ struct SandboxPlan {
     std::string procDir, shmDir, ptsDir, ptmxLink, ptsPtmx, hostPts, hostPtmx;
     std::string builder;
     std::vector<std::string> argv, envp;  // "NAME=value"
+    std::string seccomp;           // seccompProgram()
     uid_t hostUid = 0;
     gid_t hostGid = 0;
 };
 
-// Builds the chroot skeleton on disk (directories, /etc files, mount
-// points, /tmp, the store dir) and returns the plan for the child. Throws
-// SandboxError.
-SandboxPlan prepareChroot(const SandboxSpec& spec, uid_t hostUid, gid_t hostGid);
+// Makes the build store dir on disk (with the mount points of the input
+// paths) and works out everything else of the sandbox: the tmpfs skeleton
+// and the mounts. Throws SandboxError.
+SandboxPlan prepareSandbox(const SandboxSpec& spec, uid_t hostUid, gid_t hostGid);
+
+// For a privileged plan: a detached tmpfs (new mount API), owned by host
+// root and the builder's group, for the child to attach as its root.
+// Returns the mount's descriptor (close-on-exec), or -1 with `error` set.
+// Called by whoever clones the child, before clone(), so the child
+// inherits it. An unprivileged plan needs none: returns -1, error empty.
+int rootTmpfs(const SandboxPlan& plan, std::string& error);
 
 // Runs in the cloned child; never returns. Reports a failure as text on
 // errFd and exits 1; on success execs the builder (errFd is close-on-exec,
 // so the parent sees EOF). syncFd delivers one byte once the parent has
-// written the uid/gid maps.
-[[noreturn]] void runChild(const SandboxPlan& plan, int syncFd, int errFd, int logFd);
+// written the uid/gid maps. rootFd is rootTmpfs's result.
+[[noreturn]] void runChild(const SandboxPlan& plan, int syncFd, int errFd, int logFd, int rootFd);
 
-// Installs the seccomp filter (setuid/setgid bits, extended attributes) and
-// no_new_privs. Returns 0 or an errno-style error; `what` names the step.
-int installSeccomp(const char** what);
+// The seccomp filter (setuid/setgid bits, extended attributes) as raw BPF
+// (struct sock_filter[]), compiled once per process. Throws SandboxError.
+const std::string& seccompProgram();
+
+// In the child: sets no_new_privs and loads `program`. Returns 0 or an
+// errno-style error; `what` names the step.
+int installSeccomp(const std::string& program, const char** what);
 
 }  // namespace bastion::build::detail
 

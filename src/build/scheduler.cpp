@@ -149,7 +149,7 @@ class Scheduler {
             std::string error;
             int status = 0;
             try {
-              buildDerivation(store_, storeMutex_, settings_, progress_, n.job);
+              buildDerivation(store_, settings_, progress_, n.job);
             } catch (BuildError& e) {
               error = e.what();
               status = e.status;
@@ -180,7 +180,7 @@ class Scheduler {
   const BuildSettings& settings_;
   Progress progress_;
   std::map<std::string, Node> nodes_;
-  std::mutex mutex_, storeMutex_;
+  std::mutex mutex_;
   std::condition_variable cv_;
 };
 

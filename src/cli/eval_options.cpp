@@ -29,7 +29,6 @@ bool parseEvalArg(std::vector<std::string>& args, size_t& i, EvalOptions& o, con
   else if (a == "--arg") { need(2); o.argExprs.emplace_back(args[i + 1], args[i + 2]); i += 2; }
   else if (a == "--argstr") { need(2); o.argStrs.emplace_back(args[i + 1], args[i + 2]); i += 2; }
   else if (a == "-I" || a == "--include") { need(1); o.includes.push_back(args[++i]); }
-  else if (a.rfind("-I", 0) == 0 && a.size() > 2) o.includes.push_back(a.substr(2));
   else if (a == "--option") { need(2); o.settings.emplace_back(args[i + 1], args[i + 2]); i += 2; }
   else if (a == "--extra-experimental-features" || a == "--experimental-features") {
     need(1);

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/derivations.h"
 #include "cli/eval_options.h"
+#include "cli/legacy_args.h"
 #include "lang/eval.h"
 #include "lang/json.h"
 #include "lang/print.h"
@@ -29,6 +30,7 @@ Options parseArgs(std::vector<std::string>& args, bool nativeEval) {
   Options o;
   o.evalOnly = nativeEval;
   for (size_t i = 0; i < args.size(); i++) {
+    expandCompound(args, i);
     const std::string& a = args[i];
     if (a == "--eval" || a == "--eval-only") o.evalOnly = true;
     else if (a == "--strict") o.strict = true;

@@ -49,6 +49,10 @@ using LegacyArgHandler = std::function<bool(ArgCursor& arg)>;
 // max-jobs, "-k" keep-going, "-K" keep-failed, "--no-NAME" {"NAME","false"}.
 using LegacySettings = std::vector<std::pair<std::string, std::string>>;
 
+// Nix expands "-abc" to "-a -b -c" and "-j3" to "-j 3", in place at pos,
+// before it looks at an argument.
+void expandCompound(std::vector<std::string>& args, size_t pos);
+
 // Walks `args` (without the program name), calling `handler` for every
 // argument that is not a common flag; the common flags' settings are
 // appended to `settings` when given. Throws UsageError.

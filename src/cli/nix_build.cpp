@@ -31,6 +31,7 @@ struct Options {
 Options parseArgs(std::vector<std::string>& args) {
   Options o;
   for (size_t i = 0; i < args.size(); i++) {
+    expandCompound(args, i);
     const std::string& a = args[i];
     if (a == "-o" || a == "--out-link") {
       if (i + 1 >= args.size()) usageError("nix-build", "flag '" + a + "' requires 1 argument(s)");

@@ -42,10 +42,11 @@ EXCEPTIONS = {
     "owners": "skeleton owned by host root: nixbld under Nix without build users, nobody under Bastion",
     # The host side of the map: 0 (Nix without build users) vs 30000.
     "uid_map": "host uid/gid behind 1000/100",
-    # Nix 2.8 bind-mounts the chroot's store dir onto itself (shared, for
-    # recursive Nix) and hard-links non-directory inputs; we do not need the
-    # former and bind-mount file inputs read-only instead of linking them.
-    "mounts": "an extra /nix/store mount under Nix; file inputs are mount points under Bastion",
+    # Both mount the store dir on its own (Nix binds the chroot's store dir
+    # onto itself for recursive Nix; Bastion mounts the on-disk build store
+    # dir into its tmpfs root). Nix 2.8 hard-links non-directory inputs;
+    # Bastion bind-mounts them read-only instead.
+    "mounts": "file inputs are mount points under Bastion",
     # Ours remount inputs read-only; device numbers and paths differ.
     "mount-opts": "read-only input mounts, host paths",
     # Nix 2.8 gives the builder a pseudo-terminal as its log; Bastion writes
@@ -56,7 +57,7 @@ EXCEPTIONS = {
 
 def _mounts(lines, who):
     if who == "nix":
-        return [l for l in lines if l != "/nix/store"]
+        return lines
     return [l for l in lines if not l.endswith("-input-file")]
 
 
@@ -109,7 +110,7 @@ def run_probe(probe, drv, store_root, tag, extra=(), sandbox_paths=None, user=No
     os.makedirs(build_dir, exist_ok=True)
     if user is not None:
         os.chown(build_dir, user, user)
-    cmd = [probe, "--drv", drv, "--real-store", real_store, "--chroot", chroot, "--build-dir", build_dir,
+    cmd = [probe, "--drv", drv, "--real-store", real_store, "--build-store", chroot, "--build-dir", build_dir,
            "--sandbox-paths", sandbox_paths or ("/bin/sh=" + BUSYBOX), "--cores", "3"]
     for p in input_paths:
         cmd += ["--input", p]
@@ -263,7 +264,7 @@ def attack_tests(args, tmp, user=None):
         check("%s ENOTSUP" % call in lines or "%s EOPNOTSUPP" % call in lines, "%s fails with ENOTSUP" % call + label)
     check("pid1: 1" in lines, "the builder is PID 1 of its namespace" + label)
     check("cat-link: file" in lines, "symlink inputs resolve" + label)
-    check(os.path.isdir(chroot + out), "the output lands in the chroot's store dir" + label)
+    check(os.path.isdir(chroot + "/" + os.path.basename(out)), "the output lands in the build store dir" + label)
 
 
 def cancel_test(args, tmp):
@@ -356,11 +357,11 @@ def parity_tests(args, tmp):
         if attr == "fod":
             ours_text = r2.stdout
         else:
-            outs = [l for l in os.listdir(chroot + "/nix/store") if l.endswith("probe-" + attr)]
+            outs = [l for l in os.listdir(chroot) if l.endswith("probe-" + attr)]
             if r2.returncode != 0 or not outs:
                 check(False, "bastion %s: rc %d %s %s" % (attr, r2.returncode, r2.stdout[-2000:], r2.stderr))
                 continue
-            with open(chroot + "/nix/store/" + outs[0]) as f:
+            with open(chroot + "/" + outs[0]) as f:
                 ours_text = f.read()
         if attr == "fod":
             # This one is read from Nix's log, whose logger expands tabs.
@@ -420,7 +421,7 @@ def sa_files_parity(args, tmp, work, store):
     with open(tmp + "/sa-files.drv", "w") as f:
         f.write(drv_text)
     r2, chroot = run_probe(args.probe, tmp + "/sa-files.drv", store, "bastion-sa-files")
-    ours = chroot + out
+    ours = chroot + "/" + os.path.basename(out)
     check(r2.returncode == 0 and os.path.exists(ours) and open(ours).read() == nix_text,
           ".attrs.json and .attrs.sh byte-identical to Nix 2.8")
 

@@ -2,7 +2,7 @@
 // scheduler will (makeBuildEnv + runSandboxed), so tests/sandbox/run.py can
 // compare what a builder sees with what Nix 2.8's sandbox shows it.
 //
-//   sandbox_probe --drv FILE --real-store DIR --chroot DIR --build-dir DIR
+//   sandbox_probe --drv FILE --real-store DIR --build-store DIR --build-dir DIR
 //                 [--store-dir /nix/store] [--sandbox-paths "a=b c?"] [--cores N]
 //                 [--input PATH]... [--host-uid N] [--kill-after SECONDS]
 //
@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
         };
         if (a == "--drv") drvFile = next();
         else if (a == "--real-store") spec.realStoreDir = next();
-        else if (a == "--chroot") spec.chrootDir = next();
+        else if (a == "--build-store") spec.buildStoreDir = next();
         else if (a == "--build-dir") spec.buildDir = next();
         else if (a == "--store-dir") storeDir = next();
         else if (a == "--sandbox-paths") sandboxPaths = next();

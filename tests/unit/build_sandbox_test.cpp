@@ -166,10 +166,10 @@ TEST(Sandbox, RunsABuilderAsUid1000) {
     spec.realStoreDir = dir.path + "/store";
     spec.extraPaths = build::parseSandboxPaths("/bin/sh=/bin/busybox");
     spec.buildDir = dir.path + "/build";
-    spec.chrootDir = dir.path + "/store/t.chroot";
+    spec.buildStoreDir = dir.path + "/store/t.chroot";
     int status = build::runSandboxed(spec);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-    EXPECT_EQ(slurp(spec.chrootDir + "/nix/store/00000000000000000000000000000000-t"), "1000:100:localhost:/build:bar\n");
+    EXPECT_EQ(slurp(spec.buildStoreDir + "/00000000000000000000000000000000-t"), "1000:100:localhost:/build:bar\n");
 }
 
 TEST(Sandbox, SetupErrorsAreReported) {
@@ -179,7 +179,7 @@ TEST(Sandbox, SetupErrorsAreReported) {
     build::SandboxSpec spec;
     spec.builder = "/bin/sh";
     spec.buildDir = dir.path + "/missing-build-dir";
-    spec.chrootDir = dir.path + "/root";
+    spec.buildStoreDir = dir.path + "/root";
     try {
         build::runSandboxed(spec);
         FAIL() << "expected a SandboxError";
