@@ -16,92 +16,101 @@ using format::StorePath;
 
 struct Node {
   BuildJob job;
-  std::set<std::string> wanted;        // output names needed by someone
-  std::set<std::string> dependencies;  // drv paths that must be built first
+  std::set<std::string> wanted;       // output names needed by someone
+  std::set<std::string> dependencies; // drv paths that must be built first
   std::set<std::string> dependents;
   enum State { Pending, Running, Done, Failed } state = Pending;
-  bool expanded = false;  // its inputs are in the graph: it will be built
+  bool expanded = false; // its inputs are in the graph: it will be built
   std::string failure;
-  int status = 0;  // BuildError::status bits
+  int status = 0; // BuildError::status bits
 };
 
 class Scheduler {
- public:
-  Scheduler(store::LocalStore& store, const BuildSettings& settings)
+public:
+  Scheduler(store::LocalStore &store, const BuildSettings &settings)
       : store_(store), settings_(settings), progress_(settings.quiet, settings.showPlan) {}
 
-  std::vector<std::map<std::string, std::string>> run(const std::vector<DerivedPath>& targets) {
-    for (auto& t : targets) add(t.drvPath, t.outputs, settings_.check);
+  std::vector<std::map<std::string, std::string>> run(const std::vector<DerivedPath> &targets) {
+    for (auto &t : targets)
+      add(t.drvPath, t.outputs, settings_.check);
     std::vector<std::string> plan;
-    for (auto& [p, n] : nodes_)
-      if (n.state == Node::Pending) plan.push_back(p);
+    for (auto &[p, n] : nodes_)
+      if (n.state == Node::Pending)
+        plan.push_back(p);
     progress_.plan(plan);
     loop();
 
     std::vector<std::string> failures;
     int status = 0;
-    for (auto& [p, n] : nodes_)
+    for (auto &[p, n] : nodes_)
       if (n.state == Node::Failed && !n.failure.empty()) {
         failures.push_back(n.failure);
         status |= n.status;
       }
     if (!failures.empty()) {
       std::string msg;
-      for (size_t i = 0; i < failures.size(); i++) msg += (i ? "\n" : "") + failures[i];
+      for (size_t i = 0; i < failures.size(); i++)
+        msg += (i ? "\n" : "") + failures[i];
       size_t failedTargets = 0;
-      for (auto& t : targets)
-        if (nodes_.count(t.drvPath) && nodes_.at(t.drvPath).state == Node::Failed) failedTargets++;
+      for (auto &t : targets)
+        if (nodes_.count(t.drvPath) && nodes_.at(t.drvPath).state == Node::Failed)
+          failedTargets++;
       if (failures.size() > 1 || failedTargets > 1)
-        msg += "\nerror: build of " + std::to_string(failedTargets) + " derivation" + (failedTargets == 1 ? "" : "s") +
-               " failed";
+        msg += "\nerror: build of " + std::to_string(failedTargets) + " derivation" +
+               (failedTargets == 1 ? "" : "s") + " failed";
       throw BuildError(msg, status);
     }
 
     std::vector<std::map<std::string, std::string>> results;
-    for (auto& t : targets) {
+    for (auto &t : targets) {
       format::Derivation drv = store_.readDerivation(store_.parseStorePath(t.drvPath));
       std::map<std::string, std::string> outs;
-      for (auto& [name, o] : drv.outputs)
-        if (t.outputs.empty() || t.outputs.count(name)) outs[name] = o.path;
+      for (auto &[name, o] : drv.outputs)
+        if (t.outputs.empty() || t.outputs.count(name))
+          outs[name] = o.path;
       results.push_back(outs);
     }
     return results;
   }
 
- private:
+private:
   // Adds `drvPath` (and, if it needs building, its inputs) to the graph.
   // Returns false when everything wanted from it is already valid.
-  bool add(const std::string& drvPath, const std::set<std::string>& outputs, bool check) {
+  bool add(const std::string &drvPath, const std::set<std::string> &outputs, bool check) {
     auto it = nodes_.find(drvPath);
     if (it == nodes_.end()) {
       Node n;
       n.job.drvPath = drvPath;
       n.job.drv = store_.readDerivation(store_.parseStorePath(drvPath));
       n.job.check = check;
-      for (auto& [name, o] : n.job.drv.outputs) {
+      for (auto &[name, o] : n.job.drv.outputs) {
         if (o.path.empty())
-          throw BuildError("derivation '" + drvPath + "' has an output '" + name + "' without a path, which Bastion cannot build");
+          throw BuildError("derivation '" + drvPath + "' has an output '" + name +
+                           "' without a path, which Bastion cannot build");
         n.job.outputs.emplace(name, store_.parseStorePath(o.path));
       }
       it = nodes_.emplace(drvPath, std::move(n)).first;
     }
-    Node& node = it->second;
+    Node &node = it->second;
     std::set<std::string> want = outputs;
     if (want.empty())
-      for (auto& [name, _] : node.job.outputs) want.insert(name);
-    for (auto& o : want) {
+      for (auto &[name, _] : node.job.outputs)
+        want.insert(name);
+    for (auto &o : want) {
       if (!node.job.outputs.count(o))
         throw BuildError("derivation '" + drvPath + "' does not have an output named '" + o + "'");
       node.wanted.insert(o);
     }
     if (!check && !anyInvalid(node)) {
-      if (!node.expanded) node.state = Node::Done;
+      if (!node.expanded)
+        node.state = Node::Done;
       return node.expanded;
     }
-    if (node.expanded) return true;
+    if (node.expanded)
+      return true;
     node.expanded = true;
     node.state = Node::Pending;
-    for (auto& [input, outs] : node.job.drv.inputDrvs)
+    for (auto &[input, outs] : node.job.drv.inputDrvs)
       if (add(input, outs, false)) {
         node.dependencies.insert(input);
         nodes_.at(input).dependents.insert(drvPath);
@@ -109,86 +118,114 @@ class Scheduler {
     return true;
   }
 
-  bool anyInvalid(const Node& n) {
-    for (auto& o : n.wanted)
-      if (!store_.isValidPath(n.job.outputs.at(o))) return true;
+  bool anyInvalid(const Node &n) {
+    for (auto &o : n.wanted)
+      if (!store_.isValidPath(n.job.outputs.at(o)))
+        return true;
     return false;
   }
 
-  bool ready(const Node& n) {
-    if (n.state != Node::Pending) return false;
-    for (auto& d : n.dependencies)
-      if (nodes_.at(d).state != Node::Done) return false;
+  bool ready(const Node &n) {
+    if (n.state != Node::Pending)
+      return false;
+    for (auto &d : n.dependencies)
+      if (nodes_.at(d).state != Node::Done)
+        return false;
     return true;
   }
 
   // A failure dooms everything that depends on it.
-  void fail(const std::string& drvPath, std::string why) {
-    Node& n = nodes_.at(drvPath);
+  void fail(const std::string &drvPath, std::string why) {
+    Node &n = nodes_.at(drvPath);
     n.state = Node::Failed;
     n.failure = std::move(why);
-    for (auto& d : n.dependents) {
-      Node& dep = nodes_.at(d);
-      if (dep.state == Node::Pending) fail(d, "");
+    for (auto &d : n.dependents) {
+      Node &dep = nodes_.at(d);
+      if (dep.state == Node::Pending)
+        fail(d, "");
     }
   }
 
+  // max-jobs worker threads, each taking the next ready derivation until
+  // none is left or can become ready. A pool rather than a thread per
+  // build: creating and tearing down threads (stacks, arenas) costs
+  // cross-CPU TLB flushes that are a visible part of a trivial build.
   void loop() {
-    std::unique_lock<std::mutex> lock(mutex_);
+    unsigned workers = std::max(1u, settings_.maxJobs);
     std::vector<std::thread> threads;
-    unsigned running = 0;
-    bool stopping = false;
-    for (;;) {
-      if (!stopping)
-        for (auto& [p, n] : nodes_) {
-          if (running >= std::max(1u, settings_.maxJobs)) break;
-          if (!ready(n)) continue;
-          n.state = Node::Running;
-          running++;
-          threads.emplace_back([this, &n, &running, &stopping] {
-            std::string error;
-            int status = 0;
-            try {
-              buildDerivation(store_, settings_, progress_, n.job);
-            } catch (BuildError& e) {
-              error = e.what();
-              status = e.status;
-            } catch (std::exception& e) {
-              error = e.what();
-            }
-            progress_.finished(n.job.drvPath, error.empty());
-            std::lock_guard<std::mutex> l(mutex_);
-            if (error.empty())
-              n.state = Node::Done;
-            else {
-              fail(n.job.drvPath, error);
-              n.status = status;
-              if (!settings_.keepGoing) stopping = true;
-            }
-            running--;
-            cv_.notify_all();
-          });
-        }
-      if (running == 0) break;
-      cv_.wait(lock);
-    }
-    lock.unlock();
-    for (auto& t : threads) t.join();
+    for (unsigned i = 0; i < workers; i++)
+      threads.emplace_back([this] { work(); });
+    for (auto &t : threads)
+      t.join();
   }
 
-  store::LocalStore& store_;
-  const BuildSettings& settings_;
+  void work() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      Node *next = nullptr;
+      if (!stopping_)
+        for (auto &[p, n] : nodes_)
+          if (ready(n)) {
+            next = &n;
+            break;
+          }
+      if (!next) {
+        if (running_ == 0) {
+          // Nothing runs and nothing is ready: nothing ever will be.
+          cv_.notify_all();
+          return;
+        }
+        cv_.wait(lock);
+        continue;
+      }
+      Node &n = *next;
+      n.state = Node::Running;
+      running_++;
+      lock.unlock();
+      std::string error;
+      int status = 0;
+      try {
+        buildDerivation(store_, settings_, progress_, n.job);
+      } catch (BuildError &e) {
+        error = e.what();
+        status = e.status;
+      } catch (std::exception &e) {
+        error = e.what();
+      }
+      progress_.finished(n.job.drvPath, error.empty());
+      lock.lock();
+      if (error.empty())
+        n.state = Node::Done;
+      else {
+        fail(n.job.drvPath, error);
+        n.status = status;
+        if (!settings_.keepGoing)
+          stopping_ = true;
+      }
+      running_--;
+      cv_.notify_all();
+    }
+  }
+
+  store::LocalStore &store_;
+  const BuildSettings &settings_;
   Progress progress_;
   std::map<std::string, Node> nodes_;
   std::mutex mutex_;
   std::condition_variable cv_;
+  unsigned running_ = 0;
+  bool stopping_ = false;
 };
 
-}  // namespace
+} // namespace
 
-std::vector<std::map<std::string, std::string>> Realiser::realise(const std::vector<DerivedPath>& targets) {
+std::vector<std::map<std::string, std::string>>
+Realiser::realise(const std::vector<DerivedPath> &targets) {
+  // The derivations were most likely just written in a batch: make them
+  // valid for everyone before building them.
+  store_.flushBatch();
   Scheduler s(store_, settings_);
   return s.run(targets);
 }
 
-}  // namespace bastion::build
+} // namespace bastion::build

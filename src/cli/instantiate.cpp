@@ -10,6 +10,7 @@
 #include "cli/eval_options.h"
 #include "cli/legacy_args.h"
 #include "lang/eval.h"
+#include "lang/eval_store.h"
 #include "lang/json.h"
 #include "lang/print.h"
 #include "lang/xml.h"
@@ -22,31 +23,42 @@ namespace {
 
 struct Options {
   EvalOptions eval;
-  bool evalOnly = false, strict = false, json = false, xml = false, location = true, parseOnly = false;
+  bool evalOnly = false, strict = false, json = false, xml = false, location = true,
+       parseOnly = false;
   bool readWrite = false;
 };
 
-Options parseArgs(std::vector<std::string>& args, bool nativeEval) {
+Options parseArgs(std::vector<std::string> &args, bool nativeEval) {
   Options o;
   o.evalOnly = nativeEval;
   for (size_t i = 0; i < args.size(); i++) {
     expandCompound(args, i);
-    const std::string& a = args[i];
-    if (a == "--eval" || a == "--eval-only") o.evalOnly = true;
-    else if (a == "--strict") o.strict = true;
-    else if (a == "--json") o.json = true;
-    else if (a == "--xml") o.xml = true;
-    else if (a == "--no-location") o.location = false;
-    else if (a == "--parse" || a == "--parse-only") o.parseOnly = true;
-    else if (a == "--read-write-mode") o.readWrite = true;
-    else if (a == "--readonly-mode") o.readWrite = false;
-    else if (a == "-Q" || a == "--no-build-output") ;
-    else parseEvalArg(args, i, o.eval, "nix-instantiate");
+    const std::string &a = args[i];
+    if (a == "--eval" || a == "--eval-only")
+      o.evalOnly = true;
+    else if (a == "--strict")
+      o.strict = true;
+    else if (a == "--json")
+      o.json = true;
+    else if (a == "--xml")
+      o.xml = true;
+    else if (a == "--no-location")
+      o.location = false;
+    else if (a == "--parse" || a == "--parse-only")
+      o.parseOnly = true;
+    else if (a == "--read-write-mode")
+      o.readWrite = true;
+    else if (a == "--readonly-mode")
+      o.readWrite = false;
+    else if (a == "-Q" || a == "--no-build-output")
+      ;
+    else
+      parseEvalArg(args, i, o.eval, "nix-instantiate");
   }
   return o;
 }
 
-void printValue(EvalState& state, const Options& o, Value& v) {
+void printValue(EvalState &state, const Options &o, Value &v) {
   std::vector<std::string> ctx;
   std::ostringstream out;
   if (o.xml) {
@@ -55,8 +67,9 @@ void printValue(EvalState& state, const Options& o, Value& v) {
     printValueAsJSON(state, o.strict, v, PosIdx{}, out, ctx, false);
     out << "\n";
   } else {
-    if (o.strict) state.forceValueDeep(v);
-    std::set<const void*> seen;
+    if (o.strict)
+      state.forceValueDeep(v);
+    std::set<const void *> seen;
     printAmbiguous(state, v, out, &seen, std::numeric_limits<int>::max());
     out << "\n";
   }
@@ -64,33 +77,35 @@ void printValue(EvalState& state, const Options& o, Value& v) {
 }
 
 // The .drv path, with "!output" when the value stands for another output.
-void printDerivation(const DrvInfo& d) {
+void printDerivation(const DrvInfo &d) {
   static bool warned = false;
   if (!warned) {
-    std::cerr << "warning: you did not specify '--add-root'; the result might be removed by the garbage collector\n";
+    std::cerr << "warning: you did not specify '--add-root'; the result might be removed by the "
+                 "garbage collector\n";
     warned = true;
   }
   std::cout << d.drvPath << (d.outputName != "out" ? "!" + d.outputName : "") << "\n";
 }
 
-int run(Options& o) {
+int run(Options &o) {
   EvalSettings settings;
   try {
     // As in Nix, evaluation only computes store paths unless asked to write.
     settings = makeEvalSettings(o.eval, o.evalOnly && !o.readWrite);
-  } catch (std::exception& e) {
+  } catch (std::exception &e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
   EvalState state(settings);
   bool showTrace = state.settings.showTrace;
   try {
-    Bindings* autoArgs = makeAutoArgs(state, o.eval);
-    std::vector<Expr*> exprs = parseInputs(state, o.eval);
+    Bindings *autoArgs = makeAutoArgs(state, o.eval);
+    std::vector<Expr *> exprs = parseInputs(state, o.eval);
     std::vector<std::string> attrPaths = o.eval.attrPaths;
-    if (attrPaths.empty()) attrPaths.push_back("");
+    if (attrPaths.empty())
+      attrPaths.push_back("");
 
-    for (Expr* e : exprs) {
+    for (Expr *e : exprs) {
       if (o.parseOnly) {
         std::ostringstream out;
         e->show(state.symbols, out);
@@ -99,11 +114,16 @@ int run(Options& o) {
       }
       Value vRoot;
       state.eval(e, vRoot);
-      for (auto& path : attrPaths) {
-        Value* v = findAlongAttrPath(state, path, *autoArgs, vRoot);
+      for (auto &path : attrPaths) {
+        Value *v = findAlongAttrPath(state, path, *autoArgs, vRoot);
         state.forceValue(*v, PosIdx{});
         if (!o.evalOnly) {
-          for (auto& d : collectDerivations(state, *v, *autoArgs)) printDerivation(d);
+          std::vector<DrvInfo> drvs = collectDerivations(state, *v, *autoArgs);
+          // Printed paths are valid paths.
+          if (!drvs.empty())
+            state.store().flush();
+          for (auto &d : drvs)
+            printDerivation(d);
           continue;
         }
         Value vRes;
@@ -114,15 +134,17 @@ int run(Options& o) {
         printValue(state, o, vRes);
       }
     }
-  } catch (EvalError& e) {
+    state.store().flush();
+  } catch (EvalError &e) {
     std::cout.flush();
     std::cerr << formatError(state.positions, e, showTrace);
-    if (e.usage) std::cerr << "Try 'nix-instantiate --help' for more information.\n";
+    if (e.usage)
+      std::cerr << "Try 'nix-instantiate --help' for more information.\n";
     return 1;
-  } catch (std::bad_alloc&) {
+  } catch (std::bad_alloc &) {
     std::cerr << "error: out of memory\n";
     return 1;
-  } catch (std::exception& e) {
+  } catch (std::exception &e) {
     // The store's errors (a store that cannot be opened or written).
     std::cout.flush();
     std::cerr << "error: " << e.what() << "\n";
@@ -132,18 +154,18 @@ int run(Options& o) {
   return 0;
 }
 
-}  // namespace
+} // namespace
 
-int cmdNixInstantiate(const std::string&, std::vector<std::string>& args) {
+int cmdNixInstantiate(const std::string &, std::vector<std::string> &args) {
   GC_INIT();
   Options o = parseArgs(args, false);
   return run(o);
 }
 
-int cmdEval(const std::string&, std::vector<std::string>& args) {
+int cmdEval(const std::string &, std::vector<std::string> &args) {
   GC_INIT();
   Options o = parseArgs(args, true);
   return run(o);
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

@@ -1,10 +1,13 @@
 // bastion: one binary, many commands. Invoked through a symlink named like a
 // Nix tool (nix-instantiate …) it behaves as that tool.
-#include <sys/resource.h>
+#include <gc/gc.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -13,53 +16,91 @@
 
 namespace {
 
-// Deep recursion in Nix code turns into deep C++ recursion. Re-executing
-// with a large stack limit gives the main thread room to grow, so the
-// evaluator reports max-call-depth instead of crashing.
-void ensureBigStack(char** argv) {
-  const rlim_t want = rlim_t(1) << 30;
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_STACK, &rl) != 0) return;
-  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= want) return;
-  if (rl.rlim_cur == RLIM_INFINITY) return;
-  if (getenv("_BASTION_STACK_SET")) return;
-  rlim_t target = want;
-  if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < target) target = rl.rlim_max;
-  if (target <= rl.rlim_cur) return;
-  rl.rlim_cur = target;
-  if (setrlimit(RLIMIT_STACK, &rl) != 0) return;
-  setenv("_BASTION_STACK_SET", "1", 1);
-  execv("/proc/self/exe", argv);
-  // Exec failing is not fatal: we run with the stack we have.
+// Deep recursion in Nix code turns into deep C++ recursion, and the main
+// thread's stack is only RLIMIT_STACK (8 MiB by default). Commands run on a
+// thread with a 1 GiB stack instead, reserved (MAP_NORESERVE) and committed
+// only as it is used, so the evaluator reports max-call-depth instead of
+// crashing. (Raising the limit and re-executing did the same, but a second
+// exec and dynamic link cost about half of a trivial command's run time.)
+constexpr size_t kStackSize = size_t(1) << 30;
+constexpr size_t kGuardSize = size_t(1) << 16;
+
+struct Job {
+  const std::function<int()> *run;
+  int status = 1;
+};
+
+void *jobMain(void *p) {
+  auto *job = static_cast<Job *>(p);
+  // The collector is started here, with this stack as the one it scans:
+  // this thread is the only one that touches its heap, so it stays in
+  // single-threaded mode (no lock per allocation, which registering a
+  // second thread would cost).
+  GC_stack_base sb;
+  if (GC_get_stack_base(&sb) == GC_SUCCESS)
+    GC_set_stackbottom(nullptr, &sb);
+  GC_INIT();
+  job->status = (*job->run)();
+  return nullptr;
+}
+
+int runOnBigStack(const std::function<int()> &run) {
+  void *mem = mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (mem == MAP_FAILED) {
+    GC_INIT();
+    return run();
+  }
+  // The stack grows down: its lowest pages are the guard.
+  mprotect(mem, kGuardSize, PROT_NONE);
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstack(&attr, mem, kStackSize);
+  Job job{&run};
+  pthread_t thread;
+  int err = pthread_create(&thread, &attr, jobMain, &job);
+  pthread_attr_destroy(&attr);
+  if (err != 0) {
+    munmap(mem, kStackSize);
+    GC_INIT();
+    return run();
+  }
+  pthread_join(thread, nullptr);
+  return job.status;
 }
 
 void usage() {
-  std::cerr << "usage: bastion COMMAND [ARGS...]\n"
-               "commands:\n"
-               "  eval FILE | -E EXPR [--strict] [--json] [-A PATH] [--arg N E] [--argstr N S] [-I PATH]\n"
-               "  nix-instantiate ...   Nix's nix-instantiate (evaluation: --eval, --parse)\n"
-               "  nix-hash ...          Nix's nix-hash (NAR and flat hashes, --to-base16/--to-base32)\n"
-               "  nix-store ...         Nix's nix-store (so far --dump and --restore)\n";
+  std::cerr
+      << "usage: bastion COMMAND [ARGS...]\n"
+         "commands:\n"
+         "  eval FILE | -E EXPR [--strict] [--json] [-A PATH] [--arg N E] [--argstr N S] [-I "
+         "PATH]\n"
+         "  nix-instantiate ...   Nix's nix-instantiate (evaluation: --eval, --parse)\n"
+         "  nix-hash ...          Nix's nix-hash (NAR and flat hashes, --to-base16/--to-base32)\n"
+         "  nix-store ...         Nix's nix-store (so far --dump and --restore)\n";
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
-  ensureBigStack(argv);
+int main(int argc, char **argv) {
+  // Set by the re-executing versions before this one; a child must not see it.
   unsetenv("_BASTION_STACK_SET");
   std::string prog = argv[0];
   auto slash = prog.rfind('/');
-  if (slash != std::string::npos) prog = prog.substr(slash + 1);
+  if (slash != std::string::npos)
+    prog = prog.substr(slash + 1);
 
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (prog != "bastion" && bastion::cli::findCommand(prog)) return bastion::cli::findCommand(prog)(prog, args);
+  if (prog != "bastion" && bastion::cli::findCommand(prog))
+    return runOnBigStack([&] { return bastion::cli::findCommand(prog)(prog, args); });
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     usage();
     return args.empty() ? 1 : 0;
   }
   std::string cmd = args[0];
   args.erase(args.begin());
-  if (auto f = bastion::cli::findCommand(cmd)) return f(cmd, args);
+  if (auto f = bastion::cli::findCommand(cmd))
+    return runOnBigStack([&] { return f(cmd, args); });
   std::cerr << "error: unknown command '" << cmd << "'\n";
   usage();
   return 1;

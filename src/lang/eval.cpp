@@ -1,6 +1,8 @@
 // EvalState: start-up, files, forcing and coercion of values, errors.
 #include "lang/eval.h"
 
+#include <pthread.h>
+
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,11 +47,17 @@ EvalState::EvalState(EvalSettings st) : settings(std::move(st)) {
     stackBase = static_cast<char*>(__builtin_frame_address(0));
     // Leave head-room below the real limit for the frames that run between
     // two checks and for what the caller already uses.
-    struct rlimit rl;
-    size_t limit = size_t(900) << 20;
-    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-      limit = std::min(limit, size_t(rl.rlim_cur) - std::min(size_t(rl.rlim_cur) / 2, size_t(64) << 20));
-    stackLimit = limit;
+    // The size of this thread's stack (for the main thread glibc reports
+    // RLIMIT_STACK; commands run on a 1 GiB one, see cli/main.cpp).
+    size_t size = size_t(8) << 20;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      void* addr;
+      size_t got;
+      if (pthread_attr_getstack(&attr, &addr, &got) == 0 && got > 0) size = got;
+      pthread_attr_destroy(&attr);
+    }
+    stackLimit = std::min(size_t(900) << 20, size - std::min(size / 2, size_t(64) << 20));
   }
   auto I = [&](const char* n) { return symbols.intern(n); };
   s.outPath = I("outPath");

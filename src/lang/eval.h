@@ -208,7 +208,7 @@ class EvalState {
   uint32_t callDepth = 0;
   // Deeply nested input becomes deep C++ recursion (parser, bindVars,
   // eval). The stack in use is measured from where the state was created,
-  // against a limit derived from RLIMIT_STACK, so that it ends in an error
+  // against a limit derived from the thread's stack size, so that it ends in an error
   // instead of a crash.
   char* stackBase = nullptr;
   size_t stackLimit = 0;

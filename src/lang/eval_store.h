@@ -24,6 +24,10 @@ class EvalStore {
 
   store::LocalStore& store();
   bool readOnly() const { return readOnly_; }
+  // Makes the .drv files and texts written so far durable and valid for
+  // everyone (LocalStore::batchTextWrites): before they are printed or
+  // built. Throws store::StoreError.
+  void flush();
 
   // Sources, by absolute path, already copied in this evaluation.
   std::map<std::string, std::string> srcToStore;

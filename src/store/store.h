@@ -111,6 +111,23 @@ class LocalStore {
     // read-only mode).
     virtual void registerValidPaths(const std::vector<ValidPathInfo>& infos) = 0;
 
+    // Batched text objects (an evaluation's .drv files). After
+    // batchTextWrites(), addTextToStore and writeDerivation put each file in
+    // place as usual but make them durable and register them together at
+    // the next flushBatch(): one sync of the store directory and one
+    // transaction for the batch instead of one of each per file, which was
+    // most of the cost of writing a .drv. Until then this process (and only
+    // it) sees them as valid, and holds their path locks. A write that
+    // would wait for a lock flushes first, so batching processes cannot
+    // deadlock; any other registration flushes first; and a batch is also
+    // flushed at the write that finds it 100 ms old or 256 objects large,
+    // so another process that needs one of its paths waits about that long.
+    // An unflushed batch (a crash) leaves only invalid files, which the
+    // next writer replaces. flushBatch throws StoreError; the destructor
+    // flushes what is left, silently.
+    virtual void batchTextWrites() = 0;
+    virtual void flushBatch() = 0;
+
     // Reads and parses a .drv file from the store (throws StoreError naming it).
     // In read-only mode, derivations passed to writeDerivation are
     // remembered in memory and returned from there.

@@ -326,6 +326,101 @@ TEST_F(StoreLocal, ConcurrentWritersAgree) {
     EXPECT_EQ(format::hashPath(HashAlgo::SHA256, store->realPath(src.first)), src.second);
 }
 
+TEST_F(StoreLocal, BatchedTextIsValidHereAndElsewhereAfterFlush) {
+    auto store = LocalStore::open(p("root"), false);
+    store->batchTextWrites();
+    StorePath a = store->addTextToStore("a", "alpha", {});
+    StorePath b = store->addTextToStore("b", "beta", {a});  // refers to a pending one
+    EXPECT_TRUE(store->isValidPath(a));
+    EXPECT_TRUE(store->isValidPath(b));
+    ASSERT_TRUE(store->queryPathInfo(b));
+    EXPECT_EQ(store->queryPathInfo(b)->references, std::set<StorePath>{a});
+    EXPECT_EQ(readAll(store->realPath(a)), "alpha");
+    {
+        auto other = LocalStore::open(p("root"), true);
+        EXPECT_FALSE(other->isValidPath(a));  // not yet registered
+    }
+    store->flushBatch();
+    auto other = LocalStore::open(p("root"), true);
+    EXPECT_TRUE(other->isValidPath(a));
+    EXPECT_TRUE(other->isValidPath(b));
+    EXPECT_EQ(other->queryPathInfo(b)->references, std::set<StorePath>{a});
+    EXPECT_FALSE(fs::exists(store->realPath(a) + ".lock"));  // locks let go
+}
+
+TEST_F(StoreLocal, OtherRegistrationsFlushTheBatch) {
+    auto store = LocalStore::open(p("root"), false);
+    store->batchTextWrites();
+    StorePath t = store->addTextToStore("t", "text", {});
+    // An output referring to the batched text: registered after it.
+    StorePath out = format::makeTextPath("out", format::hashString(HashAlgo::SHA256, "o"), {}, "/nix/store");
+    writeFile(store->realPath(out), "o");
+    ValidPathInfo info;
+    info.path = out;
+    info.references = {t};
+    info.narHash = format::hashPath(HashAlgo::SHA256, store->realPath(out), &info.narSize);
+    store->registerValidPaths({info});
+    auto other = LocalStore::open(p("root"), true);
+    EXPECT_TRUE(other->isValidPath(t));
+    EXPECT_TRUE(other->isValidPath(out));
+}
+
+TEST_F(StoreLocal, BatchLeftUnflushedByACrashIsReplaced) {
+    { auto init = LocalStore::open(p("root"), false); }
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        auto s = LocalStore::open(p("root"), false);
+        s->batchTextWrites();
+        s->addTextToStore("t", "text", {});
+        ::_exit(0);  // no destructor, no flush: as if killed
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    auto store = LocalStore::open(p("root"), false);
+    StorePath t = format::makeTextPath("t", format::hashString(HashAlgo::SHA256, "text"), {}, "/nix/store");
+    EXPECT_TRUE(fs::exists(store->realPath(t)));
+    EXPECT_FALSE(store->isValidPath(t));
+    EXPECT_EQ(store->addTextToStore("t", "text", {}), t);
+    EXPECT_TRUE(store->isValidPath(t));
+}
+
+TEST_F(StoreLocal, BatchingProcessesDoNotDeadlock) {
+    { auto init = LocalStore::open(p("root"), false); }
+    // Each process writes the same texts in opposite orders while holding
+    // its batch: a writer that cannot have a lock flushes its own batch
+    // before it waits.
+    std::vector<pid_t> kids;
+    for (int i = 0; i < 2; ++i) {
+        pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            ::alarm(60);
+            int rc = 0;
+            try {
+                auto s = LocalStore::open(p("root"), false);
+                s->batchTextWrites();
+                for (int j = 0; j < 50; ++j) {
+                    int k = i == 0 ? j : 49 - j;
+                    s->addTextToStore("t" + std::to_string(k), "text " + std::to_string(k), {});
+                }
+                s->flushBatch();
+            } catch (...) {
+                rc = 1;
+            }
+            ::_exit(rc);
+        }
+        kids.push_back(pid);
+    }
+    for (pid_t pid : kids) {
+        int status = 0;
+        ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    }
+    EXPECT_EQ(query(dbPath(p("root")), "select count(*) from ValidPaths"),
+              (std::vector<std::vector<std::string>>{{"50"}}));
+}
+
 TEST_F(StoreLocal, RegisterValidPathsInOneBatch) {
     auto store = LocalStore::open(p("root"), false);
     StorePath foo = store->addTextToStore("foo", "bar", {});
