@@ -40,16 +40,17 @@ std::string makeBuildDir(const std::string &drvPath) {
   return store::createTempDir("nix-build-" + drvName(drvPath) + "-", "a build directory");
 }
 
-// Removes the build's scratch directories however the build ends.
+// Empties the workspace however the build ends; a kept build directory
+// (--keep-failed) is a separate one.
 struct Scratch {
-  std::string buildDir, buildStoreDir;
-  bool keepBuildDir = false;
+  Workspace &workspace;
+  std::string keptBuildDir;
+  bool keep = false;
   ~Scratch() {
     try {
-      if (!buildStoreDir.empty())
-        store::deletePath(buildStoreDir);
-      if (!buildDir.empty() && !keepBuildDir)
-        store::deletePath(buildDir);
+      workspace.clear();
+      if (!keptBuildDir.empty() && !keep)
+        store::deletePath(keptBuildDir);
     } catch (std::exception &) {
     }
   }
@@ -115,8 +116,39 @@ int runBuilder(const SandboxSpec &base, BuildLog &log) {
 
 } // namespace
 
+Workspace::~Workspace() {
+  try {
+    if (!storeDir_.empty())
+      store::deletePath(storeDir_);
+    if (!buildDir_.empty())
+      store::deletePath(buildDir_);
+  } catch (std::exception &) {
+  }
+}
+
+const std::string &Workspace::storeDir(const std::string &realStoreDir) {
+  // Not Nix's "<drv>.chroot": a Nix 2.8 build of the same derivation in the
+  // same store deletes that directory first, under a Bastion builder's feet.
+  if (storeDir_.empty())
+    storeDir_ = store::createTempDirIn(realStoreDir, ".bastion-build-", "a build store directory");
+  return storeDir_;
+}
+
+const std::string &Workspace::buildDir() {
+  if (buildDir_.empty())
+    buildDir_ = store::createTempDir("nix-build-", "a build directory");
+  return buildDir_;
+}
+
+void Workspace::clear() {
+  if (!storeDir_.empty())
+    store::deleteContents(storeDir_);
+  if (!buildDir_.empty())
+    store::deleteContents(buildDir_);
+}
+
 void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Progress &progress,
-                     const BuildJob &job) {
+                     const BuildJob &job, Workspace &workspace) {
   // Temporary GC roots first, as Nix does: a collection running meanwhile
   // must keep the .drv and whatever this build produces.
   store.addTempRoot(store.parseStorePath(job.drvPath));
@@ -146,13 +178,9 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
                      "', but I am a '" + settings.system + "'");
 
   progress.started(job.drvPath);
-  Scratch scratch;
-  // Where the builder writes its outputs (it sees it as the store dir). Not
-  // Nix's "<drv>.chroot": a Nix 2.8 build of the same derivation in the
-  // same store deletes that directory first, under a Bastion builder's feet.
-  scratch.buildStoreDir = store.realPath(store.parseStorePath(job.drvPath)) + ".bastion-chroot";
-  store::deletePath(scratch.buildStoreDir); // a leftover of a crashed build
-  const std::string &builtStoreDir = scratch.buildStoreDir;
+  Scratch scratch{workspace, {}, false};
+  // Where the builder writes its outputs (it sees it as the store dir).
+  const std::string &builtStoreDir = workspace.storeDir(store.realStoreDir());
 
   BuildLog log(logPathFor(store.root(), job.drvPath), progress, job.drvPath);
   int status;
@@ -161,11 +189,15 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
     status = runBuiltinBuilder(job.drv, builtStoreDir, store.storeDir(),
                                store.root() + store.storeDir(), log);
   } else {
-    scratch.buildDir = makeBuildDir(job.drvPath);
+    // With --keep-failed, a directory of its own named after the
+    // derivation, as Nix's, so that it can be kept.
+    if (settings.keepFailed)
+      scratch.keptBuildDir = makeBuildDir(job.drvPath);
+    const std::string &buildDir = settings.keepFailed ? scratch.keptBuildDir : workspace.buildDir();
     BuildEnvOptions eo;
     eo.storeDir = store.storeDir();
     eo.cores = settings.cores;
-    eo.buildDir = scratch.buildDir;
+    eo.buildDir = buildDir;
     BuildEnv be = makeBuildEnv(job.drv, eo);
 
     BuildSlot slot(store.root() + "/nix/var/nix");
@@ -178,8 +210,8 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
     for (auto &p : closure)
       spec.inputPaths.insert(store.printStorePath(p));
     spec.extraPaths = parseSandboxPaths(settings.sandboxPaths);
-    spec.buildDir = scratch.buildDir;
-    spec.buildStoreDir = scratch.buildStoreDir;
+    spec.buildDir = buildDir;
+    spec.buildStoreDir = builtStoreDir;
     // Only a fixed output, whose result is checked against its hash, may
     // reach the network.
     spec.network = format::isFixedOutputDerivation(job.drv);
@@ -190,7 +222,7 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
   }
 
   if (status != 0) {
-    scratch.keepBuildDir = settings.keepFailed;
+    scratch.keep = settings.keepFailed;
     std::string msg = "builder for '" + job.drvPath + "' " + statusText(status);
     // The tail repeats what the user has not seen: only when builder
     // output was hidden (-Q), as in Nix.
@@ -201,8 +233,8 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
         msg += "\n" + l;
       msg += "\nFor full logs, run 'nix-store --read-log " + job.drvPath + "'.";
     }
-    if (settings.keepFailed && !scratch.buildDir.empty())
-      msg += "\nnote: keeping build directory '" + scratch.buildDir + "'";
+    if (settings.keepFailed && !scratch.keptBuildDir.empty())
+      msg += "\nnote: keeping build directory '" + scratch.keptBuildDir + "'";
     throw BuildError(msg, BuildError::kPermanent);
   }
 

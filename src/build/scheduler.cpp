@@ -160,6 +160,7 @@ private:
   }
 
   void work() {
+    Workspace workspace;
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       Node *next = nullptr;
@@ -185,7 +186,7 @@ private:
       std::string error;
       int status = 0;
       try {
-        buildDerivation(store_, settings_, progress_, n.job);
+        buildDerivation(store_, settings_, progress_, n.job, workspace);
       } catch (BuildError &e) {
         error = e.what();
         status = e.status;

@@ -35,6 +35,11 @@ std::string absolutePath(const std::string& path, const std::string& dir);
 // A fresh directory "$TMPDIR/<prefix>XXXXXX" (/tmp without TMPDIR); `what`
 // names it in the error ("creating <what> in '…'").
 std::string createTempDir(const std::string& prefix, const std::string& what = "a temporary directory");
+// The same in `parent` instead of $TMPDIR.
+std::string createTempDirIn(const std::string& parent, const std::string& prefix,
+                            const std::string& what = "a temporary directory");
+// Deletes everything in `dir` but `dir` itself.
+void deleteContents(const std::string& dir);
 
 // A createTempDir directory that is deleted, contents and all, however the
 // scope is left.

@@ -110,7 +110,7 @@ def check_case(name, args, tmp):
             continue
         if k.split("/")[0] in {os.path.basename(p) for p in valid_a} and sa[k] != sb[k]:
             problems.append("%s differs:\n  nix:     %r\n  bastion: %r" % (k, sb[k][:3], sa[k][:3]))
-    leftovers = [k for k in sa if k.split("/")[0].endswith("chroot") or ".bastion-tmp" in k]
+    leftovers = [k for k in sa if k.split("/")[0].endswith("chroot") or ".bastion-tmp" in k or ".bastion-build" in k]
     if leftovers:
         problems.append("scratch directories left in the store: %s" % leftovers)
     # Bastion reads Nix's store.
