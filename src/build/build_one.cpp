@@ -120,6 +120,8 @@ Workspace::~Workspace() {
   try {
     if (!storeDir_.empty())
       store::deletePath(storeDir_);
+    if (storeDirLock_ != -1)
+      ::close(storeDirLock_);
     if (!buildDir_.empty())
       store::deletePath(buildDir_);
   } catch (std::exception &) {
@@ -129,8 +131,10 @@ Workspace::~Workspace() {
 const std::string &Workspace::storeDir(const std::string &realStoreDir) {
   // Not Nix's "<drv>.chroot": a Nix 2.8 build of the same derivation in the
   // same store deletes that directory first, under a Bastion builder's feet.
-  if (storeDir_.empty())
+  if (storeDir_.empty()) {
     storeDir_ = store::createTempDirIn(realStoreDir, ".bastion-build-", "a build store directory");
+    storeDirLock_ = store::lockDirectory(storeDir_);
+  }
   return storeDir_;
 }
 

@@ -41,6 +41,7 @@ public:
 
 private:
   std::string storeDir_, buildDir_;
+  int storeDirLock_ = -1;  // store::lockDirectory: keeps the garbage collector out
 };
 
 // The store is shared with other builds running in parallel threads

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -227,6 +228,26 @@ void deleteContents(const std::string &dir) {
   }
   for (const std::string &n : names)
     deletePath(dir + "/" + n);
+}
+
+int lockDirectory(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throwSysError("opening directory '" + dir + "'");
+    if (::flock(fd, LOCK_EX) != 0) {
+        int err = errno;
+        ::close(fd);
+        errno = err;
+        throwSysError("locking directory '" + dir + "'");
+    }
+    return fd;
+}
+
+bool directoryInUse(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    return busy;
 }
 
 std::string createTempDirIn(const std::string &parent, const std::string &prefix,

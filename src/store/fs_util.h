@@ -41,6 +41,13 @@ std::string createTempDirIn(const std::string& parent, const std::string& prefix
 // Deletes everything in `dir` but `dir` itself.
 void deleteContents(const std::string& dir);
 
+// A directory that its user keeps an flock on while it works in it (a build
+// thread's store dir): the garbage collector leaves a locked one alone and
+// deletes an unlocked one as a crashed process's leftover. lockDirectory
+// returns the descriptor that holds the lock (close it to release).
+int lockDirectory(const std::string& dir);
+bool directoryInUse(const std::string& dir);
+
 // A createTempDir directory that is deleted, contents and all, however the
 // scope is left.
 struct TempDir {
