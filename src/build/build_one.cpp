@@ -14,6 +14,7 @@
 #include "build/build_slot.h"
 #include "build/builtin_builders.h"
 #include "build/sandbox.h"
+#include "store/closure.h"
 #include "store/fs_util.h"
 #include "store/path_lock.h"
 
@@ -55,6 +56,55 @@ struct Scratch {
     }
   }
 };
+
+// Nix's LocalDerivationGoal::exportReferences and pathInfoToJSON: the
+// closure of paths from the input closure, with the outputs of the
+// derivations in it, as the path infos exportReferencesGraph writes.
+std::vector<ExportedPath> exportReferences(store::LocalStore &store,
+                                           const std::set<StorePath> &inputs,
+                                           const std::vector<std::string> &printed) {
+  std::set<StorePath> paths;
+  for (auto &p : printed) {
+    StorePath path;
+    try {
+      path = store.parseStorePath(p);
+    } catch (const format::BadStorePath &e) {
+      throw BuildEnvError(e.what());
+    }
+    if (!inputs.count(path))
+      throw BuildEnvError("cannot export references of path '" + p +
+                          "' because it is not in the input closure of the derivation");
+    store::computeFSClosure(store, {path}, paths);
+  }
+  // Derivations bring their outputs (Nix: "useful if you want to do things
+  // like passing all build-time dependencies of some path to a derivation
+  // that builds a NixOS DVD image").
+  std::set<StorePath> withOutputs = paths;
+  for (auto &p : paths)
+    if (p.isDerivation())
+      for (auto &[_, out] : store.readDerivation(p).outputs)
+        store::computeFSClosure(store, {store.parseStorePath(out.path)}, withOutputs);
+  std::vector<ExportedPath> result;
+  for (auto &p : withOutputs) {
+    auto info = store.queryPathInfo(p);
+    if (!info)
+      throw BuildEnvError("path '" + store.printStorePath(p) + "' is not valid");
+    ExportedPath e;
+    e.path = store.printStorePath(p);
+    for (auto &r : info->references)
+      e.references.push_back(store.printStorePath(r));
+    e.narHash = info->narHash.to(format::HashFormat::Nix32, true);
+    e.narSize = info->narSize;
+    e.ca = info->ca;
+    std::set<StorePath> closure;
+    store::computeFSClosure(store, {p}, closure);
+    for (auto &q : closure)
+      if (auto qi = store.queryPathInfo(q))
+        e.closureSize += qi->narSize;
+    result.push_back(std::move(e));
+  }
+  return result;
+}
 
 std::set<StorePath> inputClosure(store::LocalStore &store, const format::Derivation &drv) {
   std::vector<StorePath> todo;
@@ -181,7 +231,6 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
     throw BuildError("a '" + job.drv.platform + "' is required to build '" + job.drvPath +
                      "', but I am a '" + settings.system + "'");
 
-  progress.started(job.drvPath);
   Scratch scratch{workspace, {}, false};
   // Where the builder writes its outputs (it sees it as the store dir).
   const std::string &builtStoreDir = workspace.storeDir(store.realStoreDir());
@@ -190,6 +239,7 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
   int status;
   if (job.drv.builder.rfind("builtin:", 0) == 0) {
     store::createDirs(builtStoreDir);
+    progress.started(job.drvPath);
     status = runBuiltinBuilder(job.drv, builtStoreDir, store.storeDir(),
                                store.root() + store.storeDir(), log);
   } else {
@@ -202,7 +252,20 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
     eo.storeDir = store.storeDir();
     eo.cores = settings.cores;
     eo.buildDir = buildDir;
-    BuildEnv be = makeBuildEnv(job.drv, eo);
+    eo.exportReferences = [&](const std::vector<std::string> &paths) {
+      return exportReferences(store, closure, paths);
+    };
+    // As Nix's startBuilder, a derivation whose environment cannot be made
+    // fails permanently, before it is reported as building.
+    BuildEnv be;
+    try {
+      be = makeBuildEnv(job.drv, eo);
+    } catch (const BuildEnvError &e) {
+      throw BuildError(e.what(), BuildError::kPermanent);
+    } catch (const store::StoreError &e) {
+      throw BuildError(e.what(), BuildError::kPermanent);
+    }
+    progress.started(job.drvPath);
 
     BuildSlot slot(store.root() + "/nix/var/nix");
     SandboxSpec spec;

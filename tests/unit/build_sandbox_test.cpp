@@ -145,6 +145,45 @@ TEST(BuildEnv, BadJsonIsAnError) {
     EXPECT_THROW(build::makeBuildEnv(d, o), build::BuildEnvError);
 }
 
+// exportReferencesGraph's file format and checks, as Nix 2.8's startBuilder
+// (the results are compared with Nix's by tests/build/cases/refgraph.nix).
+TEST(BuildEnv, ExportReferencesGraphFiles) {
+    TempDir dir;
+    format::Derivation d = simpleDrv();
+    d.env.erase("passAsFile");
+    const std::string a = "/nix/store/00000000000000000000000000000000-a";
+    const std::string b = "/nix/store/11111111111111111111111111111111-b";
+    build::BuildEnvOptions o;
+    o.buildDir = dir.path;
+    std::vector<std::string> asked;
+    o.exportReferences = [&](const std::vector<std::string>& paths) {
+        asked.insert(asked.end(), paths.begin(), paths.end());
+        build::ExportedPath pa, pb;
+        pa.path = a;
+        pb.path = b;
+        pb.references = {a, b};
+        return std::vector<build::ExportedPath>{pa, pb};
+    };
+    d.env["exportReferencesGraph"] = "graph " + b + "/bin/x";
+    build::makeBuildEnv(d, o);
+    EXPECT_EQ(asked, std::vector<std::string>{b});  // the store path, not the file in it
+    EXPECT_EQ(slurp(dir.path + "/graph"), a + "\n\n0\n" + b + "\n\n2\n" + a + "\n" + b + "\n");
+
+    auto fails = [&](const std::string& value, const std::string& message) {
+        d.env["exportReferencesGraph"] = value;
+        try {
+            build::makeBuildEnv(d, o);
+            ADD_FAILURE() << "accepted: " << value;
+        } catch (const build::BuildEnvError& e) {
+            EXPECT_EQ(std::string(e.what()), message);
+        }
+    };
+    fails("graph", "odd number of tokens in 'exportReferencesGraph': 'graph'");
+    fails("1bad " + a, "invalid file name '1bad' in 'exportReferencesGraph'");
+    fails("../up " + a, "invalid file name '../up' in 'exportReferencesGraph'");
+    fails("g /etc/passwd", "'exportReferencesGraph' contains a non-store path '/etc/passwd'");
+}
+
 TEST(SandboxPaths, NixSyntax) {
     auto m = build::parseSandboxPaths("/bin/sh=/bin/busybox /usr/lib?  /opt=/srv/opt?");
     std::map<std::string, std::string> expected = {
