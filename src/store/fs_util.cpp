@@ -213,20 +213,22 @@ std::string createTempDir(const std::string &prefix, const std::string &what) {
   return createTempDirIn(tmp && *tmp ? tmp : "/tmp", prefix, what);
 }
 
-void deleteContents(const std::string &dir) {
+std::vector<std::string> readDirNames(const std::string &dir) {
+  DIR *d = ::opendir(dir.c_str());
+  if (!d)
+    throwSysError("opening directory '" + dir + "'");
   std::vector<std::string> names;
-  {
-    DIR *d = ::opendir(dir.c_str());
-    if (!d)
-      throwSysError("opening directory '" + dir + "'");
-    while (struct dirent *e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != "..")
-        names.push_back(n);
-    }
-    ::closedir(d);
+  while (struct dirent *e = ::readdir(d)) {
+    std::string_view n = e->d_name;
+    if (n != "." && n != "..")
+      names.emplace_back(n);
   }
-  for (const std::string &n : names)
+  ::closedir(d);
+  return names;
+}
+
+void deleteContents(const std::string &dir) {
+  for (const std::string &n : readDirNames(dir))
     deletePath(dir + "/" + n);
 }
 

@@ -38,17 +38,14 @@ uint64_t freedBytes(const std::string &path) {
   if (!S_ISDIR(st.st_mode))
     return st.st_nlink == 1 ? static_cast<uint64_t>(st.st_size) : 0;
   uint64_t total = 0;
-  if (DIR *d = ::opendir(path.c_str())) {
-    std::vector<std::string> names;
-    while (struct dirent *e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != "..")
-        names.push_back(n);
-    }
-    ::closedir(d);
-    for (const std::string &n : names)
-      total += freedBytes(path + "/" + n);
+  std::vector<std::string> names;
+  try {
+    names = readDirNames(path);
+  } catch (const std::exception &) {
+    return total;  // unreadable: counts as nothing, as before
   }
+  for (const std::string &n : names)
+    total += freedBytes(path + "/" + n);
   return total;
 }
 
@@ -161,17 +158,9 @@ void Collector::run() {
 }
 
 void Collector::scanStore() {
-  DIR *d = ::opendir(store_.realStoreDir().c_str());
-  if (!d)
-    throwSysError("opening directory '" + store_.realStoreDir() + "'");
-  std::vector<std::string> names;
-  while (struct dirent *e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != ".." && n != ".links")
-      names.push_back(n);
-  }
-  ::closedir(d);
-  for (const std::string &name : names) {
+  for (const std::string &name : readDirNames(store_.realStoreDir())) {
+    if (name == ".links")
+      continue;
     std::optional<StorePath> path;
     try {
       path = format::parseStorePathBaseName(name);

@@ -53,6 +53,21 @@ format::Derivation simpleDrv() {
     return d;
 }
 
+// A busybox `sh -c script` build in dir (store/, build/), writing $out.
+build::SandboxSpec shellBuild(const TempDir& dir, const std::string& script) {
+    fs::create_directories(dir.path + "/store");
+    fs::create_directories(dir.path + "/build");
+    build::SandboxSpec spec;
+    spec.builder = "/bin/sh";
+    spec.args = {"-c", script};
+    spec.env = {{"out", "/nix/store/00000000000000000000000000000000-t"}};
+    spec.realStoreDir = dir.path + "/store";
+    spec.extraPaths = build::parseSandboxPaths("/bin/sh=/bin/busybox");
+    spec.buildDir = dir.path + "/build";
+    spec.buildStoreDir = dir.path + "/store/t.chroot";
+    return spec;
+}
+
 }  // namespace
 
 TEST(BuildEnv, PlaceholderIsNixs) {
@@ -196,16 +211,8 @@ TEST(Sandbox, RunsABuilderAsUid1000) {
     if (::access("/bin/busybox", X_OK) != 0 || !build::sandboxSupported(&why))
         GTEST_SKIP() << "no sandbox here: " << why;
     TempDir dir;
-    fs::create_directories(dir.path + "/store");
-    fs::create_directories(dir.path + "/build");
-    build::SandboxSpec spec;
-    spec.builder = "/bin/sh";
-    spec.args = {"-c", "echo \"$(id -u):$(id -g):$(hostname):$PWD:$FOO\" > $out"};
-    spec.env = {{"out", "/nix/store/00000000000000000000000000000000-t"}, {"FOO", "bar"}};
-    spec.realStoreDir = dir.path + "/store";
-    spec.extraPaths = build::parseSandboxPaths("/bin/sh=/bin/busybox");
-    spec.buildDir = dir.path + "/build";
-    spec.buildStoreDir = dir.path + "/store/t.chroot";
+    build::SandboxSpec spec = shellBuild(dir, "echo \"$(id -u):$(id -g):$(hostname):$PWD:$FOO\" > $out");
+    spec.env["FOO"] = "bar";
     int status = build::runSandboxed(spec);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
     EXPECT_EQ(slurp(spec.buildStoreDir + "/00000000000000000000000000000000-t"), "1000:100:localhost:/build:bar\n");
@@ -219,16 +226,7 @@ TEST(Sandbox, RunsABuilderWithoutTheLauncher) {
     if (::access("/bin/busybox", X_OK) != 0 || !build::sandboxSupported(&why))
         GTEST_SKIP() << "no sandbox here: " << why;
     TempDir dir;
-    fs::create_directories(dir.path + "/store");
-    fs::create_directories(dir.path + "/build");
-    build::SandboxSpec spec;
-    spec.builder = "/bin/sh";
-    spec.args = {"-c", "echo \"$(id -u):$(id -g):$(hostname):$(ls /etc | tr '\\n' ' ')\" > $out"};
-    spec.env = {{"out", "/nix/store/00000000000000000000000000000000-t"}};
-    spec.realStoreDir = dir.path + "/store";
-    spec.extraPaths = build::parseSandboxPaths("/bin/sh=/bin/busybox");
-    spec.buildDir = dir.path + "/build";
-    spec.buildStoreDir = dir.path + "/store/t.chroot";
+    build::SandboxSpec spec = shellBuild(dir, "echo \"$(id -u):$(id -g):$(hostname):$(ls /etc | tr '\\n' ' ')\" > $out");
     pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
