@@ -38,6 +38,10 @@ public:
       if (n.state == Node::Pending)
         plan.push_back(p);
     progress_.plan(plan);
+    // -j 0: builds only elsewhere, and Bastion has no remote builders.
+    if (!plan.empty() && settings_.maxJobs == 0)
+      throw BuildError("unable to start any build; either increase '--max-jobs' or enable remote builds.\n"
+                       "https://nixos.org/manual/nix/stable/advanced-topics/distributed-builds.html");
     loop();
 
     std::vector<std::string> failures;
@@ -151,7 +155,7 @@ private:
   // build: creating and tearing down threads (stacks, arenas) costs
   // cross-CPU TLB flushes that are a visible part of a trivial build.
   void loop() {
-    unsigned workers = std::max(1u, settings_.maxJobs);
+    unsigned workers = settings_.maxJobs;
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < workers; i++)
       threads.emplace_back([this] { work(); });

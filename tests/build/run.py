@@ -19,6 +19,7 @@ The other way round, Bastion reads the store Nix built: its
 `nix-store --verify --check-contents` and `-q --references/--hash/--size`
 on Nix's store must agree with Nix's.
 
+A `# flags: …` line adds command-line flags for both tools.
 Cases named fail-*.nix must fail; a `# expect: TEXT` line names text that
 both tools' error output must contain. A `# check:` line makes both tools
 rebuild the result with --check afterwards and compares their exit
@@ -63,11 +64,12 @@ def check_case(name, args, tmp):
     problems = []
     a, b = os.path.join(tmp, name + ".bastion"), os.path.join(tmp, name + ".nix28")
     sandbox_paths = "/bin/sh=" + args.busybox
+    flags = [f for line in header(os.path.join(CASES, name), "flags") for f in line.split()]
     code_a, out_a, err_a = run([args.bin, "nix-build", "--store", a, "--option", "sandbox-paths", sandbox_paths,
-                                "--no-out-link", name])
+                                "--no-out-link"] + flags + [name])
     code_b, out_b, err_b = run([args.nix_build, "--store", b, "--option", "sandbox", "true", "--option",
                                 "sandbox-paths", sandbox_paths, "--option", "build-users-group", "",
-                                "--option", "substituters", "", "--no-out-link", name])
+                                "--option", "substituters", "", "--no-out-link"] + flags + [name])
     if "Sanitizer" in err_a or "runtime error" in err_a:
         problems.append("sanitizer report:\n" + err_a)
     if code_a != code_b:
