@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -111,6 +110,17 @@ std::string rewriteStrings(std::string s, const std::map<std::string, std::strin
 
 namespace {
 
+// Nix's [A-Za-z_][A-Za-z0-9_.-]*: a plain file name in the build directory.
+bool isExportFileName(const std::string &name) {
+  auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (name.empty() || !alpha(name[0]))
+    return false;
+  for (char c : name)
+    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '.' && c != '-')
+      return false;
+  return true;
+}
+
 std::vector<ExportedPath> exportReferences(const BuildEnvOptions &opt,
                                            const std::vector<std::string> &paths) {
   if (!opt.exportReferences)
@@ -128,11 +138,10 @@ void writeReferencesGraphs(const format::Derivation &drv, const BuildEnvOptions 
   auto tokens = tokenize(it->second);
   if (tokens.size() % 2 != 0)
     throw BuildEnvError("odd number of tokens in 'exportReferencesGraph': '" + it->second + "'");
-  static const std::regex fileName("[A-Za-z_][A-Za-z0-9_.-]*");
   for (size_t i = 0; i < tokens.size(); i += 2) {
     const std::string &name = tokens[i];
     std::string path = tokens[i + 1];
-    if (!std::regex_match(name, fileName))
+    if (!isExportFileName(name))
       throw BuildEnvError("invalid file name '" + name + "' in 'exportReferencesGraph'");
     // A path inside a store path stands for the store path.
     const std::string prefix = opt.storeDir + "/";
