@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/nix_env.h"
 #include "lang/eval_store.h"
+#include "lang/json.h"
 #include "lang/versions.h"
 
 namespace bastion::cli {
@@ -16,17 +20,19 @@ using namespace bastion::lang;
 
 namespace {
 
-void printTable(const std::vector<std::vector<std::string>>& table) {
+void printTable(const std::vector<std::vector<std::string>> &table) {
   size_t nrColumns = table.empty() ? 0 : table.front().size();
   std::vector<size_t> widths(nrColumns, 0);
-  for (auto& row : table)
-    for (size_t c = 0; c < row.size(); c++) widths[c] = std::max(widths[c], row[c].size());
-  for (auto& row : table) {
+  for (auto &row : table)
+    for (size_t c = 0; c < row.size(); c++)
+      widths[c] = std::max(widths[c], row[c].size());
+  for (auto &row : table) {
     for (size_t c = 0; c < row.size(); c++) {
       std::string s = row[c];
       std::replace(s.begin(), s.end(), '\n', ' ');
       std::cout << s;
-      if (c + 1 < nrColumns) std::cout << std::string(widths[c] - s.size() + 2, ' ');
+      if (c + 1 < nrColumns)
+        std::cout << std::string(widths[c] - s.size() + 2, ' ');
     }
     std::cout << "\n";
   }
@@ -34,13 +40,14 @@ void printTable(const std::vector<std::vector<std::string>>& table) {
 
 // '<' a newer version exists in `others`, '=' the same, '>' only older
 // ones, '-' none; with the version compared against.
-std::string compareVersionAgainstSet(EvalState& state, EnvElem& elem, EnvElems& others) {
+std::string compareVersionAgainstSet(EvalState &state, EnvElem &elem, EnvElems &others) {
   DrvName name = parseDrvName(elem.name(state));
   char diff = '-';
   std::string version = "?";
-  for (auto& o : others) {
+  for (auto &o : others) {
     DrvName name2 = parseDrvName(o.name(state));
-    if (name.name != name2.name) continue;
+    if (name.name != name2.name)
+      continue;
     int d = compareVersions(name.version, name2.version);
     if (d < 0) {
       diff = '<';
@@ -50,79 +57,166 @@ std::string compareVersionAgainstSet(EvalState& state, EnvElem& elem, EnvElems& 
       version = name2.version;
     } else if (diff != '<' && diff != '=' && d > 0) {
       diff = '>';
-      if (version == "" || compareVersions(version, name2.version) < 0) version = name2.version;
+      if (version == "" || compareVersions(version, name2.version) < 0)
+        version = name2.version;
     }
   }
   return std::string(1, diff) + " " + version;
 }
 
-}  // namespace
+// Nix 2.8's queryJSON: an object keyed by attribute path (written as a
+// stream, so installed packages, which have none, all get ""), indented
+// by two.
+void printJSON(EvalState &state, EnvElems &elems, bool withPaths, bool withMeta) {
+  std::string out = "{";
+  bool first = true;
+  for (auto &e : elems) {
+    nlohmann::ordered_json pkg;
+    lang::DrvName dn = lang::parseDrvName(e.name(state));
+    pkg["name"] = e.name(state);
+    pkg["pname"] = dn.name;
+    pkg["version"] = dn.version;
+    pkg["system"] = e.system(state);
+    pkg["outputName"] = e.outputName(state);
+    nlohmann::ordered_json outputs = nlohmann::ordered_json::object();
+    if (withPaths)
+      for (auto &[name, path] : e.outputs(state, false))
+        outputs[name] = path;
+    else
+      for (auto &name : e.outputNames(state))
+        outputs[name] = nullptr;
+    pkg["outputs"] = outputs;
+    if (withMeta) {
+      nlohmann::ordered_json meta = nlohmann::ordered_json::object();
+      for (auto &name : e.metaNames(state)) {
+        Value *v = e.meta(state, name);
+        if (!v) {
+          std::cerr << "derivation '" << e.name(state) << "' has invalid meta attribute '" << name
+                    << "'\n";
+          meta[name] = nullptr;
+          continue;
+        }
+        std::ostringstream text;
+        std::vector<std::string> context;
+        lang::printValueAsJSON(state, true, *v, PosIdx{}, text, context, false);
+        meta[name] = nlohmann::ordered_json::parse(text.str());
+      }
+      pkg["meta"] = meta;
+    }
+    std::string body = pkg.dump(2);
+    std::string indented;
+    for (char c : body) {
+      indented += c;
+      if (c == '\n')
+        indented += "  ";
+    }
+    out += first ? "\n  " : ",\n  ";
+    out += nlohmann::ordered_json(e.attrPath()).dump() + ": " + indented;
+    first = false;
+  }
+  out += first ? "}" : "\n}";
+  std::cout << out << "\n";
+}
 
-void opNixEnvQuery(NixEnvGlobals& g, std::vector<std::string>& flags, std::vector<std::string>& args) {
-  bool printStatus = false, printName = true, printAttrPath = false, printSystem = false, printDrvPath = false,
-       printOutPath = false, printDescription = false, compare = false, available = false;
+} // namespace
+
+void opNixEnvQuery(NixEnvGlobals &g, std::vector<std::string> &flags,
+                   std::vector<std::string> &args) {
+  bool printStatus = false, printName = true, printAttrPath = false, printSystem = false,
+       printDrvPath = false, printOutPath = false, printDescription = false, compare = false,
+       available = false, json = false, printMeta = false;
   std::string attrPath;
   for (size_t i = 0; i < flags.size(); i++) {
-    const std::string& a = flags[i];
-    if (a == "--status" || a == "-s") printStatus = true;
-    else if (a == "--no-name") printName = false;
-    else if (a == "--system") printSystem = true;
-    else if (a == "--description") printDescription = true;
-    else if (a == "--compare-versions" || a == "-c") compare = true;
-    else if (a == "--drv-path") printDrvPath = true;
-    else if (a == "--out-path") printOutPath = true;
-    else if (a == "--meta") ;  // only shown in --xml / --json output
-    else if (a == "--installed") available = false;
-    else if (a == "--available" || a == "-a") available = true;
-    else if (a == "--attr-path" || a == "-P") printAttrPath = true;
-    else if (a == "--attr" || a == "-A") attrPath = flags[++i];
-    else if (a == "--xml" || a == "--json")
-      throw std::runtime_error("nix-env --query " + a + " is not implemented in Bastion yet");
-    else throw UsageError("unknown flag '" + a + "'");
+    const std::string &a = flags[i];
+    if (a == "--status" || a == "-s")
+      printStatus = true;
+    else if (a == "--no-name")
+      printName = false;
+    else if (a == "--system")
+      printSystem = true;
+    else if (a == "--description")
+      printDescription = true;
+    else if (a == "--compare-versions" || a == "-c")
+      compare = true;
+    else if (a == "--drv-path")
+      printDrvPath = true;
+    else if (a == "--out-path")
+      printOutPath = true;
+    else if (a == "--meta")
+      printMeta = true; // shown in --json (and Nix's --xml) output
+    else if (a == "--installed")
+      available = false;
+    else if (a == "--available" || a == "-a")
+      available = true;
+    else if (a == "--attr-path" || a == "-P")
+      printAttrPath = true;
+    else if (a == "--attr" || a == "-A")
+      attrPath = flags[++i];
+    else if (a == "--json")
+      json = true;
+    else if (a == "--xml")
+      throw std::runtime_error("nix-env --query --xml is not implemented in Bastion yet");
+    else
+      throw UsageError("unknown flag '" + a + "'");
   }
-  EvalState& state = evalState(g);
+  EvalState &state = evalState(g);
 
   EnvElems installedElems, availElems;
-  if (!available || compare || printStatus) installedElems = queryInstalled(g, g.profile);
-  if (available || compare) availElems = loadDerivations(g, attrPath);
+  if (!available || compare || printStatus)
+    installedElems = queryInstalled(g, g.profile);
+  if (available || compare)
+    availElems = loadDerivations(g, attrPath);
   EnvElems elems = filterBySelector(state, available ? availElems : installedElems, args, false);
-  EnvElems& otherElems = available ? installedElems : availElems;
+  EnvElems &otherElems = available ? installedElems : availElems;
 
-  std::sort(elems.begin(), elems.end(), [&](EnvElem& a, EnvElem& b) {
+  std::sort(elems.begin(), elems.end(), [&](EnvElem &a, EnvElem &b) {
     std::string an = a.name(state), bn = b.name(state);
     return std::lexicographical_compare(an.begin(), an.end(), bn.begin(), bn.end(),
                                         [](char x, char y) { return toupper(x) < toupper(y); });
   });
 
+  if (json) {
+    printJSON(state, elems, printOutPath, printMeta);
+    return;
+  }
+
   std::set<std::string> installed;
   if (printStatus)
-    for (auto& e : installedElems) installed.insert(e.outPath(state));
+    for (auto &e : installedElems)
+      installed.insert(e.outPath(state));
 
   std::vector<std::vector<std::string>> table;
-  for (auto& e : elems) {
+  for (auto &e : elems) {
     std::vector<std::string> columns;
     if (printStatus) {
       std::string out = e.outPath(state);
-      store::LocalStore& store = state.store().store();
+      store::LocalStore &store = state.store().store();
       bool valid = store.isValidPath(store.parseStorePath(out));
       columns.push_back(std::string(installed.count(out) ? "I" : "-") + (valid ? "P" : "-") + "-");
     }
-    if (printAttrPath) columns.push_back(e.attrPath());
-    if (printName) columns.push_back(e.name(state));
-    if (compare) columns.push_back(compareVersionAgainstSet(state, e, otherElems));
-    if (printSystem) columns.push_back(e.system(state));
-    if (printDrvPath) columns.push_back(e.drvPath(state).value_or("-"));
+    if (printAttrPath)
+      columns.push_back(e.attrPath());
+    if (printName)
+      columns.push_back(e.name(state));
+    if (compare)
+      columns.push_back(compareVersionAgainstSet(state, e, otherElems));
+    if (printSystem)
+      columns.push_back(e.system(state));
+    if (printDrvPath)
+      columns.push_back(e.drvPath(state).value_or("-"));
     if (printOutPath) {
       std::string s;
-      for (auto& [name, path] : e.outputs(state, false)) {
-        if (!s.empty()) s += ';';
-        if (name != "out") s += name + "=";
+      for (auto &[name, path] : e.outputs(state, false)) {
+        if (!s.empty())
+          s += ';';
+        if (name != "out")
+          s += name + "=";
         s += path;
       }
       columns.push_back(s);
     }
     if (printDescription) {
-      Value* d = e.meta(state, "description");
+      Value *d = e.meta(state, "description");
       columns.push_back(d && d->type == VType::String ? d->string.chars : "");
     }
     table.push_back(std::move(columns));
@@ -130,4 +224,4 @@ void opNixEnvQuery(NixEnvGlobals& g, std::vector<std::string>& flags, std::vecto
   printTable(table);
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli
