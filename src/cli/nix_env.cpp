@@ -28,74 +28,86 @@ namespace {
 struct ExitNow {};
 
 std::string userName() {
-  if (struct passwd* pw = getpwuid(getuid())) return pw->pw_name;
-  const char* u = getenv("USER");
+  if (struct passwd *pw = getpwuid(getuid()))
+    return pw->pw_name;
+  const char *u = getenv("USER");
   return u ? u : "";
 }
 
 std::string homeDir() {
-  const char* h = getenv("HOME");
-  if (h && *h) return h;
-  if (struct passwd* pw = getpwuid(getuid())) return pw->pw_dir;
+  const char *h = getenv("HOME");
+  if (h && *h)
+    return h;
+  if (struct passwd *pw = getpwuid(getuid()))
+    return pw->pw_dir;
   throw std::runtime_error("HOME environment variable not set");
 }
 
-std::string dirOf(const std::string& p) {
+std::string dirOf(const std::string &p) {
   size_t s = p.rfind('/');
   return s == std::string::npos ? "." : s == 0 ? "/" : p.substr(0, s);
 }
 
-std::string readLink(const std::string& path) {
+std::string readLink(const std::string &path) {
   char buf[4096];
   ssize_t n = readlink(path.c_str(), buf, sizeof buf);
-  if (n < 0) store::throwSysError("reading symbolic link '" + path + "'");
+  if (n < 0)
+    store::throwSysError("reading symbolic link '" + path + "'");
   return std::string(buf, size_t(n));
 }
 
 // Nix creates ~/.nix-defexpr with a link to the user's channels.
-void makeDefexpr(const std::string& path, const std::string& stateDir) {
-  if (store::pathExists(path)) return;
+void makeDefexpr(const std::string &path, const std::string &stateDir) {
+  if (store::pathExists(path))
+    return;
   try {
     store::createDirs(path);
-    store::switchLink(path + "/channels", stateDir + "/profiles/per-user/" + userName() + "/channels");
-    if (getuid() != 0) store::switchLink(path + "/channels_root", stateDir + "/profiles/per-user/root/channels");
-  } catch (std::exception&) {
+    store::switchLink(path + "/channels",
+                      stateDir + "/profiles/per-user/" + userName() + "/channels");
+    if (getuid() != 0)
+      store::switchLink(path + "/channels_root", stateDir + "/profiles/per-user/root/channels");
+  } catch (std::exception &) {
   }
 }
 
 // ~/.nix-profile, created on first use as a link to the default profile.
-std::string defaultProfile(const std::string& stateDir) {
+std::string defaultProfile(const std::string &stateDir) {
   std::string link = homeDir() + "/.nix-profile";
   try {
     if (!store::pathExists(link))
-      store::switchLink(link, getuid() == 0 ? stateDir + "/profiles/default"
-                                            : stateDir + "/profiles/per-user/" + userName() + "/profile");
+      store::switchLink(link, getuid() == 0
+                                  ? stateDir + "/profiles/default"
+                                  : stateDir + "/profiles/per-user/" + userName() + "/profile");
     return absPath(readLink(link), dirOf(link));
-  } catch (std::exception&) {
+  } catch (std::exception &) {
     return link;
   }
 }
 
-void opSwitchProfile(NixEnvGlobals& g, std::vector<std::string>& flags, std::vector<std::string>& args) {
-  if (!flags.empty()) throw UsageError("unknown flag '" + flags.front() + "'");
-  if (args.size() != 1) throw UsageError("exactly one argument expected");
+void opSwitchProfile(NixEnvGlobals &g, std::vector<std::string> &flags,
+                     std::vector<std::string> &args) {
+  if (!flags.empty())
+    throw UsageError("unknown flag '" + flags.front() + "'");
+  if (args.size() != 1)
+    throw UsageError("exactly one argument expected");
   store::switchLink(homeDir() + "/.nix-profile", absPath(args.front(), currentDir()));
 }
 
 void printHelp() {
-  std::cout << "Usage: nix-env OPERATION [OPTIONS...] [ARGUMENTS...]\n"
-               "\n"
-               "Operations available in Bastion:\n"
-               "  --install / -i, --uninstall / -e, --set, --query / -q,\n"
-               "  --rollback, --list-generations, --switch-generation / -G,\n"
-               "  --delete-generations, --switch-profile / -S\n"
-               "\n"
-               "Options: -f FILE, -A, -p PROFILE, --store DIR, --dry-run, -I, --arg, --argstr, -j N\n";
+  std::cout
+      << "Usage: nix-env OPERATION [OPTIONS...] [ARGUMENTS...]\n"
+         "\n"
+         "Operations available in Bastion:\n"
+         "  --install / -i, --uninstall / -e, --set, --query / -q,\n"
+         "  --rollback, --list-generations, --switch-generation / -G,\n"
+         "  --delete-generations, --switch-profile / -S\n"
+         "\n"
+         "Options: -f FILE, -A, -p PROFILE, --store DIR, --dry-run, -I, --arg, --argstr, -j N\n";
 }
 
-}  // namespace
+} // namespace
 
-int cmdNixEnv(const std::string& name, std::vector<std::string>& args) {
+int cmdNixEnv(const std::string &name, std::vector<std::string> &args) {
   GC_INIT();
   NixEnvGlobals g;
   NixEnvOp op = nullptr;
@@ -103,63 +115,87 @@ int cmdNixEnv(const std::string& name, std::vector<std::string>& args) {
   std::string file;
   bool showTrace = false;
   try {
-    parseLegacyArgs(args, [&](ArgCursor& arg) {
-      const std::string& a = *arg;
-      NixEnvOp oldOp = op;
-      if (a == "--help") {
-        printHelp();
-        throw ExitNow{};
-      } else if (a == "--version") {
-        std::cout << "nix-env (Bastion)\n";
-        throw ExitNow{};
-      } else if (a == "--install" || a == "-i") op = opNixEnvInstall;
-      else if (a == "--uninstall" || a == "-e") op = opNixEnvUninstall;
-      else if (a == "--set") op = opNixEnvSet;
-      else if (a == "--query" || a == "-q") op = opNixEnvQuery;
-      else if (a == "--profile" || a == "-p") g.profile = absPath(arg.next(), currentDir());
-      else if (a == "--file" || a == "-f") file = arg.next();
-      else if (a == "--switch-profile" || a == "-S") op = opSwitchProfile;
-      else if (a == "--switch-generation" || a == "-G") op = opNixEnvSwitchGeneration;
-      else if (a == "--rollback") op = opNixEnvRollback;
-      else if (a == "--list-generations") op = opNixEnvListGenerations;
-      else if (a == "--delete-generations") op = opNixEnvDeleteGenerations;
-      else if (a == "--dry-run") {
-        printInfo("(dry run; not doing anything)");
-        g.dryRun = true;
-      } else if (a == "--system-filter") g.systemFilter = arg.next();
-      else if (a == "--prebuilt-only" || a == "-b") g.prebuiltOnly = true;
-      else if (a == "--repair") ;
-      else if (a == "--upgrade" || a == "-u" || a == "--set-flag")
-        throw std::runtime_error("nix-env " + a + " is not implemented in Bastion yet");
-      else if (a == "--show-trace") showTrace = true;
-      else if (a == "-I" || a == "--include") g.includes.push_back(arg.next());
-      else if (a == "--arg" || a == "--argstr") {
-        std::string n = arg.next(), v = arg.next();
-        (a == "--arg" ? g.argExprs : g.argStrs).emplace_back(n, v);
-      } else if (!a.empty() && a[0] == '-') {
-        opFlags.push_back(a);
-        // Nix's own hack: these flags take a value.
-        if (a == "--from-profile" || (op == opNixEnvQuery && (a == "--attr" || a == "-A")))
-          opFlags.push_back(arg.next());
-      } else {
-        opArgs.push_back(a);
-      }
-      if (oldOp && oldOp != op) throw UsageError("only one operation may be specified");
-      return true;
-    }, &g.settings);
-    if (!op) throw UsageError("no operation specified");
-  } catch (const ExitNow&) {
+    parseLegacyArgs(
+        args,
+        [&](ArgCursor &arg) {
+          const std::string &a = *arg;
+          NixEnvOp oldOp = op;
+          if (a == "--help") {
+            printHelp();
+            throw ExitNow{};
+          } else if (a == "--version") {
+            std::cout << "nix-env (Bastion)\n";
+            throw ExitNow{};
+          } else if (a == "--install" || a == "-i")
+            op = opNixEnvInstall;
+          else if (a == "--uninstall" || a == "-e")
+            op = opNixEnvUninstall;
+          else if (a == "--set")
+            op = opNixEnvSet;
+          else if (a == "--query" || a == "-q")
+            op = opNixEnvQuery;
+          else if (a == "--profile" || a == "-p")
+            g.profile = absPath(arg.next(), currentDir());
+          else if (a == "--file" || a == "-f")
+            file = arg.next();
+          else if (a == "--switch-profile" || a == "-S")
+            op = opSwitchProfile;
+          else if (a == "--switch-generation" || a == "-G")
+            op = opNixEnvSwitchGeneration;
+          else if (a == "--rollback")
+            op = opNixEnvRollback;
+          else if (a == "--list-generations")
+            op = opNixEnvListGenerations;
+          else if (a == "--delete-generations")
+            op = opNixEnvDeleteGenerations;
+          else if (a == "--dry-run") {
+            printInfo("(dry run; not doing anything)");
+            g.dryRun = true;
+          } else if (a == "--system-filter")
+            g.systemFilter = arg.next();
+          else if (a == "--prebuilt-only" || a == "-b")
+            g.prebuiltOnly = true;
+          else if (a == "--repair")
+            ;
+          else if (a == "--set-flag")
+            op = opNixEnvSetFlag;
+          else if (a == "--upgrade" || a == "-u")
+            throw std::runtime_error("nix-env " + a + " is not implemented in Bastion yet");
+          else if (a == "--show-trace")
+            showTrace = true;
+          else if (a == "-I" || a == "--include")
+            g.includes.push_back(arg.next());
+          else if (a == "--arg" || a == "--argstr") {
+            std::string n = arg.next(), v = arg.next();
+            (a == "--arg" ? g.argExprs : g.argStrs).emplace_back(n, v);
+          } else if (!a.empty() && a[0] == '-') {
+            opFlags.push_back(a);
+            // Nix's own hack: these flags take a value.
+            if (a == "--from-profile" || (op == opNixEnvQuery && (a == "--attr" || a == "-A")))
+              opFlags.push_back(arg.next());
+          } else {
+            opArgs.push_back(a);
+          }
+          if (oldOp && oldOp != op)
+            throw UsageError("only one operation may be specified");
+          return true;
+        },
+        &g.settings);
+    if (!op)
+      throw UsageError("no operation specified");
+  } catch (const ExitNow &) {
     return 0;
-  } catch (const UsageError& e) {
+  } catch (const UsageError &e) {
     return reportUsageError(name, e);
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     return reportError(e.what());
   }
 
   try {
     EvalOptions eo;
     eo.settings = g.settings;
-    if (showTrace) eo.settings.emplace_back("show-trace", "true");
+    if (showTrace)
+      eo.settings.emplace_back("show-trace", "true");
     eo.includes = g.includes;
     eo.argExprs = g.argExprs;
     eo.argStrs = g.argStrs;
@@ -171,25 +207,28 @@ int cmdNixEnv(const std::string& name, std::vector<std::string>& args) {
     std::string stateDir = g.state->settings.storeRoot + "/nix/var/nix";
     g.nixExprPath = homeDir() + "/.nix-defexpr";
     makeDefexpr(g.nixExprPath, stateDir);
-    if (!file.empty()) g.nixExprPath = absPath(file, currentDir());
+    if (!file.empty())
+      g.nixExprPath = absPath(file, currentDir());
 
     if (g.profile.empty())
-      if (const char* p = getenv("NIX_PROFILE")) g.profile = p;
-    if (g.profile.empty()) g.profile = defaultProfile(stateDir);
+      if (const char *p = getenv("NIX_PROFILE"))
+        g.profile = p;
+    if (g.profile.empty())
+      g.profile = defaultProfile(stateDir);
 
     op(g, opFlags, opArgs);
-  } catch (const UsageError& e) {
+  } catch (const UsageError &e) {
     return reportUsageError(name, e);
-  } catch (const build::BuildError& e) {
+  } catch (const build::BuildError &e) {
     reportError(e.what());
     return 100 | e.status;
-  } catch (const EvalError& e) {
+  } catch (const EvalError &e) {
     std::cerr << formatError(g.state->positions, e, showTrace);
     return 1;
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     return reportError(e.what());
   }
   return 0;
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

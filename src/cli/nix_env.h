@@ -116,6 +116,7 @@ using NixEnvOp = void (*)(NixEnvGlobals &g, std::vector<std::string> &opFlags,
                           std::vector<std::string> &opArgs);
 void opNixEnvInstall(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
 void opNixEnvUninstall(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
+void opNixEnvSetFlag(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
 void opNixEnvSet(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
 void opNixEnvQuery(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
 void opNixEnvRollback(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);

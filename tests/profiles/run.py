@@ -191,6 +191,10 @@ def main():
             (["-f", "pkgs.nix", "-i", "-A", "other"], {"hello": "hello 1.0"}),  # collision
             (["-f", "pkgs.nix", "-i", "--preserve-installed", "hello"], None),
             (["-q"], None),
+            (["--set-flag", "priority", "10", "hello"], None),
+            (["-f", "pkgs.nix", "-i", "-A", "other"], {"hello": "other"}),
+            (["-q", "--json", "--meta"], None),
+            (["--set-flag", "keep", "true", "nosuch"], None),
             (["--rollback"], None),
             (["-e", "hello"], None),
             (["-q"], None),
