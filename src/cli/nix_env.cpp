@@ -160,7 +160,7 @@ int cmdNixEnv(const std::string &name, std::vector<std::string> &args) {
           else if (a == "--set-flag")
             op = opNixEnvSetFlag;
           else if (a == "--upgrade" || a == "-u")
-            throw std::runtime_error("nix-env " + a + " is not implemented in Bastion yet");
+            op = opNixEnvUpgrade;
           else if (a == "--show-trace")
             showTrace = true;
           else if (a == "-I" || a == "--include")

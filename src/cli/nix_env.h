@@ -117,6 +117,7 @@ using NixEnvOp = void (*)(NixEnvGlobals &g, std::vector<std::string> &opFlags,
 void opNixEnvInstall(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
 void opNixEnvUninstall(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
 void opNixEnvSetFlag(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
+void opNixEnvUpgrade(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
 void opNixEnvSet(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
 void opNixEnvQuery(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);
 void opNixEnvRollback(NixEnvGlobals &, std::vector<std::string> &, std::vector<std::string> &);

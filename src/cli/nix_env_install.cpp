@@ -30,9 +30,15 @@ bool parseInstallSourceOption(NixEnvGlobals &g, std::vector<std::string> &flags,
   return true;
 }
 
+// Nix's queryMetaBool("keep", false): a Boolean, or the strings "true" and
+// "false" that --set-flag writes.
 bool keep(EvalState &state, EnvElem &e) {
   Value *v = e.meta(state, "keep");
-  return v && v->type == VType::Bool && v->boolean;
+  if (!v)
+    return false;
+  if (v->type == VType::Bool)
+    return v->boolean;
+  return v->type == VType::String && std::string_view(v->string.chars) == "true";
 }
 
 } // namespace
@@ -147,6 +153,83 @@ void opNixEnvSet(NixEnvGlobals &g, std::vector<std::string> &flags,
 } // namespace bastion::cli
 
 namespace bastion::cli {
+
+// Nix's upgradeDerivations: each installed package not marked `keep` is
+// replaced by the available package of the same name whose version is
+// accepted by `accept` (comparing installed against available), preferring
+// higher priority (a lower number), then the higher version; never one of
+// lower priority than the installed package.
+void opNixEnvUpgrade(NixEnvGlobals &g, std::vector<std::string> &flags,
+                     std::vector<std::string> &args) {
+  enum { Lt, Leq, Eq, Always } type = Lt;
+  for (size_t i = 0; i < flags.size(); i++) {
+    const std::string &a = flags[i];
+    if (parseInstallSourceOption(g, flags, i))
+      ;
+    else if (a == "--lt")
+      type = Lt;
+    else if (a == "--leq")
+      type = Leq;
+    else if (a == "--eq")
+      type = Eq;
+    else if (a == "--always")
+      type = Always;
+    else
+      throw UsageError("unknown flag '" + a + "'");
+  }
+  EvalState &state = evalState(g);
+  store::LocalStore &store = state.store().store();
+  auto priority = [&](EnvElem &e) { return e.metaInt(state, "priority", 0); };
+  for (;;) {
+    std::string lockToken = store::optimisticLockProfile(g.profile);
+    EnvElems installed = queryInstalled(g, g.profile);
+    EnvElems available = queryInstSources(g, args, false);
+    EnvElems newElems;
+    for (auto &i : installed) {
+      if (keep(state, i)) {
+        newElems.push_back(i);
+        continue;
+      }
+      lang::DrvName name = parseDrvName(i.name(state));
+      EnvElem *best = nullptr;
+      std::string bestVersion;
+      for (auto &j : available) {
+        if (priority(j) - priority(i) > 0)
+          continue; // would lower the priority
+        lang::DrvName newName = parseDrvName(j.name(state));
+        if (newName.name != name.name)
+          continue;
+        int d = compareVersions(name.version, newName.version);
+        if (!((type == Lt && d < 0) || (type == Leq && d <= 0) || (type == Eq && d == 0) ||
+              type == Always))
+          continue;
+        int d2 = -1;
+        if (best) {
+          d2 = priority(j) - priority(*best);
+          if (d2 == 0)
+            d2 = compareVersions(bestVersion, newName.version);
+        }
+        if (d2 < 0 &&
+            (!g.prebuiltOnly || store.isValidPath(store.parseStorePath(j.outPath(state))))) {
+          best = &j;
+          bestVersion = newName.version;
+        }
+      }
+      if (best && i.outPath(state) != best->outPath(state)) {
+        const char *action =
+            compareVersions(name.version, bestVersion) <= 0 ? "upgrading" : "downgrading";
+        printInfo(std::string(action) + " '" + i.name(state) + "' to '" + best->name(state) + "'");
+        newElems.push_back(*best);
+      } else {
+        newElems.push_back(i);
+      }
+    }
+    if (g.dryRun)
+      return;
+    if (createUserEnv(g, newElems, g.profile, lockToken))
+      break;
+  }
+}
 
 // Nix's opSetFlag: a meta attribute (priority, keep, active, …) set to a
 // string on the installed packages the selectors match, in a new

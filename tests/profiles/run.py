@@ -2,9 +2,10 @@
 """bastion nix-env against Nix 2.8's nix-env, step by step.
 
 The same scenario runs with both tools, each on its own throw-away store and
-profile: install two packages, query, upgrade one, uninstall one, list
-generations, roll back, switch generation, delete old generations, and a
-collision. After every step it compares exit codes, stdout, stderr (dates
+profile: install two packages, query (also as JSON), upgrade one, uninstall
+one, list generations, roll back, switch generation, delete old
+generations, a collision, --set-flag (priority, keep) and -u with its
+version rules. After every step it compares exit codes, stdout, stderr (dates
 in --list-generations masked), where the profile and its generation links
 point, the bytes of the current manifest, and that PROFILE/bin/<name> runs.
 
@@ -198,6 +199,15 @@ def main():
             (["--rollback"], None),
             (["-e", "hello"], None),
             (["-q"], None),
+            (["-f", "pkgs.nix", "-i", "-r", "hello", "world"], {"hello": "hello 1.0", "world": "world 1.0"}),
+            (["-f", "pkgs.nix", "-u"], {"hello": "hello 1.0"}),
+            (["-f", "pkgs2.nix", "-u", "--dry-run"], {"hello": "hello 1.0"}),
+            (["-f", "pkgs2.nix", "-u", "hello"], {"hello": "hello 2.0", "world": "world 1.0"}),
+            (["-f", "pkgs.nix", "-u", "--leq"], {"hello": "hello 2.0"}),
+            (["-f", "pkgs.nix", "-u", "--always", "hello"], {"hello": "hello 1.0", "world": "world 1.0"}),
+            (["--set-flag", "keep", "true", "hello"], None),
+            (["-f", "pkgs2.nix", "-u"], {"hello": "hello 1.0"}),
+            (["--list-generations"], None),
         ]
         for n, (args, bins) in enumerate(steps, 1):
             label = "step %d: nix-env %s" % (n, " ".join(args))
