@@ -30,6 +30,8 @@ using NixStoreOp = int (*)(NixStoreInvocation& inv);
 int opNixStoreDump(NixStoreInvocation& inv);     // --dump PATH
 int opNixStoreRestore(NixStoreInvocation& inv);  // --restore PATH
 int opNixStoreRealise(NixStoreInvocation& inv);  // --realise PATHS
+int opNixStoreExport(NixStoreInvocation& inv);   // --export PATHS
+int opNixStoreImport(NixStoreInvocation& inv);   // --import
 
 // Garbage collection and store inspection (nix_store_gc.cpp, _query.cpp,
 // _verify.cpp, _optimise.cpp, _add.cpp, _read_log.cpp, _init.cpp).

@@ -201,6 +201,37 @@ public:
     }
   }
 
+  void importNar(const ValidPathInfo &given, std::string_view nar) override {
+    if (readOnly_)
+      throw StoreError("cannot import paths into a read-only store");
+    addTempRoot(given.path);
+    if (isValidPath(given.path))
+      return;
+    // As Nix's registerValidPath (its message, too).
+    for (const StorePath &r : given.references)
+      if (r != given.path && !isValidPath(r))
+        throw StoreError("path '" + printStorePath(r) + "' is not valid");
+    ValidPathInfo info = given;
+    info.ultimate = false;
+    info.ca.clear();
+    std::map<std::string, std::string> outputs;
+    writeObject(info, outputs, true, [&](const std::string &tmp) {
+      format::StringNarSource source(nar);
+      format::restorePath(tmp, source);
+      // restorePath accepts only canonical archives, so the tree hashes
+      // back to the same NAR; a .drv records its outputs, as Nix's
+      // registerValidPath does.
+      if (info.path.isDerivation()) {
+        try {
+          outputs = drvOutputsOf(format::parseDerivation(readFile(tmp)));
+        } catch (const format::DerivationError &e) {
+          throw StoreError("error parsing derivation '" + printStorePath(info.path) +
+                           "': " + e.what());
+        }
+      }
+    });
+  }
+
   StorePath writeDerivation(const format::Derivation &drv, std::string_view name) override {
     std::string text = format::unparseDerivation(drv);
     std::set<StorePath> refs;

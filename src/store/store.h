@@ -111,6 +111,12 @@ class LocalStore {
     // read-only mode).
     virtual void registerValidPaths(const std::vector<ValidPathInfo>& infos) = 0;
 
+    // nix-store --import: puts the object `nar` describes at info.path and
+    // registers it with info's references and deriver (which the caller
+    // read from the export stream; narHash and narSize are those of
+    // `nar`). Does nothing if the path is valid. Throws StoreError.
+    virtual void importNar(const ValidPathInfo& info, std::string_view nar) = 0;
+
     // Batched text objects (an evaluation's .drv files). After
     // batchTextWrites(), addTextToStore and writeDerivation put each file in
     // place as usual but make them durable and register them together at
