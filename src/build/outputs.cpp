@@ -299,8 +299,11 @@ void installOutputs(store::LocalStore& store, const BuiltDerivation& built,
     // An invalid leftover (from a crash) is in the way; valid paths are never here.
     store::deletePath(dest);
     store::movePath(built.builtStoreDir + "/" + info.path.baseName(), dest);
-    store::syncPath(dest);
+    // On disk before it is registered: every file and directory of it
+    // (already canonical, so this only syncs), then the renames.
+    store::canonicalisePathMetaData(dest, true);
   }
+  store::syncPath(store.realStoreDir());
   store.registerValidPaths(infos);
 }
 
