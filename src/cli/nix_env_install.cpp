@@ -2,6 +2,7 @@
 // computes the new list of packages, then createUserEnv builds it and
 // switches the profile, starting over if the profile changed meanwhile.
 #include <algorithm>
+#include <functional>
 
 #include "cli/nix_env.h"
 #include "lang/eval_store.h"
@@ -41,6 +42,21 @@ bool keep(EvalState &state, EnvElem &e) {
   return v->type == VType::String && std::string_view(v->string.chars) == "true";
 }
 
+// Nix's optimistic profile update: `next` works out the packages of the
+// new generation (reading the installed ones itself), which is written
+// unless the profile changed meanwhile; then all is done again. With
+// --dry-run the ops that honour it stop before writing.
+void rewriteProfile(NixEnvGlobals &g, bool honourDryRun, const std::function<EnvElems()> &next) {
+  for (;;) {
+    std::string lockToken = store::optimisticLockProfile(g.profile);
+    EnvElems elems = next();
+    if (honourDryRun && g.dryRun)
+      return;
+    if (createUserEnv(g, elems, g.profile, lockToken))
+      return;
+  }
+}
+
 } // namespace
 
 void opNixEnvInstall(NixEnvGlobals &g, std::vector<std::string> &flags,
@@ -63,8 +79,7 @@ void opNixEnvInstall(NixEnvGlobals &g, std::vector<std::string> &flags,
   for (auto &e : newElems)
     newNames.insert(parseDrvName(e.name(state)).name);
 
-  for (;;) {
-    std::string lockToken = store::optimisticLockProfile(g.profile);
+  rewriteProfile(g, true, [&] {
     // The new packages first, then those installed before, unless they
     // have the name of a new one.
     EnvElems all = newElems;
@@ -80,11 +95,8 @@ void opNixEnvInstall(NixEnvGlobals &g, std::vector<std::string> &flags,
       for (auto &e : newElems)
         printInfo("installing '" + e.name(state) + "'");
     }
-    if (g.dryRun)
-      return;
-    if (createUserEnv(g, all, g.profile, lockToken))
-      break;
-  }
+    return all;
+  });
 }
 
 void opNixEnvUninstall(NixEnvGlobals &g, std::vector<std::string> &flags,
@@ -93,8 +105,7 @@ void opNixEnvUninstall(NixEnvGlobals &g, std::vector<std::string> &flags,
     throw UsageError("unknown flag '" + flags.front() + "'");
   EvalState &state = evalState(g);
   store::LocalStore &store = state.store().store();
-  for (;;) {
-    std::string lockToken = store::optimisticLockProfile(g.profile);
+  rewriteProfile(g, true, [&] {
     EnvElems working = queryInstalled(g, g.profile);
     for (auto &selector : args) {
       // std::partition, as Nix: the packages kept may change order, and
@@ -115,11 +126,8 @@ void opNixEnvUninstall(NixEnvGlobals &g, std::vector<std::string> &flags,
         printInfo("uninstalling '" + i->name(state) + "'");
       working.erase(split, working.end());
     }
-    if (g.dryRun)
-      return;
-    if (createUserEnv(g, working, g.profile, lockToken))
-      break;
-  }
+    return working;
+  });
 }
 
 void opNixEnvSet(NixEnvGlobals &g, std::vector<std::string> &flags,
@@ -180,8 +188,7 @@ void opNixEnvUpgrade(NixEnvGlobals &g, std::vector<std::string> &flags,
   EvalState &state = evalState(g);
   store::LocalStore &store = state.store().store();
   auto priority = [&](EnvElem &e) { return e.metaInt(state, "priority", 0); };
-  for (;;) {
-    std::string lockToken = store::optimisticLockProfile(g.profile);
+  rewriteProfile(g, true, [&] {
     EnvElems installed = queryInstalled(g, g.profile);
     EnvElems available = queryInstSources(g, args, false);
     EnvElems newElems;
@@ -224,11 +231,8 @@ void opNixEnvUpgrade(NixEnvGlobals &g, std::vector<std::string> &flags,
         newElems.push_back(i);
       }
     }
-    if (g.dryRun)
-      return;
-    if (createUserEnv(g, newElems, g.profile, lockToken))
-      break;
-  }
+    return newElems;
+  });
 }
 
 // Nix's opSetFlag: a meta attribute (priority, keep, active, …) set to a
@@ -243,8 +247,7 @@ void opNixEnvSetFlag(NixEnvGlobals &g, std::vector<std::string> &flags,
   const std::string flagName = args[0], flagValue = args[1];
   std::vector<std::string> selectors(args.begin() + 2, args.end());
   EvalState &state = evalState(g);
-  for (;;) {
-    std::string lockToken = store::optimisticLockProfile(g.profile);
+  rewriteProfile(g, false, [&] {
     EnvElems installed = queryInstalled(g, g.profile);
     std::vector<size_t> hits(selectors.size(), 0);
     for (auto &e : installed)
@@ -258,9 +261,8 @@ void opNixEnvSetFlag(NixEnvGlobals &g, std::vector<std::string> &flags,
     for (size_t j = 0; j < selectors.size(); j++)
       if (hits[j] == 0 && selectors[j] != "*")
         throw std::runtime_error("selector '" + selectors[j] + "' matches no derivations");
-    if (createUserEnv(g, installed, g.profile, lockToken))
-      break;
-  }
+    return installed;
+  });
 }
 
 } // namespace bastion::cli

@@ -46,6 +46,17 @@ void createDirs(const std::string &path) {
 
 namespace {
 
+// The entries of an open directory but "." and "..", in readdir order.
+std::vector<std::string> namesIn(DIR *dir) {
+  std::vector<std::string> names;
+  while (struct dirent *e = ::readdir(dir)) {
+    std::string_view n = e->d_name;
+    if (n != "." && n != "..")
+      names.emplace_back(n);
+  }
+  return names;
+}
+
 void deleteAt(int dirfd, const char *name, const std::string &shown) {
   struct stat st;
   if (::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -65,12 +76,7 @@ void deleteAt(int dirfd, const char *name, const std::string &shown) {
       ::close(fd);
       throwSysError("opening directory '" + shown + "'");
     }
-    std::vector<std::string> names;
-    while (struct dirent *ent = ::readdir(dir)) {
-      std::string_view n = ent->d_name;
-      if (n != "." && n != "..")
-        names.emplace_back(n);
-    }
+    std::vector<std::string> names = namesIn(dir);
     try {
       for (const std::string &n : names)
         deleteAt(::dirfd(dir), n.c_str(), shown + "/" + n);
@@ -217,12 +223,7 @@ std::vector<std::string> readDirNames(const std::string &dir) {
   DIR *d = ::opendir(dir.c_str());
   if (!d)
     throwSysError("opening directory '" + dir + "'");
-  std::vector<std::string> names;
-  while (struct dirent *e = ::readdir(d)) {
-    std::string_view n = e->d_name;
-    if (n != "." && n != "..")
-      names.emplace_back(n);
-  }
+  std::vector<std::string> names = namesIn(d);
   ::closedir(d);
   return names;
 }
@@ -232,24 +233,26 @@ void deleteContents(const std::string &dir) {
     deletePath(dir + "/" + n);
 }
 
-int lockDirectory(const std::string& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) throwSysError("opening directory '" + dir + "'");
-    if (::flock(fd, LOCK_EX) != 0) {
-        int err = errno;
-        ::close(fd);
-        errno = err;
-        throwSysError("locking directory '" + dir + "'");
-    }
-    return fd;
+int lockDirectory(const std::string &dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    throwSysError("opening directory '" + dir + "'");
+  if (::flock(fd, LOCK_EX) != 0) {
+    int err = errno;
+    ::close(fd);
+    errno = err;
+    throwSysError("locking directory '" + dir + "'");
+  }
+  return fd;
 }
 
-bool directoryInUse(const std::string& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return false;
-    bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-    ::close(fd);
-    return busy;
+bool directoryInUse(const std::string &dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return busy;
 }
 
 std::string createTempDirIn(const std::string &parent, const std::string &prefix,
