@@ -4,9 +4,9 @@
 // sandbox_launcher.cpp) or, failing that, a helper forked from this
 // process calls clone() with the new namespaces and CLONE_PARENT, so the
 // builder is our own child yet is created by a single-threaded process.
-// We write the builder's uid/gid maps and release it; it sets up its
-// mounts (sandbox_child.cpp) and execs. Setup errors come back as text
-// on a close-on-exec pipe: EOF without text means the builder was exec'ed.
+// The builder's uid/gid maps are written (by the launcher, or by us for a
+// forked builder) and it is released; it sets up its mounts (sandbox_child.cpp) and execs. Setup
+// errors come back as text on a close-on-exec pipe: EOF without text means the builder was exec'ed.
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
@@ -102,12 +102,12 @@ int waitFor(pid_t pid) {
 
 struct ChildArgs {
   const SandboxPlan *plan;
-  int syncFd, errFd, logFd, rootFd;
+  const detail::ChildStart *start;
 };
 
 int childEntry(void *p) {
   auto *a = static_cast<ChildArgs *>(p);
-  detail::runChild(*a->plan, a->syncFd, a->errFd, a->logFd, a->rootFd);
+  detail::runChild(*a->plan, *a->start);
 }
 
 // In the forked helper: never returns.
@@ -148,25 +148,14 @@ int childEntry(void *p) {
               CLONE_PARENT | SIGCHLD;
   if (plan.privateNetwork)
     flags |= CLONE_NEWNET;
-  ChildArgs args{&plan, sync.r, err.w, logFd, rootFd};
+  std::vector<char *> argv = detail::cStrings(plan.argv), envp = detail::cStrings(plan.envp);
+  detail::ChildStart start{sync.r, err.w, logFd, rootFd, -1, argv.data(), envp.data()};
+  ChildArgs args{&plan, &start};
   pid_t child = ::clone(childEntry, static_cast<char *>(stack) + stackSize, flags, &args);
   if (child == -1)
     die("creating sandboxed builder process using clone()");
   writeAll(pid.w, reinterpret_cast<const char *>(&child), sizeof child);
   ::_exit(0);
-}
-
-void writeProcFile(pid_t pid, const char *name, const std::string &data) {
-  std::string path = "/proc/" + std::to_string(pid) + "/" + name;
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd == -1)
-    fail("opening '" + path + "'");
-  // These files must be written in a single write(2).
-  ssize_t n = ::write(fd, data.data(), data.size());
-  int e = errno;
-  ::close(fd);
-  if (n != static_cast<ssize_t>(data.size()))
-    fail("writing '" + path + "'", n == -1 ? e : EIO);
 }
 
 // Without the launcher (it could not be started): a helper forked from
@@ -254,10 +243,11 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec) {
 
   Pipe sync, err;
   std::string launchError;
-  pid_t child = detail::launchBuilder(plan, sync.r, err.w, spec.logFd, launchError);
-  if (child == -1 && !launchError.empty())
+  pid_t child = detail::launchBuilder(plan, err.w, spec.logFd, launchError);
+  const bool launched = child != -1;
+  if (!launched && !launchError.empty())
     throw SandboxError("while setting up the build environment: " + launchError);
-  if (child == -1)
+  if (!launched)
     child = forkBuilder(plan, sync, err, spec.logFd);
   sync.closeRead();
   err.closeWrite();
@@ -268,14 +258,14 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec) {
   if (pidfd == -1)
     fail("opening a pidfd for the builder");
 
-  // Only uid 1000 / gid 100 exist inside; setgroups must be denied before
-  // an unprivileged caller may write gid_map, and we deny it always so the
-  // builder cannot drop groups to get around group permissions.
-  writeProcFile(child, "uid_map", "1000 " + std::to_string(hostUid) + " 1");
-  writeProcFile(child, "setgroups", "deny");
-  writeProcFile(child, "gid_map", "100 " + std::to_string(hostGid) + " 1");
-
-  writeAll(sync.w, "1", 1);
+  // The launcher has mapped and released its builder; a forked one waits
+  // for us.
+  if (!launched) {
+    detail::IdMapFailure failure;
+    if (int e = detail::writeIdMaps(child, hostUid, hostGid, failure))
+      fail(std::string("writing '") + failure.path + "'", e);
+    writeAll(sync.w, "1", 1);
+  }
   sync.closeWrite();
 
   std::string msg = readAll(err.r);

@@ -1,8 +1,9 @@
 // The child's half of the sandbox: from the freshly cloned process (new
 // namespaces, no uid map yet) to execve of the builder. Follows Nix 2.8's
-// runChild, except that the root is a tmpfs (see sandbox_chroot.cpp). The process was forked from a
-// possibly multi-threaded parent, so it sticks to system calls and malloc (whose locks glibc's fork
-// resets): no stdio, no locale, no exceptions.
+// runChild, except that the root is a tmpfs (see sandbox_chroot.cpp). The
+// process may share the memory of the launcher that cloned it, or have
+// been forked from a multi-threaded parent, so it sticks to system calls
+// on what was prepared for it: no heap, no stdio, no locale, no exceptions.
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -20,6 +21,8 @@
 #include <cstring>
 #include <initializer_list>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "build/sandbox_plan.h"
 
@@ -224,7 +227,17 @@ int rootTmpfs(const SandboxPlan &plan, std::string &error) {
   return mnt;
 }
 
-void runChild(const SandboxPlan &plan, int syncFd, int errFd, int logFd, int rootFd) {
+std::vector<char *> cStrings(const std::vector<std::string> &strings) {
+  std::vector<char *> out;
+  out.reserve(strings.size() + 1);
+  for (const std::string &s : strings)
+    out.push_back(const_cast<char *>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+void runChild(const SandboxPlan &plan, const ChildStart &start) {
+  const int errFd = start.errFd;
   resetSignals();
 
   // Wait for the parent to write our uid/gid maps; until then we have no
@@ -232,11 +245,11 @@ void runChild(const SandboxPlan &plan, int syncFd, int errFd, int logFd, int roo
   char ok = 0;
   ssize_t n;
   do
-    n = ::read(syncFd, &ok, 1);
+    n = ::read(start.syncFd, &ok, 1);
   while (n == -1 && errno == EINTR);
   if (n != 1 || ok != '1')
     ::_exit(1);
-  ::close(syncFd);
+  ::close(start.syncFd);
 
   if (plan.privateNetwork)
     bringUpLoopback(errFd);
@@ -246,9 +259,9 @@ void runChild(const SandboxPlan &plan, int syncFd, int errFd, int logFd, int roo
   if (::setdomainname("(none)", std::strlen("(none)")) == -1)
     die(errFd, {"cannot set domain name"}, errno);
 
-  mountAll(plan, errFd, rootFd);
-  if (rootFd != -1)
-    ::close(rootFd);
+  mountAll(plan, errFd, start.rootFd);
+  if (start.rootFd != -1)
+    ::close(start.rootFd);
   enterRoot(plan, errFd);
 
   if (::setgid(kSandboxGid) == -1)
@@ -262,7 +275,7 @@ void runChild(const SandboxPlan &plan, int syncFd, int errFd, int logFd, int roo
   // Own session: no controlling terminal, no terminal signals.
   if (::setsid() == -1)
     die(errFd, {"creating a new session"}, errno);
-  if (::dup2(logFd, STDOUT_FILENO) == -1 || ::dup2(logFd, STDERR_FILENO) == -1)
+  if (::dup2(start.logFd, STDOUT_FILENO) == -1 || ::dup2(start.logFd, STDERR_FILENO) == -1)
     die(errFd, {"cannot dup output pipe into stdout/stderr"}, errno);
   int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null == -1)
@@ -271,10 +284,19 @@ void runChild(const SandboxPlan &plan, int syncFd, int errFd, int logFd, int roo
     die(errFd, {"cannot dup null device into stdin"}, errno);
 
   // Nothing of the caller's may leak in: close everything but 0-2 and the
-  // (close-on-exec) error pipe.
-  if (errFd > 3)
-    ::close_range(3, static_cast<unsigned>(errFd) - 1, 0);
-  ::close_range(static_cast<unsigned>(errFd) + 1, ~0U, 0);
+  // (close-on-exec) error and exec pipes.
+  int keep[2] = {errFd, start.execFd};
+  if (keep[1] != -1 && keep[1] < keep[0])
+    std::swap(keep[0], keep[1]);
+  unsigned from = 3;
+  for (int fd : keep) {
+    if (fd == -1)
+      continue;
+    if (static_cast<unsigned>(fd) > from)
+      ::close_range(from, static_cast<unsigned>(fd) - 1, 0);
+    from = static_cast<unsigned>(fd) + 1;
+  }
+  ::close_range(from, ~0U, 0);
 
   // No core dumps by default, as Nix.
   struct rlimit core = {0, RLIM_INFINITY};
@@ -288,15 +310,7 @@ void runChild(const SandboxPlan &plan, int syncFd, int errFd, int logFd, int roo
   // with its init). Set after setuid, which would clear it.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
 
-  // argv/envp point into the plan, which stays alive in this process.
-  std::vector<char *> argv, envp;
-  for (auto &a : plan.argv)
-    argv.push_back(const_cast<char *>(a.c_str()));
-  argv.push_back(nullptr);
-  for (auto &e : plan.envp)
-    envp.push_back(const_cast<char *>(e.c_str()));
-  envp.push_back(nullptr);
-  ::execve(plan.builder.c_str(), argv.data(), envp.data());
+  ::execve(plan.builder.c_str(), start.argv, start.envp);
 
   // As in Nix, a builder that cannot be executed is a failed build, not a
   // sandbox failure: say so in the log and exit 1.

@@ -122,7 +122,7 @@ Launcher& launcher() {
 
 }  // namespace
 
-pid_t launchBuilder(const SandboxPlan& plan, int syncFd, int errFd, int logFd, std::string& error) {
+pid_t launchBuilder(const SandboxPlan& plan, int errFd, int logFd, std::string& error) {
     error.clear();
     // Tests set this to exercise the fallback (a helper forked per build).
     if (std::getenv("BASTION_NO_SANDBOX_LAUNCHER")) return -1;
@@ -133,7 +133,7 @@ pid_t launchBuilder(const SandboxPlan& plan, int syncFd, int errFd, int logFd, s
 
     std::string payload = encodePlan(plan);
     uint64_t len = payload.size();
-    int fds[3] = {syncFd, errFd, logFd};
+    int fds[2] = {errFd, logFd};
     union {
         char buf[CMSG_SPACE(sizeof fds)];
         struct cmsghdr align;

@@ -1,8 +1,15 @@
 // The sandbox launcher's loop (see launchBuilder in sandbox_plan.h): a
 // small, single-threaded process that clones one builder per request.
-// Each request is a length, the three descriptors the builder needs
-// (sync pipe, error pipe, log) as SCM_RIGHTS, and the encoded plan; the
-// answer is the builder's pid, or -1 and a message.
+// Each request is a length, the two descriptors the builder needs (error
+// pipe, log) as SCM_RIGHTS, and the encoded plan; the answer is the
+// builder's pid once it has exec'ed (or failed), or -1 and a message.
+//
+// The builder is cloned with CLONE_VM: copying even this small process's
+// page tables, and faulting its pages back in copy-on-write, was the
+// larger part of starting one. So, as with vfork, the launcher waits until
+// the child has exec'ed or exited before it touches its memory again, and
+// meanwhile only writes the child's uid/gid maps, without the heap.
+#include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
@@ -21,12 +28,12 @@ namespace {
 
 struct ChildArgs {
   const SandboxPlan *plan;
-  int syncFd, errFd, logFd, rootFd;
+  const ChildStart *start;
 };
 
 int childEntry(void *p) {
   auto *a = static_cast<ChildArgs *>(p);
-  runChild(*a->plan, a->syncFd, a->errFd, a->logFd, a->rootFd);
+  runChild(*a->plan, *a->start);
 }
 
 void writeAll(int fd, const char *p, size_t n) {
@@ -47,6 +54,69 @@ std::string sysError(const char *what, int err) {
   return std::string(what) + ": " + ::strerrordesc_np(err);
 }
 
+// Best effort: the reader treats any text as the failure.
+void putText(int fd, const char *s) {
+  size_t n = std::strlen(s);
+  while (n > 0) {
+    ssize_t k = ::write(fd, s, n);
+    if (k == -1 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return;
+    s += k;
+    n -= static_cast<size_t>(k);
+  }
+}
+
+// Clones, maps and releases the builder of `plan`; replies on `sock`.
+void startBuilder(int sock, const SandboxPlan &plan, int errFd, int logFd, int rootFd,
+                  char *stackTop) {
+  int sync[2], exec[2];
+  if (::pipe2(sync, O_CLOEXEC) == -1)
+    return reply(sock, -1, sysError("creating a pipe", errno));
+  if (::pipe2(exec, O_CLOEXEC) == -1) {
+    int e = errno;
+    ::close(sync[0]);
+    ::close(sync[1]);
+    return reply(sock, -1, sysError("creating a pipe", e));
+  }
+  std::vector<char *> argv = cStrings(plan.argv), envp = cStrings(plan.envp);
+  ChildStart start{sync[0], errFd, logFd, rootFd, exec[1], argv.data(), envp.data()};
+  ChildArgs args{&plan, &start};
+  int flags = CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
+              CLONE_PARENT | SIGCHLD;
+  if (plan.privateNetwork)
+    flags |= CLONE_NEWNET;
+  pid_t child = ::clone(childEntry, stackTop, flags, &args);
+  int cloneErr = errno;
+  ::close(sync[0]);
+  ::close(exec[1]);
+  if (child == -1) {
+    ::close(sync[1]);
+    ::close(exec[0]);
+    return reply(sock, -1, sysError("creating sandboxed builder process using clone()", cloneErr));
+  }
+
+  // From here until `exec` reads EOF the child runs on our memory.
+  IdMapFailure failure;
+  if (int err = writeIdMaps(child, plan.hostUid, plan.hostGid, failure)) {
+    putText(errFd, "writing '");
+    putText(errFd, failure.path);
+    putText(errFd, "': ");
+    putText(errFd, ::strerrordesc_np(err));
+  } else {
+    ssize_t sent = ::write(sync[1], "1", 1); // if not, the child sees EOF and exits
+    (void)sent;
+  }
+  ::close(sync[1]);
+  char c;
+  while (::read(exec[0], &c, 1) == -1 && errno == EINTR) {
+  }
+  ::close(exec[0]);
+  // Setup failures reach the caller on errFd; it reaps the child.
+  reply(sock, child);
+}
+
 } // namespace
 
 void launcherMain(int fd) {
@@ -61,7 +131,7 @@ void launcherMain(int fd) {
   // builder to come.
   int groupsErr = ::geteuid() == 0 && ::setgroups(0, nullptr) == -1 ? errno : 0;
 
-  // One stack for every clone: each child gets its own copy-on-write copy.
+  // One stack for every clone: a child is done with it once it has exec'ed.
   const size_t stackSize = 1 << 20;
   void *stack = ::mmap(nullptr, stackSize, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -69,7 +139,7 @@ void launcherMain(int fd) {
 
   for (;;) {
     uint64_t len = 0;
-    int fds[3] = {-1, -1, -1};
+    int fds[2] = {-1, -1};
     union {
       char buf[CMSG_SPACE(sizeof fds)];
       struct cmsghdr align;
@@ -103,24 +173,14 @@ void launcherMain(int fd) {
 
     std::string rootErr;
     int rootFd = -1;
-    if (groupsErr) {
+    if (groupsErr)
       reply(fd, -1, sysError("setgroups failed", groupsErr));
-    } else if (stackErr) {
+    else if (stackErr)
       reply(fd, -1, sysError("allocating stack", stackErr));
-    } else if ((rootFd = rootTmpfs(plan, rootErr)) == -1 && !rootErr.empty()) {
+    else if ((rootFd = rootTmpfs(plan, rootErr)) == -1 && !rootErr.empty())
       reply(fd, -1, rootErr);
-    } else {
-      int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
-                  CLONE_PARENT | SIGCHLD;
-      if (plan.privateNetwork)
-        flags |= CLONE_NEWNET;
-      ChildArgs args{&plan, fds[0], fds[1], fds[2], rootFd};
-      pid_t child = ::clone(childEntry, static_cast<char *>(stack) + stackSize, flags, &args);
-      if (child == -1)
-        reply(fd, -1, sysError("creating sandboxed builder process using clone()", errno));
-      else
-        reply(fd, child);
-    }
+    else
+      startBuilder(fd, plan, fds[0], fds[1], rootFd, static_cast<char *>(stack) + stackSize);
     for (int f : fds)
       ::close(f);
     if (rootFd != -1)

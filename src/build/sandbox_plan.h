@@ -66,11 +66,35 @@ SandboxPlan prepareSandbox(const SandboxSpec& spec, uid_t hostUid, gid_t hostGid
 // inherits it. An unprivileged plan needs none: returns -1, error empty.
 int rootTmpfs(const SandboxPlan& plan, std::string& error);
 
+// What the cloned child is handed besides the plan. Everything is ready
+// before clone(): the child may share the memory of the process that
+// cloned it (the launcher), so it must not allocate.
+struct ChildStart {
+    int syncFd = -1;   // delivers one byte once the uid/gid maps are written
+    int errFd = -1;    // setup failures as text (close-on-exec)
+    int logFd = -1;    // the builder's stdout and stderr
+    int rootFd = -1;   // rootTmpfs's result
+    int execFd = -1;   // close-on-exec, or -1: kept open until execve, so its
+                       // EOF tells the launcher the child no longer uses its memory
+    char* const* argv = nullptr;  // null-terminated, pointing into the plan
+    char* const* envp = nullptr;
+};
+
+// Null-terminated pointers to `strings` (which must outlive them).
+std::vector<char*> cStrings(const std::vector<std::string>& strings);
+
 // Runs in the cloned child; never returns. Reports a failure as text on
 // errFd and exits 1; on success execs the builder (errFd is close-on-exec,
-// so the parent sees EOF). syncFd delivers one byte once the parent has
-// written the uid/gid maps. rootFd is rootTmpfs's result.
-[[noreturn]] void runChild(const SandboxPlan& plan, int syncFd, int errFd, int logFd, int rootFd);
+// so the parent sees EOF).
+[[noreturn]] void runChild(const SandboxPlan& plan, const ChildStart& start);
+
+// The builder's uid/gid maps (sandbox_idmap.cpp), written from outside
+// its user namespace. Returns 0, or an errno value with the file that
+// failed in `failure`. Uses no heap.
+struct IdMapFailure {
+    char path[64];
+};
+int writeIdMaps(pid_t pid, uid_t hostUid, gid_t hostGid, IdMapFailure& failure);
 
 // The seccomp filter (setuid/setgid bits, extended attributes) as raw BPF
 // (struct sock_filter[]), compiled once per process. Throws SandboxError.
@@ -97,10 +121,11 @@ bool recvAll(int fd, char* p, size_t n);
 // process re-executed from this binary once, from which builders are
 // cloned, so that starting one does not copy this (big) process's page
 // tables. The builder is created with CLONE_PARENT, so it is this
-// process's child as with the fork path. Returns its pid; -1 with
-// `error` empty when there is no launcher (the caller forks instead); -1
-// with `error` set when the launcher could not create the builder.
-pid_t launchBuilder(const SandboxPlan& plan, int syncFd, int errFd, int logFd, std::string& error);
+// process's child as with the fork path, and the launcher has written its
+// uid/gid maps and released it. Returns its pid; -1 with `error` empty
+// when there is no launcher (the caller forks instead); -1 with `error`
+// set when the launcher could not create the builder.
+pid_t launchBuilder(const SandboxPlan& plan, int errFd, int logFd, std::string& error);
 
 // The launcher's side: serves requests on `fd` until it is closed.
 [[noreturn]] void launcherMain(int fd);
