@@ -201,8 +201,8 @@ void Workspace::clear() {
     store::deleteContents(buildDir_);
 }
 
-void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Progress &progress,
-                     const BuildJob &job, Workspace &workspace) {
+MovedOutputs buildDerivation(store::LocalStore &store, const BuildSettings &settings,
+                             Progress &progress, const BuildJob &job, Workspace &workspace) {
   // Temporary GC roots first, as Nix does: a collection running meanwhile
   // must keep the .drv and whatever this build produces.
   store.addTempRoot(store.parseStorePath(job.drvPath));
@@ -221,7 +221,7 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
   bool allValid = std::all_of(job.outputs.begin(), job.outputs.end(),
                               [&](auto &o) { return store.isValidPath(o.second); });
   if (allValid && !job.check)
-    return;
+    return {};
   if (job.check && !allValid)
     throw BuildError("some outputs of '" + job.drvPath +
                      "' are not valid, so checking is not possible");
@@ -322,9 +322,10 @@ void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Pr
                          BuildError::kNotDeterministic);
       }
     }
-    return;
+    return {};
   }
-  installOutputs(store, built, infos);
+  moveOutputs(store, built, infos);
+  return {std::move(locks), std::move(infos)};
 }
 
 } // namespace bastion::build

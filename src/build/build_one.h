@@ -7,6 +7,7 @@
 #include <string>
 
 #include "build/build_log.h"
+#include "build/output_registrar.h"
 #include "build/realise.h"
 #include "format/derivation.h"
 #include "store/store.h"
@@ -46,7 +47,10 @@ private:
 
 // The store is shared with other builds running in parallel threads
 // (LocalStore is thread-safe). Throws BuildError when the build fails.
-void buildDerivation(store::LocalStore &store, const BuildSettings &settings, Progress &progress,
-                     const BuildJob &job, Workspace &workspace);
+// Returns the outputs it moved into the store, for the caller to sync and
+// register (OutputRegistrar); none when there was nothing to build or the
+// build was a --check.
+MovedOutputs buildDerivation(store::LocalStore &store, const BuildSettings &settings,
+                             Progress &progress, const BuildJob &job, Workspace &workspace);
 
 } // namespace bastion::build

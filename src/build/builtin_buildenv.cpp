@@ -81,6 +81,12 @@ struct Builder {
         continue;
       }
       std::string next = result + "/" + c;
+      // The store dir and its parents are directories in the view even
+      // where the host has no such path (a store under --store).
+      if (hasPrefixDir(view.storeDir, next)) {
+        result = next;
+        continue;
+      }
       struct stat st;
       if (::lstat(view.real(next).c_str(), &st) != 0) return std::nullopt;
       if (S_ISLNK(st.st_mode)) {

@@ -292,19 +292,19 @@ std::vector<store::ValidPathInfo> inspectOutputs(store::LocalStore& store, const
   return infos;
 }
 
-void installOutputs(store::LocalStore& store, const BuiltDerivation& built,
-                    const std::vector<store::ValidPathInfo>& infos) {
+void moveOutputs(store::LocalStore& store, const BuiltDerivation& built,
+                 const std::vector<store::ValidPathInfo>& infos) {
   for (auto& info : infos) {
     std::string dest = store.realPath(info.path);
     // An invalid leftover (from a crash) is in the way; valid paths are never here.
     store::deletePath(dest);
     store::movePath(built.builtStoreDir + "/" + info.path.baseName(), dest);
-    // On disk before it is registered: every file and directory of it
-    // (already canonical, so this only syncs), then the renames.
-    store::canonicalisePathMetaData(dest, true);
   }
-  store::syncPath(store.realStoreDir());
-  store.registerValidPaths(infos);
+}
+
+void syncOutput(store::LocalStore& store, const store::ValidPathInfo& info) {
+  // Already canonical, so this only syncs every file and directory of it.
+  store::canonicalisePathMetaData(store.realPath(info.path), true);
 }
 
 }  // namespace bastion::build

@@ -44,8 +44,13 @@ struct BuiltDerivation {
 // BuildError for a missing output, a hash mismatch or a failed check.
 std::vector<store::ValidPathInfo> inspectOutputs(store::LocalStore& store, const BuiltDerivation& built);
 
-// Moves the inspected outputs into the store and registers them together.
-void installOutputs(store::LocalStore& store, const BuiltDerivation& built,
-                    const std::vector<store::ValidPathInfo>& infos);
+// Moves the inspected outputs into the store, still invalid: the caller
+// holds their locks until it has synced and registered them.
+void moveOutputs(store::LocalStore& store, const BuiltDerivation& built,
+                 const std::vector<store::ValidPathInfo>& infos);
+
+// Puts a moved output on disk (every file and directory of it), so that
+// it can be registered once the store directory is synced too.
+void syncOutput(store::LocalStore& store, const store::ValidPathInfo& info);
 
 }  // namespace bastion::build

@@ -40,8 +40,9 @@ public:
     progress_.plan(plan);
     // -j 0: builds only elsewhere, and Bastion has no remote builders.
     if (!plan.empty() && settings_.maxJobs == 0)
-      throw BuildError("unable to start any build; either increase '--max-jobs' or enable remote builds.\n"
-                       "https://nixos.org/manual/nix/stable/advanced-topics/distributed-builds.html");
+      throw BuildError(
+          "unable to start any build; either increase '--max-jobs' or enable remote builds.\n"
+          "https://nixos.org/manual/nix/stable/advanced-topics/distributed-builds.html");
     loop();
 
     std::vector<std::string> failures;
@@ -154,13 +155,34 @@ private:
   // none is left or can become ready. A pool rather than a thread per
   // build: creating and tearing down threads (stacks, arenas) costs
   // cross-CPU TLB flushes that are a visible part of a trivial build.
+  // A build counts as running until the registrar has registered its
+  // outputs; its worker goes on to the next one meanwhile.
   void loop() {
+    OutputRegistrar registrar(store_);
+    registrar_ = &registrar;
     unsigned workers = settings_.maxJobs;
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < workers; i++)
       threads.emplace_back([this] { work(); });
     for (auto &t : threads)
       t.join();
+    registrar_ = nullptr;
+  }
+
+  // A build is over: its outputs are valid, or it failed.
+  void finish(Node &n, const std::string &error, int status) {
+    progress_.finished(n.job.drvPath, error.empty());
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (error.empty())
+      n.state = Node::Done;
+    else {
+      fail(n.job.drvPath, error);
+      n.status = status;
+      if (!settings_.keepGoing)
+        stopping_ = true;
+    }
+    running_--;
+    cv_.notify_all();
   }
 
   void work() {
@@ -189,26 +211,20 @@ private:
       lock.unlock();
       std::string error;
       int status = 0;
+      MovedOutputs moved;
       try {
-        buildDerivation(store_, settings_, progress_, n.job, workspace);
+        moved = buildDerivation(store_, settings_, progress_, n.job, workspace);
       } catch (BuildError &e) {
         error = e.what();
         status = e.status;
       } catch (std::exception &e) {
         error = e.what();
       }
-      progress_.finished(n.job.drvPath, error.empty());
+      if (error.empty() && !moved.infos.empty())
+        registrar_->submit(std::move(moved), [this, &n](const std::string &e) { finish(n, e, 0); });
+      else
+        finish(n, error, status);
       lock.lock();
-      if (error.empty())
-        n.state = Node::Done;
-      else {
-        fail(n.job.drvPath, error);
-        n.status = status;
-        if (!settings_.keepGoing)
-          stopping_ = true;
-      }
-      running_--;
-      cv_.notify_all();
     }
   }
 
@@ -218,8 +234,9 @@ private:
   std::map<std::string, Node> nodes_;
   std::mutex mutex_;
   std::condition_variable cv_;
-  unsigned running_ = 0;
+  unsigned running_ = 0; // building, or waiting to be registered
   bool stopping_ = false;
+  OutputRegistrar *registrar_ = nullptr;
 };
 
 } // namespace

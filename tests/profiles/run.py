@@ -77,9 +77,7 @@ class Tool:
 
     def wrap(self, argv):
         """argv, run inside a mount namespace with our store on /nix."""
-        script = ('set -e; mount --bind "$0/nix" /nix; '
-                  '[ "$(stat -c %i /nix)" = "$(stat -c %i "$0/nix")" ] || exit 99; exec "$@"')
-        return ["unshare", "-m", "--propagation", "private", "sh", "-c", script, self.store] + argv
+        return ["unshare", "-m", "--propagation", "private", "sh", "-c", WRAP_SCRIPT, self.store] + argv
 
     def run(self, args):
         argv = self.cmd + ["-p", self.profile] + args
@@ -115,6 +113,40 @@ class Tool:
         p = subprocess.run(self.wrap([os.path.join(self.profile, "bin", name)]),
                            capture_output=True, text=True, timeout=60)
         return p.returncode, p.stdout
+
+
+# Runs "$@" with the store $0 on /nix, in the mount namespace unshare made.
+# Where the machine has no /nix (and we make none), the command gets a root
+# of its own: a tmpfs with the host's top-level directories bound into it,
+# made the root with pivot_root (in a chroot, Nix could not make the user
+# namespaces of its sandbox).
+WRAP_SCRIPT = r"""
+set -e
+store=$0
+if [ -d /nix ]; then
+  mount --bind "$store/nix" /nix
+  [ "$(stat -c %i /nix)" = "$(stat -c %i "$store/nix")" ] || exit 99
+  exec "$@"
+fi
+r=$store/.root
+mkdir -p "$r"
+mount -t tmpfs none "$r"
+for d in /*; do
+  n=${d#/}
+  if [ -L "$d" ]; then ln -s "$(readlink "$d")" "$r/$n"
+  elif [ -d "$d" ]; then mkdir "$r/$n"; mount --rbind "$d" "$r/$n"
+  fi
+done
+mkdir "$r/nix" "$r/.old"
+mount --bind "$store/nix" "$r/nix"
+wd=$PWD
+cd "$r"
+pivot_root . .old
+umount -l /.old
+rmdir /.old
+cd "$wd"
+exec "$@"
+"""
 
 
 def normalise(text, tool):
