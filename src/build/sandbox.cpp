@@ -1,14 +1,16 @@
 // Starting a sandboxed builder: the parent's side of Nix 2.8's startBuilder.
 //
-// The sandbox launcher (a small process re-executed from this binary, see
-// sandbox_launcher.cpp) or, failing that, a helper forked from this
-// process calls clone() with the new namespaces and CLONE_PARENT, so the
-// builder is our own child yet is created by a single-threaded process.
-// The builder's uid/gid maps are written (by the launcher, or by us for a
-// forked builder) and it is released; it sets up its mounts (sandbox_child.cpp) and execs. Setup
-// errors come back as text on a close-on-exec pipe: EOF without text means the builder was exec'ed.
+// The build thread clones the builder itself, with the new namespaces and
+// CLONE_VM: after evaluation this process is hundreds of megabytes, and a
+// fork would copy its page tables (and fault its pages back in copy-on-
+// write) for a child that only sets up mounts and execs. The child runs on
+// our memory until then, so, as with vfork, this thread touches nothing it
+// uses until the child has exec'ed or exited: it only writes the child's
+// uid/gid maps and releases it. The child's setup (sandbox_child.cpp)
+// reports failures as text on a close-on-exec pipe; EOF without text means
+// the builder was exec'ed.
 #include <fcntl.h>
-#include <grp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -19,6 +21,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "build/sandbox_plan.h"
 
@@ -110,87 +113,55 @@ int childEntry(void *p) {
   detail::runChild(*a->plan, *a->start);
 }
 
-// In the forked helper: never returns.
-[[noreturn]] void helperMain(const SandboxPlan &plan, Pipe &sync, Pipe &err, Pipe &pid, int logFd) {
-  auto die = [&](const char *what) {
-    int e = errno;
-    writeAll(err.w, what, std::strlen(what));
-    const char *d = ::strerrordesc_np(e);
-    writeAll(err.w, ": ", 2);
-    writeAll(err.w, d, std::strlen(d));
-    ::_exit(1);
+// The child's stack: it is done with it once it has exec'ed, which this
+// thread waits for, so one per thread does.
+constexpr size_t kChildStackSize = 256 << 10;
+
+char *childStackTop() {
+  struct Stack {
+    void *base = nullptr;
+    ~Stack() {
+      if (base)
+        ::munmap(base, kChildStackSize);
+    }
   };
-  // Closed here so the builder inherits only the ends it uses (a builder
-  // holding sync's write end would never see EOF if we die).
-  ::close(sync.w);
-  ::close(err.r);
-  ::close(pid.r);
-
-  // Supplementary groups cannot be dropped once inside the new user
-  // namespace (setgroups is denied there), so drop them now.
-  if (::geteuid() == 0 && ::setgroups(0, nullptr) == -1)
-    die("setgroups failed");
-
-  const size_t stackSize = 1 << 20;
-  void *stack = ::mmap(nullptr, stackSize, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED)
-    die("allocating stack");
-
-  std::string rootErr;
-  int rootFd = detail::rootTmpfs(plan, rootErr);
-  if (rootFd == -1 && !rootErr.empty()) {
-    writeAll(err.w, rootErr.data(), rootErr.size());
-    ::_exit(1);
+  thread_local Stack stack;
+  if (!stack.base) {
+    void *p = ::mmap(nullptr, kChildStackSize, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (p == MAP_FAILED)
+      fail("allocating a stack for the builder");
+    stack.base = p;
   }
-
-  int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
-              CLONE_PARENT | SIGCHLD;
-  if (plan.privateNetwork)
-    flags |= CLONE_NEWNET;
-  std::vector<char *> argv = detail::cStrings(plan.argv), envp = detail::cStrings(plan.envp);
-  detail::ChildStart start{sync.r, err.w, logFd, rootFd, -1, argv.data(), envp.data()};
-  ChildArgs args{&plan, &start};
-  pid_t child = ::clone(childEntry, static_cast<char *>(stack) + stackSize, flags, &args);
-  if (child == -1)
-    die("creating sandboxed builder process using clone()");
-  writeAll(pid.w, reinterpret_cast<const char *>(&child), sizeof child);
-  ::_exit(0);
+  return static_cast<char *>(stack.base) + kChildStackSize;
 }
 
-// Without the launcher (it could not be started): a helper forked from
-// this process clones the builder. Returns the builder's pid.
-pid_t forkBuilder(const SandboxPlan &plan, Pipe &sync, Pipe &err, int logFd) {
-  Pipe pidPipe;
-  pid_t helper = ::fork();
-  if (helper == -1)
-    fail("forking");
-  if (helper == 0)
-    helperMain(plan, sync, err, pidPipe, logFd);
-  pidPipe.closeWrite();
-
-  int helperStatus = waitFor(helper);
-  pid_t child = -1;
-  // Exactly one pid_t, not until EOF: the builder inherited the write end.
-  std::string got;
-  if (helperStatus == 0) {
-    char buf[sizeof child];
-    ssize_t n;
-    do
-      n = ::read(pidPipe.r, buf, sizeof buf);
-    while (n == -1 && errno == EINTR);
-    if (n > 0)
-      got.assign(buf, static_cast<size_t>(n));
-  }
-  if (helperStatus != 0 || got.size() != sizeof child) {
-    err.closeWrite();
-    throw SandboxError(
-        "while setting up the build environment: " +
-        (helperStatus != 0 ? readAll(err.r) : std::string("the helper process failed")));
-  }
-  std::memcpy(&child, got.data(), sizeof child);
-  return child;
+// Supplementary groups cannot be dropped once inside the new user
+// namespace (setgroups is denied there), so a root caller drops them
+// before cloning. The raw system call changes this thread's credentials
+// only (glibc's setgroups would change every thread's), and the child
+// inherits them.
+void dropSupplementaryGroups() {
+  thread_local bool dropped = false;
+  if (dropped || ::geteuid() != 0)
+    return;
+  if (::syscall(SYS_setgroups, 0, nullptr) == -1)
+    fail("setgroups failed");
+  dropped = true;
 }
+
+// Blocks every signal on this thread for as long as it lives: the child
+// starts with our handlers, on our memory, and must not run one before it
+// has reset them (runChild unblocks once they are the defaults).
+struct SignalsBlocked {
+  sigset_t old;
+  SignalsBlocked() {
+    sigset_t all;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  }
+  ~SignalsBlocked() { ::pthread_sigmask(SIG_SETMASK, &old, nullptr); }
+};
 
 } // namespace
 
@@ -240,37 +211,57 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec) {
         "while setting up the build environment: refusing to run a builder as host root");
 
   SandboxPlan plan = detail::prepareSandbox(spec, hostUid, hostGid);
+  dropSupplementaryGroups();
+  std::string rootErr;
+  int rootFd = detail::rootTmpfs(plan, rootErr);
+  if (rootFd == -1 && !rootErr.empty())
+    throw SandboxError("while setting up the build environment: " + rootErr);
+  struct CloseRoot {
+    int fd;
+    ~CloseRoot() {
+      if (fd != -1)
+        ::close(fd);
+    }
+  } closeRoot{rootFd};
 
   Pipe sync, err;
-  std::string launchError;
-  pid_t child = detail::launchBuilder(plan, err.w, spec.logFd, launchError);
-  const bool launched = child != -1;
-  if (!launched && !launchError.empty())
-    throw SandboxError("while setting up the build environment: " + launchError);
-  if (!launched)
-    child = forkBuilder(plan, sync, err, spec.logFd);
+  std::vector<char *> argv = detail::cStrings(plan.argv), envp = detail::cStrings(plan.envp);
+  detail::ChildStart start{sync.r, err.w, spec.logFd, rootFd, argv.data(), envp.data()};
+  ChildArgs args{&plan, &start};
+  int flags =
+      CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
+  if (plan.privateNetwork)
+    flags |= CLONE_NEWNET;
+  pid_t child;
+  {
+    SignalsBlocked blocked;
+    child = ::clone(childEntry, childStackTop(), flags, &args);
+  }
+  if (child == -1)
+    fail("creating sandboxed builder process using clone()");
   sync.closeRead();
   err.closeWrite();
 
   // Raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
+  int pidfdErr = errno;
   SandboxedProcess proc(child, pidfd); // kills and reaps on any throw below
-  if (pidfd == -1)
-    fail("opening a pidfd for the builder");
 
-  // The launcher has mapped and released its builder; a forked one waits
-  // for us.
-  if (!launched) {
-    detail::IdMapFailure failure;
-    if (int e = detail::writeIdMaps(child, hostUid, hostGid, failure))
-      fail(std::string("writing '") + failure.path + "'", e);
+  // From here until EOF on `err` the child runs on our memory: nothing it
+  // uses may change, and failures are collected before anything throws.
+  detail::IdMapFailure failure;
+  int mapErr = detail::writeIdMaps(child, hostUid, hostGid, failure);
+  if (mapErr == 0)
     writeAll(sync.w, "1", 1);
-  }
-  sync.closeWrite();
-
+  sync.closeWrite(); // without the byte: the child exits
   std::string msg = readAll(err.r);
+
+  if (mapErr != 0)
+    fail(std::string("writing '") + failure.path + "'", mapErr);
   if (!msg.empty())
     throw SandboxError("while setting up the build environment: " + msg);
+  if (pidfd == -1)
+    fail("opening a pidfd for the builder", pidfdErr);
   return proc;
 }
 

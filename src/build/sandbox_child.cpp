@@ -1,9 +1,9 @@
 // The child's half of the sandbox: from the freshly cloned process (new
 // namespaces, no uid map yet) to execve of the builder. Follows Nix 2.8's
 // runChild, except that the root is a tmpfs (see sandbox_chroot.cpp). The
-// process may share the memory of the launcher that cloned it, or have
-// been forked from a multi-threaded parent, so it sticks to system calls
-// on what was prepared for it: no heap, no stdio, no locale, no exceptions.
+// process shares the memory of the (multi-threaded) process that cloned
+// it, so it sticks to system calls on what was prepared for it: no heap,
+// no stdio, no locale, no exceptions.
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -186,12 +186,14 @@ void enterRoot(const SandboxPlan &plan, int errFd) {
     die(errFd, {"cannot remove real-root directory"}, errno);
 }
 
+// The parent's handlers first, then its mask (all blocked, so that none
+// of its handlers could run here on its memory).
 void resetSignals() {
-  sigset_t all;
-  sigemptyset(&all);
-  ::sigprocmask(SIG_SETMASK, &all, nullptr);
   for (int sig = 1; sig < NSIG; ++sig)
     ::signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
 } // namespace
@@ -284,19 +286,10 @@ void runChild(const SandboxPlan &plan, const ChildStart &start) {
     die(errFd, {"cannot dup null device into stdin"}, errno);
 
   // Nothing of the caller's may leak in: close everything but 0-2 and the
-  // (close-on-exec) error and exec pipes.
-  int keep[2] = {errFd, start.execFd};
-  if (keep[1] != -1 && keep[1] < keep[0])
-    std::swap(keep[0], keep[1]);
-  unsigned from = 3;
-  for (int fd : keep) {
-    if (fd == -1)
-      continue;
-    if (static_cast<unsigned>(fd) > from)
-      ::close_range(from, static_cast<unsigned>(fd) - 1, 0);
-    from = static_cast<unsigned>(fd) + 1;
-  }
-  ::close_range(from, ~0U, 0);
+  // (close-on-exec) error pipe.
+  if (errFd > 3)
+    ::close_range(3, static_cast<unsigned>(errFd) - 1, 0);
+  ::close_range(static_cast<unsigned>(errFd) + 1, ~0U, 0);
 
   // No core dumps by default, as Nix.
   struct rlimit core = {0, RLIM_INFINITY};

@@ -1,7 +1,7 @@
 // Writing a builder's uid/gid maps (Nix's: the sandbox user 1000 and group
-// 100 are the host ids, nothing else exists inside). Called from the
-// launcher while a child that shares its memory is running, so it uses
-// no heap and sets errno only on failure.
+// 100 are the host ids, nothing else exists inside). Called while the
+// child runs on the caller's memory (see sandbox.cpp), so it uses no heap
+// and sets errno only on failure.
 #include <fcntl.h>
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
 // Internal to the sandbox: what the child has to do, worked out in the
-// parent beforehand. The child runs after fork() in a process that may have
-// had other threads, so it only walks this plan with plain system calls:
-// every path, flag and string is ready before it starts.
+// parent beforehand. The child runs on the memory of a multi-threaded
+// process (clone with CLONE_VM), so it only walks this plan with plain
+// system calls: every path, flag and string is ready before it starts.
 #pragma once
 
 #include <sys/types.h>
@@ -67,15 +67,13 @@ SandboxPlan prepareSandbox(const SandboxSpec& spec, uid_t hostUid, gid_t hostGid
 int rootTmpfs(const SandboxPlan& plan, std::string& error);
 
 // What the cloned child is handed besides the plan. Everything is ready
-// before clone(): the child may share the memory of the process that
-// cloned it (the launcher), so it must not allocate.
+// before clone(): the child shares the memory of the process that cloned
+// it, so it must not allocate.
 struct ChildStart {
     int syncFd = -1;   // delivers one byte once the uid/gid maps are written
-    int errFd = -1;    // setup failures as text (close-on-exec)
+    int errFd = -1;    // setup failures as text (close-on-exec: EOF once exec'ed)
     int logFd = -1;    // the builder's stdout and stderr
     int rootFd = -1;   // rootTmpfs's result
-    int execFd = -1;   // close-on-exec, or -1: kept open until execve, so its
-                       // EOF tells the launcher the child no longer uses its memory
     char* const* argv = nullptr;  // null-terminated, pointing into the plan
     char* const* envp = nullptr;
 };
@@ -90,7 +88,7 @@ std::vector<char*> cStrings(const std::vector<std::string>& strings);
 
 // The builder's uid/gid maps (sandbox_idmap.cpp), written from outside
 // its user namespace. Returns 0, or an errno value with the file that
-// failed in `failure`. Uses no heap.
+// failed in `failure`. Uses no heap and leaves errno alone on success.
 struct IdMapFailure {
     char path[64];
 };
@@ -106,28 +104,3 @@ int installSeccomp(const std::string& program, const char** what);
 
 }  // namespace bastion::build::detail
 
-namespace bastion::build::detail {
-
-// The plan as bytes, for the launcher (sandbox_launcher.cpp), which runs in
-// another process. decodePlan returns false on malformed input.
-std::string encodePlan(const SandboxPlan& plan);
-bool decodePlan(const std::string& bytes, SandboxPlan& plan);
-// The launcher's socket, both ends: all `n` bytes or false (EOF, error;
-// a closed peer gives no SIGPIPE).
-bool sendAll(int fd, const char* p, size_t n);
-bool recvAll(int fd, char* p, size_t n);
-
-// Starts the builder for `plan` through the sandbox launcher: a small
-// process re-executed from this binary once, from which builders are
-// cloned, so that starting one does not copy this (big) process's page
-// tables. The builder is created with CLONE_PARENT, so it is this
-// process's child as with the fork path, and the launcher has written its
-// uid/gid maps and released it. Returns its pid; -1 with `error` empty
-// when there is no launcher (the caller forks instead); -1 with `error`
-// set when the launcher could not create the builder.
-pid_t launchBuilder(const SandboxPlan& plan, int errFd, int logFd, std::string& error);
-
-// The launcher's side: serves requests on `fd` until it is closed.
-[[noreturn]] void launcherMain(int fd);
-
-}  // namespace bastion::build::detail

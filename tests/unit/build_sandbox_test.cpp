@@ -218,35 +218,6 @@ TEST(Sandbox, RunsABuilderAsUid1000) {
     EXPECT_EQ(slurp(spec.buildStoreDir + "/00000000000000000000000000000000-t"), "1000:100:localhost:/build:bar\n");
 }
 
-// Without the sandbox launcher (it could not be started), a helper forked
-// from the caller clones the builder: the same sandbox. The launcher is
-// started once per process, so this runs in a child process of its own.
-TEST(Sandbox, RunsABuilderWithoutTheLauncher) {
-    std::string why;
-    if (::access("/bin/busybox", X_OK) != 0 || !build::sandboxSupported(&why))
-        GTEST_SKIP() << "no sandbox here: " << why;
-    TempDir dir;
-    build::SandboxSpec spec = shellBuild(dir, "echo \"$(id -u):$(id -g):$(hostname):$(ls /etc | tr '\\n' ' ')\" > $out");
-    pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        ::setenv("BASTION_NO_SANDBOX_LAUNCHER", "1", 1);
-        int rc = 2;
-        try {
-            int status = build::runSandboxed(spec);
-            rc = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
-        } catch (...) {
-            rc = 4;
-        }
-        ::_exit(rc);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-    EXPECT_EQ(slurp(spec.buildStoreDir + "/00000000000000000000000000000000-t"),
-              "1000:100:localhost:group hosts passwd \n");
-}
-
 TEST(Sandbox, SetupErrorsAreReported) {
     std::string why;
     if (!build::sandboxSupported(&why)) GTEST_SKIP() << why;
