@@ -134,34 +134,27 @@ std::set<StorePath> inputClosure(store::LocalStore &store, const format::Derivat
   return done;
 }
 
-// Runs the builder in the sandbox with its output going to `log`.
-int runBuilder(const SandboxSpec &base, BuildLog &log) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0)
-    store::throwSysError("creating the log pipe");
+// Runs the builder in the sandbox with its output going to `log`. While
+// it runs, the next build's sandbox is made ready (see SandboxStandby).
+int runBuilder(const SandboxSpec &base, BuildLog &log, SandboxStandby &standby, bool prepareNext) {
   SandboxSpec spec = base;
-  spec.logFd = fds[1];
-  std::unique_ptr<SandboxedProcess> proc;
-  try {
-    proc = std::make_unique<SandboxedProcess>(startSandboxed(spec));
-  } catch (...) {
-    close(fds[0]);
-    close(fds[1]);
-    throw;
-  }
-  close(fds[1]);
+  spec.logFd = -1;
+  SandboxedProcess proc = startSandboxed(spec, &standby);
+  int logFd = proc.takeLogFd();
+  if (prepareNext)
+    standby.prepare(spec);
   char buf[65536];
   for (;;) {
-    ssize_t n = read(fds[0], buf, sizeof buf);
+    ssize_t n = read(logFd, buf, sizeof buf);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
       break;
     log.append(buf, size_t(n));
   }
-  close(fds[0]);
+  close(logFd);
   log.finish();
-  return proc->wait();
+  return proc.wait();
 }
 
 } // namespace
@@ -186,6 +179,12 @@ const std::string &Workspace::storeDir(const std::string &realStoreDir) {
     storeDirLock_ = store::lockDirectory(storeDir_);
   }
   return storeDir_;
+}
+
+unsigned Workspace::slot(const std::string &stateDir) {
+  if (!slot_)
+    slot_ = std::make_unique<BuildSlot>(stateDir);
+  return slot_->number();
 }
 
 const std::string &Workspace::buildDir() {
@@ -267,7 +266,6 @@ MovedOutputs buildDerivation(store::LocalStore &store, const BuildSettings &sett
     }
     progress.started(job.drvPath);
 
-    BuildSlot slot(store.root() + "/nix/var/nix");
     SandboxSpec spec;
     spec.builder = job.drv.builder;
     spec.args = be.args;
@@ -284,8 +282,9 @@ MovedOutputs buildDerivation(store::LocalStore &store, const BuildSettings &sett
     spec.network = format::isFixedOutputDerivation(job.drv);
     spec.cores = settings.cores;
     if (geteuid() == 0)
-      spec.hostUid = spec.hostGid = long(kDefaultSandboxHostId + slot.number());
-    status = runBuilder(spec, log);
+      spec.hostUid = spec.hostGid =
+          long(kDefaultSandboxHostId + workspace.slot(store.root() + "/nix/var/nix"));
+    status = runBuilder(spec, log, workspace.standby(), job.moreToCome);
   }
 
   if (status != 0) {

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
 #include "build/build_log.h"
+#include "build/build_slot.h"
 #include "build/output_registrar.h"
 #include "build/realise.h"
+#include "build/sandbox.h"
 #include "format/derivation.h"
 #include "store/store.h"
 
@@ -19,6 +22,7 @@ struct BuildJob {
   format::Derivation drv;
   std::map<std::string, format::StorePath> outputs; // all of them
   bool check = false;                               // rebuild although valid, and compare
+  bool moreToCome = false; // other builds wait to start: make the next sandbox ready meanwhile
 };
 
 // The directories one build thread uses build after build, emptied in
@@ -39,10 +43,18 @@ public:
   const std::string &buildDir();
   // Empties both for the next build.
   void clear();
+  // The build slot (host uid 30000 + slot as root) of this thread's
+  // builds, taken on first use from <stateDir>/userpool2 and held as long
+  // as the workspace: one build at a time uses it, and the next build's
+  // sandbox can be made ready for the same ids.
+  unsigned slot(const std::string &stateDir);
+  SandboxStandby &standby() { return standby_; }
 
 private:
   std::string storeDir_, buildDir_;
   int storeDirLock_ = -1;  // store::lockDirectory: keeps the garbage collector out
+  std::unique_ptr<BuildSlot> slot_;
+  SandboxStandby standby_;
 };
 
 // The store is shared with other builds running in parallel threads

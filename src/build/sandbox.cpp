@@ -20,6 +20,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ struct Pipe {
     r = high(fds[0]);
     w = high(fds[1]);
   }
+  Pipe(const Pipe &) = delete;
+  Pipe &operator=(const Pipe &) = delete;
   ~Pipe() {
     closeRead();
     closeWrite();
@@ -113,28 +116,34 @@ int childEntry(void *p) {
   detail::runChild(*a->plan, *a->start);
 }
 
-// The child's stack: it is done with it once it has exec'ed, which this
-// thread waits for, so one per thread does.
-constexpr size_t kChildStackSize = 256 << 10;
+int standbyEntry(void *p) { detail::runStandbyChild(*static_cast<detail::StandbyStart *>(p)); }
 
-char *childStackTop() {
-  struct Stack {
-    void *base = nullptr;
-    ~Stack() {
-      if (base)
-        ::munmap(base, kChildStackSize);
-    }
-  };
-  thread_local Stack stack;
-  if (!stack.base) {
-    void *p = ::mmap(nullptr, kChildStackSize, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (p == MAP_FAILED)
-      fail("allocating a stack for the builder");
-    stack.base = p;
+// A child's stack: it is done with it once it has exec'ed, which the
+// parent waits for.
+class ChildStack {
+public:
+  ChildStack() = default;
+  ChildStack(const ChildStack &) = delete;
+  ChildStack &operator=(const ChildStack &) = delete;
+  ~ChildStack() {
+    if (base_)
+      ::munmap(base_, kSize);
   }
-  return static_cast<char *>(stack.base) + kChildStackSize;
-}
+  char *top() {
+    if (!base_) {
+      void *p = ::mmap(nullptr, kSize, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+      if (p == MAP_FAILED)
+        fail("allocating a stack for the builder");
+      base_ = p;
+    }
+    return static_cast<char *>(base_) + kSize;
+  }
+
+private:
+  static constexpr size_t kSize = 256 << 10;
+  void *base_ = nullptr;
+};
 
 // Supplementary groups cannot be dropped once inside the new user
 // namespace (setgroups is denied there), so a root caller drops them
@@ -148,6 +157,57 @@ void dropSupplementaryGroups() {
   if (::syscall(SYS_setgroups, 0, nullptr) == -1)
     fail("setgroups failed");
   dropped = true;
+}
+
+struct HostIds {
+  uid_t uid;
+  gid_t gid;
+};
+
+HostIds hostIds(const SandboxSpec &spec) {
+  const bool root = ::geteuid() == 0;
+  uid_t uid = spec.hostUid >= 0 ? static_cast<uid_t>(spec.hostUid)
+              : root            ? kDefaultSandboxHostId
+                                : ::getuid();
+  gid_t gid = spec.hostGid >= 0 ? static_cast<gid_t>(spec.hostGid)
+              : root            ? static_cast<gid_t>(uid)
+                                : ::getgid();
+  if (root && (uid == 0 || gid == 0))
+    throw SandboxError(
+        "while setting up the build environment: refusing to run a builder as host root");
+  return {uid, gid};
+}
+
+int openRootTmpfs(gid_t hostGid) {
+  std::string error;
+  int fd = detail::rootTmpfs(::geteuid() == 0, hostGid, error);
+  if (fd == -1 && !error.empty())
+    throw SandboxError("while setting up the build environment: " + error);
+  return fd;
+}
+
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd &) = delete;
+  Fd &operator=(const Fd &) = delete;
+  ~Fd() { reset(); }
+  void reset(int f = -1) {
+    if (fd != -1)
+      ::close(fd);
+    fd = f;
+  }
+  int release() {
+    int f = fd;
+    fd = -1;
+    return f;
+  }
+};
+
+int pidfdOpen(pid_t pid) {
+  // Raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
 }
 
 // Blocks every signal on this thread for as long as it lives: the child
@@ -166,9 +226,10 @@ struct SignalsBlocked {
 } // namespace
 
 SandboxedProcess::SandboxedProcess(SandboxedProcess &&o) noexcept
-    : pid_(o.pid_), pidfd_(o.pidfd_), status_(o.status_), reaped_(o.reaped_) {
+    : pid_(o.pid_), pidfd_(o.pidfd_), logFd_(o.logFd_), status_(o.status_), reaped_(o.reaped_) {
   o.pid_ = -1;
   o.pidfd_ = -1;
+  o.logFd_ = -1;
   o.reaped_ = true;
 }
 
@@ -179,6 +240,8 @@ SandboxedProcess::~SandboxedProcess() {
   }
   if (pidfd_ != -1)
     ::close(pidfd_);
+  if (logFd_ != -1)
+    ::close(logFd_);
 }
 
 void SandboxedProcess::kill() {
@@ -198,59 +261,144 @@ int SandboxedProcess::wait() {
   return status_;
 }
 
-SandboxedProcess startSandboxed(const SandboxSpec &spec) {
-  const bool root = ::geteuid() == 0;
-  uid_t hostUid = spec.hostUid >= 0 ? static_cast<uid_t>(spec.hostUid)
-                  : root            ? kDefaultSandboxHostId
-                                    : ::getuid();
-  gid_t hostGid = spec.hostGid >= 0 ? static_cast<gid_t>(spec.hostGid)
-                  : root            ? static_cast<gid_t>(hostUid)
-                                    : ::getgid();
-  if (root && (hostUid == 0 || hostGid == 0))
-    throw SandboxError(
-        "while setting up the build environment: refusing to run a builder as host root");
+struct SandboxStandby::State {
+  HostIds ids{};
+  pid_t pid = -1;
+  int pidfd = -1;
+  std::unique_ptr<Pipe> sync, err, log; // our ends: sync->w, err->r, log->r
+  detail::StandbyStart shared;          // read by the child once released
+  std::vector<char *> argv, envp;
+  ChildStack stack;
 
-  SandboxPlan plan = detail::prepareSandbox(spec, hostUid, hostGid);
-  dropSupplementaryGroups();
-  std::string rootErr;
-  int rootFd = detail::rootTmpfs(plan, rootErr);
-  if (rootFd == -1 && !rootErr.empty())
-    throw SandboxError("while setting up the build environment: " + rootErr);
-  struct CloseRoot {
-    int fd;
-    ~CloseRoot() {
-      if (fd != -1)
-        ::close(fd);
+  // Kills and reaps the waiting child, if any.
+  void discard() {
+    if (pid != -1) {
+      SandboxedProcess doomed(pid, pidfd); // its destructor kills and reaps
     }
-  } closeRoot{rootFd};
+    pid = -1;
+    pidfd = -1;
+    sync.reset();
+    err.reset();
+    log.reset();
+  }
+};
 
+SandboxStandby::SandboxStandby() : s_(new State) {}
+
+SandboxStandby::~SandboxStandby() {
+  s_->discard();
+  delete s_;
+}
+
+void SandboxStandby::prepare(const SandboxSpec &spec) {
+  State &s = *s_;
+  if (s.pid != -1)
+    return;
+  try {
+    s.ids = hostIds(spec);
+    dropSupplementaryGroups();
+    Fd root(openRootTmpfs(s.ids.gid));
+    s.sync = std::make_unique<Pipe>();
+    s.err = std::make_unique<Pipe>();
+    s.log = std::make_unique<Pipe>();
+    s.shared = {};
+    s.shared.start = {s.sync->r, s.err->w, s.log->w, root.fd, nullptr, nullptr};
+    int flags = CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
+                CLONE_NEWUTS | CLONE_NEWNET | SIGCHLD;
+    pid_t child;
+    {
+      SignalsBlocked blocked;
+      child = ::clone(standbyEntry, s.stack.top(), flags, &s.shared);
+    }
+    s.sync->closeRead();
+    s.err->closeWrite();
+    s.log->closeWrite();
+    if (child == -1) {
+      s.discard();
+      return;
+    }
+    s.pid = child;
+    s.pidfd = pidfdOpen(child);
+    detail::IdMapFailure failure;
+    if (s.pidfd == -1 || detail::writeIdMaps(child, s.ids.uid, s.ids.gid, failure) != 0)
+      s.discard(); // the build will clone afresh, and report what fails then
+  } catch (SandboxError &) {
+    s.discard();
+  }
+}
+
+SandboxedProcess startSandboxed(const SandboxSpec &spec, SandboxStandby *standby) {
+  HostIds ids = hostIds(spec);
+  SandboxPlan plan = detail::prepareSandbox(spec, ids.uid, ids.gid);
+
+  // The standby's child, if it fits this build.
+  if (standby && standby->s_->pid != -1) {
+    SandboxStandby::State &s = *standby->s_;
+    if (spec.logFd == -1 && plan.privateNetwork && s.ids.uid == ids.uid && s.ids.gid == ids.gid) {
+      s.argv = detail::cStrings(plan.argv);
+      s.envp = detail::cStrings(plan.envp);
+      s.shared.plan = &plan;
+      s.shared.start.argv = s.argv.data();
+      s.shared.start.envp = s.envp.data();
+      SandboxedProcess proc(s.pid, s.pidfd, s.log->r);
+      s.pid = -1;
+      s.pidfd = -1;
+      s.log->r = -1;
+      // From the byte until EOF on `err` the child reads `plan`.
+      writeAll(s.sync->w, "1", 1);
+      std::string msg = readAll(s.err->r);
+      s.sync.reset();
+      s.err.reset();
+      s.log.reset();
+      if (!msg.empty())
+        throw SandboxError("while setting up the build environment: " + msg);
+      return proc;
+    }
+    s.discard();
+  }
+
+  dropSupplementaryGroups();
+  Fd root(openRootTmpfs(ids.gid));
   Pipe sync, err;
+  Fd logRead;
+  int logFd = spec.logFd;
+  std::unique_ptr<Pipe> log;
+  if (logFd == -1) {
+    log = std::make_unique<Pipe>();
+    logFd = log->w;
+  }
   std::vector<char *> argv = detail::cStrings(plan.argv), envp = detail::cStrings(plan.envp);
-  detail::ChildStart start{sync.r, err.w, spec.logFd, rootFd, argv.data(), envp.data()};
+  detail::ChildStart start{sync.r, err.w, logFd, root.fd, argv.data(), envp.data()};
   ChildArgs args{&plan, &start};
   int flags =
       CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
   if (plan.privateNetwork)
     flags |= CLONE_NEWNET;
+  thread_local ChildStack stack;
   pid_t child;
   {
     SignalsBlocked blocked;
-    child = ::clone(childEntry, childStackTop(), flags, &args);
+    child = ::clone(childEntry, stack.top(), flags, &args);
   }
   if (child == -1)
     fail("creating sandboxed builder process using clone()");
   sync.closeRead();
   err.closeWrite();
+  root.reset();
+  if (log) {
+    log->closeWrite();
+    logRead.reset(log->r);
+    log->r = -1;
+  }
 
-  // Raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.
-  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
+  int pidfd = pidfdOpen(child);
   int pidfdErr = errno;
-  SandboxedProcess proc(child, pidfd); // kills and reaps on any throw below
+  SandboxedProcess proc(child, pidfd, logRead.release()); // kills and reaps on any throw below
 
   // From here until EOF on `err` the child runs on our memory: nothing it
   // uses may change, and failures are collected before anything throws.
   detail::IdMapFailure failure;
-  int mapErr = detail::writeIdMaps(child, hostUid, hostGid, failure);
+  int mapErr = detail::writeIdMaps(child, ids.uid, ids.gid, failure);
   if (mapErr == 0)
     writeAll(sync.w, "1", 1);
   sync.closeWrite(); // without the byte: the child exits

@@ -55,7 +55,9 @@ struct SandboxSpec {
     // mount namespace, so it costs no inodes on disk and needs no cleaning.
     std::string buildStoreDir;
     bool network = false;                     // fixed-output: share the host's network
-    int logFd = 2;                            // builder's stdout and stderr
+    // The builder's stdout and stderr; -1: a pipe whose read end the
+    // SandboxedProcess holds (takeLogFd).
+    int logFd = 2;
     // NIX_BUILD_CORES comes from env (see build_env.h); kept so the caller
     // describes the whole build in one place.
     unsigned cores = 1;
@@ -76,7 +78,7 @@ std::map<std::string, std::string> parseSandboxPaths(const std::string& value);
 // reaps it unless wait() already did.
 class SandboxedProcess {
 public:
-    SandboxedProcess(pid_t pid, int pidfd) : pid_(pid), pidfd_(pidfd) {}
+    SandboxedProcess(pid_t pid, int pidfd, int logFd = -1) : pid_(pid), pidfd_(pidfd), logFd_(logFd) {}
     SandboxedProcess(SandboxedProcess&& o) noexcept;
     SandboxedProcess& operator=(SandboxedProcess&&) = delete;
     SandboxedProcess(const SandboxedProcess&) = delete;
@@ -88,18 +90,46 @@ public:
     void kill();
     // Blocks until the builder exits; returns its wait status (as waitpid).
     int wait();
+    // The read end of the builder's log pipe (spec.logFd -1), now the
+    // caller's to close; -1 when there is none.
+    int takeLogFd() { int fd = logFd_; logFd_ = -1; return fd; }
 
 private:
     pid_t pid_;
     int pidfd_;
+    int logFd_;
     int status_ = -1;
     bool reaped_ = false;
 };
 
-// Sets up the sandbox and execs the builder in it. Throws SandboxError when
-// the sandbox cannot be set up. The builder process is a child of the
-// calling process and receives SIGKILL if the calling *thread* exits.
-SandboxedProcess startSandboxed(const SandboxSpec& spec);
+// A sandboxed child cloned ahead of the next build, while the current
+// builder runs: its namespaces made (a private network with loopback up),
+// host name set, ids mapped, log pipe ready, waiting for its plan. Creating
+// namespaces is a large part of starting a builder, and at one job at a
+// time the other CPU can do it meanwhile. Used by startSandboxed when the
+// next build matches (same host ids, a private network and a log pipe),
+// else killed; one that cannot be made is simply absent.
+class SandboxStandby {
+public:
+    SandboxStandby();
+    ~SandboxStandby();  // kills and reaps an unused child
+    SandboxStandby(const SandboxStandby&) = delete;
+    SandboxStandby& operator=(const SandboxStandby&) = delete;
+    // Clones the child for a build with `spec`'s host ids (its other
+    // fields do not matter), unless one is ready.
+    void prepare(const SandboxSpec& spec);
+    struct State;
+
+private:
+    friend SandboxedProcess startSandboxed(const SandboxSpec&, SandboxStandby*);
+    State* s_;
+};
+
+// Sets up the sandbox and execs the builder in it, in `standby`'s child if
+// it has a matching one. Throws SandboxError when the sandbox cannot be set
+// up. The builder process is a child of the calling process and receives
+// SIGKILL if the calling *thread* exits.
+SandboxedProcess startSandboxed(const SandboxSpec& spec, SandboxStandby* standby = nullptr);
 
 // startSandboxed + wait: the builder's wait status.
 int runSandboxed(const SandboxSpec& spec);

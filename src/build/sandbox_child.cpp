@@ -198,9 +198,9 @@ void resetSignals() {
 
 } // namespace
 
-int rootTmpfs(const SandboxPlan &plan, std::string &error) {
+int rootTmpfs(bool privileged, gid_t hostGid, std::string &error) {
   error.clear();
-  if (!plan.privileged)
+  if (!privileged)
     return -1;
   auto failed = [&](const char *what) {
     error = std::string(what) + ": " + ::strerrordesc_np(errno);
@@ -210,7 +210,7 @@ int rootTmpfs(const SandboxPlan &plan, std::string &error) {
   if (fs == -1)
     return failed("creating the sandbox's root file system (fsopen)");
   // 0750, host root and the builder's group: Nix's chroot root.
-  std::string gid = std::to_string(plan.hostGid);
+  std::string gid = std::to_string(hostGid);
   if (::fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0750", 0) == -1 ||
       ::fsconfig(fs, FSCONFIG_SET_STRING, "uid", "0", 0) == -1 ||
       ::fsconfig(fs, FSCONFIG_SET_STRING, "gid", gid.c_str(), 0) == -1 ||
@@ -238,29 +238,54 @@ std::vector<char *> cStrings(const std::vector<std::string> &strings) {
   return out;
 }
 
-void runChild(const SandboxPlan &plan, const ChildStart &start) {
-  const int errFd = start.errFd;
-  resetSignals();
+namespace {
 
-  // Wait for the parent to write our uid/gid maps; until then we have no
-  // ids inside the namespace.
-  char ok = 0;
-  ssize_t n;
-  do
-    n = ::read(start.syncFd, &ok, 1);
-  while (n == -1 && errno == EINTR);
-  if (n != 1 || ok != '1')
-    ::_exit(1);
-  ::close(start.syncFd);
-
-  if (plan.privateNetwork)
+// What needs no plan: the network (loopback up) and the host name.
+void prologue(bool privateNetwork, int errFd) {
+  if (privateNetwork)
     bringUpLoopback(errFd);
-
   if (::sethostname("localhost", std::strlen("localhost")) == -1)
     die(errFd, {"cannot set host name"}, errno);
   if (::setdomainname("(none)", std::strlen("(none)")) == -1)
     die(errFd, {"cannot set domain name"}, errno);
+}
 
+// Waits for the parent's byte: our uid/gid maps are written (until then
+// we have no ids inside the namespace) and, for a standby, the plan is set.
+void waitForParent(int syncFd) {
+  char ok = 0;
+  ssize_t n;
+  do
+    n = ::read(syncFd, &ok, 1);
+  while (n == -1 && errno == EINTR);
+  if (n != 1 || ok != '1')
+    ::_exit(1);
+  ::close(syncFd);
+}
+
+[[noreturn]] void finishChild(const SandboxPlan &plan, const ChildStart &start);
+
+} // namespace
+
+void runChild(const SandboxPlan &plan, const ChildStart &start) {
+  resetSignals();
+  waitForParent(start.syncFd);
+  prologue(plan.privateNetwork, start.errFd);
+  finishChild(plan, start);
+}
+
+void runStandbyChild(const StandbyStart &standby) {
+  resetSignals();
+  prologue(true, standby.start.errFd);
+  waitForParent(standby.start.syncFd);
+  // Set by the parent before it wrote the byte.
+  finishChild(*standby.plan, standby.start);
+}
+
+namespace {
+
+void finishChild(const SandboxPlan &plan, const ChildStart &start) {
+  const int errFd = start.errFd;
   mountAll(plan, errFd, start.rootFd);
   if (start.rootFd != -1)
     ::close(start.rootFd);
@@ -316,4 +341,5 @@ void runChild(const SandboxPlan &plan, const ChildStart &start) {
   ::_exit(1);
 }
 
+} // namespace
 } // namespace bastion::build::detail

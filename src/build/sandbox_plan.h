@@ -59,12 +59,12 @@ struct SandboxPlan {
 // and the mounts. Throws SandboxError.
 SandboxPlan prepareSandbox(const SandboxSpec& spec, uid_t hostUid, gid_t hostGid);
 
-// For a privileged plan: a detached tmpfs (new mount API), owned by host
+// For a privileged sandbox: a detached tmpfs (new mount API), owned by host
 // root and the builder's group, for the child to attach as its root.
 // Returns the mount's descriptor (close-on-exec), or -1 with `error` set.
 // Called by whoever clones the child, before clone(), so the child
-// inherits it. An unprivileged plan needs none: returns -1, error empty.
-int rootTmpfs(const SandboxPlan& plan, std::string& error);
+// inherits it. An unprivileged sandbox needs none: returns -1, error empty.
+int rootTmpfs(bool privileged, gid_t hostGid, std::string& error);
 
 // What the cloned child is handed besides the plan. Everything is ready
 // before clone(): the child shares the memory of the process that cloned
@@ -85,6 +85,16 @@ std::vector<char*> cStrings(const std::vector<std::string>& strings);
 // errFd and exits 1; on success execs the builder (errFd is close-on-exec,
 // so the parent sees EOF).
 [[noreturn]] void runChild(const SandboxPlan& plan, const ChildStart& start);
+
+// A child cloned before its build (SandboxStandby) with a private network:
+// it brings up loopback and sets its host name, then waits for the byte
+// on start.syncFd; by then the parent has set `plan` and start's argv and
+// envp. The rest is runChild's.
+struct StandbyStart {
+    ChildStart start;
+    const SandboxPlan* plan = nullptr;
+};
+[[noreturn]] void runStandbyChild(const StandbyStart& standby);
 
 // The builder's uid/gid maps (sandbox_idmap.cpp), written from outside
 // its user namespace. Returns 0, or an errno value with the file that

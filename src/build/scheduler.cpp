@@ -38,6 +38,7 @@ public:
       if (n.state == Node::Pending)
         plan.push_back(p);
     progress_.plan(plan);
+    pending_ = plan.size();
     // -j 0: builds only elsewhere, and Bastion has no remote builders.
     if (!plan.empty() && settings_.maxJobs == 0)
       throw BuildError(
@@ -146,8 +147,10 @@ private:
     n.failure = std::move(why);
     for (auto &d : n.dependents) {
       Node &dep = nodes_.at(d);
-      if (dep.state == Node::Pending)
+      if (dep.state == Node::Pending) {
+        pending_--;
         fail(d, "");
+      }
     }
   }
 
@@ -207,6 +210,8 @@ private:
       }
       Node &n = *next;
       n.state = Node::Running;
+      pending_--;
+      n.job.moreToCome = pending_ > 0;
       running_++;
       lock.unlock();
       std::string error;
@@ -235,6 +240,7 @@ private:
   std::mutex mutex_;
   std::condition_variable cv_;
   unsigned running_ = 0; // building, or waiting to be registered
+  size_t pending_ = 0;   // not started yet
   bool stopping_ = false;
   OutputRegistrar *registrar_ = nullptr;
 };
