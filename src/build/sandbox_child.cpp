@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <initializer_list>
@@ -263,11 +264,31 @@ void waitForParent(int syncFd) {
   ::close(syncFd);
 }
 
+// Our copy of the parent's descriptors is of the moment of clone(): it
+// holds the write end of our own sync pipe (whose EOF must tell us the
+// parent died) and whatever other threads had open then, such as another
+// build's log pipe, whose reader would wait for us. Only 0-2 (replaced
+// before exec) and ours stay.
+void closeOthers(const ChildStart &start) {
+  int keep[4] = {start.syncFd, start.errFd, start.logFd, start.rootFd};
+  std::sort(keep, keep + 4);
+  unsigned from = 3;
+  for (int fd : keep) {
+    if (fd < static_cast<int>(from))
+      continue;
+    if (static_cast<unsigned>(fd) > from)
+      ::close_range(from, static_cast<unsigned>(fd) - 1, 0);
+    from = static_cast<unsigned>(fd) + 1;
+  }
+  ::close_range(from, ~0U, 0);
+}
+
 [[noreturn]] void finishChild(const SandboxPlan &plan, const ChildStart &start);
 
 } // namespace
 
 void runChild(const SandboxPlan &plan, const ChildStart &start) {
+  closeOthers(start);
   resetSignals();
   waitForParent(start.syncFd);
   prologue(plan.privateNetwork, start.errFd);
@@ -275,6 +296,7 @@ void runChild(const SandboxPlan &plan, const ChildStart &start) {
 }
 
 void runStandbyChild(const StandbyStart &standby) {
+  closeOthers(standby.start);
   resetSignals();
   prologue(true, standby.start.errFd);
   waitForParent(standby.start.syncFd);

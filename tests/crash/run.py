@@ -14,7 +14,10 @@ kills it after a random delay, and then requires that
     so does Nix 2.8's when it is installed (every registered path exists
     with the registered NAR hash: no invalid path is registered);
   * the store can still be used: the same build, run to completion, works
-    and its outputs verify.
+    and its outputs verify;
+  * nothing of the killed command lives on: within two seconds no process
+    names the store on its command line (a builder's child cloned before
+    its exec, say, waiting for a parent that is gone).
 """
 import argparse
 import os
@@ -68,6 +71,21 @@ def verify(args, store):
     return problems
 
 
+def survivors(store):
+    """Pids of processes whose command line names `store`, other than ours."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                if store.encode() in f.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
@@ -107,7 +125,15 @@ def main():
             time.sleep(rng.uniform(0, 0.4))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
+            deadline = time.monotonic() + 2
+            while survivors(store) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            left = survivors(store)
+            for pid in left:
+                os.kill(pid, signal.SIGKILL)
             problems = verify(args, store)
+            if left:
+                problems.append("processes outlived the killed command: %s" % left)
             if problems:
                 failures += 1
                 print("round %d (%s, killed): store inconsistent" % (n, kind))
