@@ -106,18 +106,6 @@ int waitFor(pid_t pid) {
   return status;
 }
 
-struct ChildArgs {
-  const SandboxPlan *plan;
-  const detail::ChildStart *start;
-};
-
-int childEntry(void *p) {
-  auto *a = static_cast<ChildArgs *>(p);
-  detail::runChild(*a->plan, *a->start);
-}
-
-int standbyEntry(void *p) { detail::runStandbyChild(*static_cast<detail::StandbyStart *>(p)); }
-
 // A child's stack: it is done with it once it has exec'ed, which the
 // parent waits for.
 class ChildStack {
@@ -308,7 +296,7 @@ void SandboxStandby::prepare(const SandboxSpec &spec) {
     pid_t child;
     {
       SignalsBlocked blocked;
-      child = ::clone(standbyEntry, s.stack.top(), flags, &s.shared);
+      child = ::clone(detail::standbyEntry, s.stack.top(), flags, &s.shared);
     }
     s.sync->closeRead();
     s.err->closeWrite();
@@ -369,7 +357,7 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec, SandboxStandby *standby
   }
   std::vector<char *> argv = detail::cStrings(plan.argv), envp = detail::cStrings(plan.envp);
   detail::ChildStart start{sync.r, err.w, logFd, root.fd, argv.data(), envp.data()};
-  ChildArgs args{&plan, &start};
+  detail::ChildArgs args{&plan, &start};
   int flags =
       CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
   if (plan.privateNetwork)
@@ -378,7 +366,7 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec, SandboxStandby *standby
   pid_t child;
   {
     SignalsBlocked blocked;
-    child = ::clone(childEntry, stack.top(), flags, &args);
+    child = ::clone(detail::childEntry, stack.top(), flags, &args);
   }
   if (child == -1)
     fail("creating sandboxed builder process using clone()");

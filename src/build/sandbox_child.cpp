@@ -304,6 +304,13 @@ void runStandbyChild(const StandbyStart &standby) {
   finishChild(*standby.plan, standby.start);
 }
 
+int childEntry(void *p) {
+  auto *a = static_cast<ChildArgs *>(p);
+  runChild(*a->plan, *a->start);
+}
+
+int standbyEntry(void *p) { runStandbyChild(*static_cast<StandbyStart *>(p)); }
+
 namespace {
 
 void finishChild(const SandboxPlan &plan, const ChildStart &start) {

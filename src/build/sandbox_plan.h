@@ -96,6 +96,15 @@ struct StandbyStart {
 };
 [[noreturn]] void runStandbyChild(const StandbyStart& standby);
 
+// clone() entry points: childEntry takes a ChildArgs, standbyEntry a
+// StandbyStart.
+struct ChildArgs {
+    const SandboxPlan* plan;
+    const ChildStart* start;
+};
+int childEntry(void* args);
+int standbyEntry(void* standbyStart);
+
 // The builder's uid/gid maps (sandbox_idmap.cpp), written from outside
 // its user namespace. Returns 0, or an errno value with the file that
 // failed in `failure`. Uses no heap and leaves errno alone on success.
