@@ -297,7 +297,7 @@ MovedOutputs buildDerivation(store::LocalStore &store, const BuildSettings &sett
       msg += ";\nlast " + std::to_string(tail.size()) + " log lines:";
       for (auto &l : tail)
         msg += "\n" + l;
-      msg += "\nFor full logs, run 'nix-store --read-log " + job.drvPath + "'.";
+      msg += "\nFor full logs, run 'nix log " + job.drvPath + "'.";
     }
     if (settings.keepFailed && !scratch.keptBuildDir.empty())
       msg += "\nnote: keeping build directory '" + scratch.keptBuildDir + "'";

@@ -14,6 +14,7 @@ Command findCommand(const std::string& name) {
       {"nix-collect-garbage", cmdNixCollectGarbage},
       {"why-depends", cmdWhyDepends},
       {"nix-env", cmdNixEnv},
+      {"nix", cmdNix},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : it->second;

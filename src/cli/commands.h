@@ -16,5 +16,6 @@ int cmdNixBuild(const std::string& name, std::vector<std::string>& args);
 int cmdNixCollectGarbage(const std::string& name, std::vector<std::string>& args);
 int cmdWhyDepends(const std::string& name, std::vector<std::string>& args);
 int cmdNixEnv(const std::string& name, std::vector<std::string>& args);
+int cmdNix(const std::string& name, std::vector<std::string>& args);  // nix log, nix why-depends
 
 }  // namespace bastion::cli

@@ -77,7 +77,12 @@ void usage() {
          "PATH]\n"
          "  nix-instantiate ...   Nix's nix-instantiate (evaluation: --eval, --parse)\n"
          "  nix-hash ...          Nix's nix-hash (NAR and flat hashes, --to-base16/--to-base32)\n"
-         "  nix-store ...         Nix's nix-store (so far --dump and --restore)\n";
+         "  nix-store ...         Nix's nix-store (realise, queries, gc, verify, export, ...)\n"
+         "  nix-build ...         Nix's nix-build\n"
+         "  nix-env ...           Nix's nix-env (profiles and generations)\n"
+         "  nix-collect-garbage ...\n"
+         "  nix log PATH          a build log\n"
+         "  nix why-depends A B   why A depends on B (also: why-depends)\n";
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/nix_store.h"
@@ -23,6 +24,10 @@ StoreSession openStoreSession(const NixStoreInvocation& inv, bool readOnly = fal
 // followed while it is outside the store; the store path it lies in.
 // Throws "path '…' is not in the Nix store".
 store::StorePath followLinksToStorePath(store::LocalStore& store, const std::string& path);
+
+// The build log of a derivation, or of the one that built `path`
+// (nix_store_read_log.cpp); nullopt if there is none.
+std::optional<std::string> buildLog(store::LocalStore& store, store::StorePath path);
 
 // Nix's printInfo / printError: a line on stderr.
 void logInfo(const std::string& msg);

@@ -24,11 +24,22 @@ std::optional<std::string> readBzip2(const std::string &path) {
   struct archive *a = BASTION_LAZY(store::libarchive(), archive_read_new)();
   BASTION_LAZY(store::libarchive(), archive_read_support_filter_bzip2)(a);
   BASTION_LAZY(store::libarchive(), archive_read_support_format_raw)(a);
+  BASTION_LAZY(store::libarchive(), archive_read_support_format_empty)(a);
   std::optional<std::string> out;
   struct archive_entry *entry;
+  int header = ARCHIVE_FATAL;
   if (BASTION_LAZY(store::libarchive(), archive_read_open_filename)(a, path.c_str(), 1 << 16) ==
-          ARCHIVE_OK &&
-      BASTION_LAZY(store::libarchive(), archive_read_next_header)(a, &entry) == ARCHIVE_OK) {
+      ARCHIVE_OK)
+    header = BASTION_LAZY(store::libarchive(), archive_read_next_header)(a, &entry);
+  // Without the bzip2 filter the file was not compressed at all: not a log.
+  if (header != ARCHIVE_FATAL &&
+      BASTION_LAZY(store::libarchive(), archive_filter_code)(a, 0) != ARCHIVE_FILTER_BZIP2)
+    header = ARCHIVE_FATAL;
+  // A builder that printed nothing: Nix keeps an empty stream, which the
+  // empty format reads as no entry at all.
+  if (header == ARCHIVE_EOF)
+    out = "";
+  if (header == ARCHIVE_OK) {
     std::string data;
     char buf[1 << 16];
     la_ssize_t n;
@@ -40,6 +51,8 @@ std::optional<std::string> readBzip2(const std::string &path) {
   BASTION_LAZY(store::libarchive(), archive_read_free)(a);
   return out;
 }
+
+} // namespace
 
 std::optional<std::string> buildLog(store::LocalStore &store, store::StorePath path) {
   if (!path.isDerivation()) {
@@ -60,8 +73,6 @@ std::optional<std::string> buildLog(store::LocalStore &store, store::StorePath p
   }
   return std::nullopt;
 }
-
-} // namespace
 
 int opNixStoreReadLog(NixStoreInvocation &inv) {
   if (!inv.flags.empty())

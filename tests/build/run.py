@@ -19,7 +19,9 @@ The other way round, Bastion reads the store Nix built: its
 `nix-store --verify --check-contents` and `-q --references/--hash/--size`
 on Nix's store must agree with Nix's.
 
-A `# flags: …` line adds command-line flags for both tools.
+A `# flags: …` line adds command-line flags for both tools. The build
+logs both tools kept must be the same, and Bastion's `nix log` must read
+Nix's.
 Cases named fail-*.nix must fail; a `# expect: TEXT` line names text that
 both tools' error output must contain. A `# check:` line makes both tools
 rebuild the result with --check afterwards and compares their exit
@@ -115,6 +117,20 @@ def check_case(name, args, tmp):
     leftovers = [k for k in sa if k.split("/")[0].endswith("chroot") or ".bastion-tmp" in k or ".bastion-build" in k]
     if leftovers:
         problems.append("scratch directories left in the store: %s" % leftovers)
+    # Build logs: what each tool kept of the same builds is the same, read
+    # with nix-store --read-log, and Bastion's `nix log` reads Nix's
+    # (bzip2-compressed) logs too.
+    for p in sorted(x for x in paths_b if x.endswith(".drv")):
+        theirs = run([args.nix_store, "--store", b, "--read-log", p], "/")
+        if theirs[0] != 0:
+            continue
+        ours = run([args.bin, "nix-store", "--store", a, "--read-log", p], "/")
+        if ours[:2] != theirs[:2]:
+            problems.append("build log of %s: Nix kept %r, Bastion %r" % (p, theirs[:2], ours[:2]))
+        via_nix_log = run([args.bin, "nix", "log", "--store", b, p], "/")
+        if via_nix_log[:2] != theirs[:2]:
+            problems.append("bastion nix log %s on Nix's store: %r, Nix's --read-log: %r" %
+                            (p, via_nix_log[:2], theirs[:2]))
     # Bastion reads Nix's store.
     for p in valid_b:
         for q in ("--references", "--hash", "--size"):

@@ -1,4 +1,6 @@
 # expect: failed with exit code 3
+# flags: -Q
+# expect: For full logs, run 'nix log /nix/store/
 # A builder that fails: no output becomes valid.
 derivation {
   name = "broken";

@@ -1,0 +1,70 @@
+// `nix COMMAND`: the few commands of Nix's newer interface that Bastion's
+// messages point to. `nix log PATH` prints a build log (Nix's failed-build
+// error says "run 'nix log …'"); `nix why-depends` is why-depends.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/legacy_args.h"
+#include "cli/nix_store.h"
+#include "cli/nix_store_common.h"
+
+namespace bastion::cli {
+
+namespace {
+
+int cmdNixLog(const std::string &name, std::vector<std::string> &args) {
+  NixStoreInvocation inv;
+  std::vector<std::string> paths;
+  try {
+    parseLegacyArgs(
+        args,
+        [&](ArgCursor &arg) {
+          const std::string &a = *arg;
+          if (!a.empty() && a[0] == '-')
+            return false;
+          paths.push_back(a);
+          return true;
+        },
+        &inv.settings);
+    if (paths.empty())
+      throw UsageError("'installables' is missing");
+    if (paths.size() > 1) {
+      std::cerr << "error: unexpected argument '" << paths[1] << "'\n"
+                << "Try 'nix --help' for more information.\n";
+      return 1;
+    }
+    StoreSession s = openStoreSession(inv);
+    const std::string &p = paths[0];
+    std::optional<std::string> log = buildLog(*s.store, followLinksToStorePath(*s.store, p));
+    if (!log)
+      throw store::StoreError("build log of '" + p + "' is not available");
+    logInfo("got build log for '" + p + "' from 'local'");
+    std::cout << *log;
+    return 0;
+  } catch (const UsageError &e) {
+    return reportUsageError(name, e);
+  } catch (const std::exception &e) {
+    return reportError(e.what());
+  }
+}
+
+} // namespace
+
+int cmdNix(const std::string &name, std::vector<std::string> &args) {
+  if (args.empty()) {
+    std::cerr << "error: no subcommand specified\n"
+                 "Try 'nix --help' for more information.\n";
+    return 1;
+  }
+  std::string sub = args[0];
+  args.erase(args.begin());
+  if (sub == "log")
+    return cmdNixLog("nix log", args);
+  if (sub == "why-depends")
+    return cmdWhyDepends("nix why-depends", args);
+  std::cerr << "error: '" << sub << "' is not a recognised command\n"
+            << "Try 'nix --help' for more information.\n";
+  return 1;
+}
+
+} // namespace bastion::cli
