@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,11 +38,14 @@ using detail::SandboxPlan;
 
 // Close-on-exec pipe whose ends are >= 3, so the child's dup2 onto 0-2
 // cannot clobber them even if the caller runs with a standard fd closed.
+// kSocket makes it a socket pair instead, for releaseChild.
 struct Pipe {
+  enum Kind { kPipe, kSocket };
   int r = -1, w = -1;
-  Pipe() {
+  explicit Pipe(Kind kind = kPipe) {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) == -1)
+    if ((kind == kSocket ? ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds)
+                         : ::pipe2(fds, O_CLOEXEC)) == -1)
       fail("creating a pipe");
     r = high(fds[0]);
     w = high(fds[1]);
@@ -73,15 +77,11 @@ struct Pipe {
   }
 };
 
-void writeAll(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t k = ::write(fd, p, n);
-    if (k == -1 && errno == EINTR)
-      continue;
-    if (k <= 0)
-      return;
-    p += k;
-    n -= static_cast<size_t>(k);
+// The byte that releases a child waiting in waitForParent. A socket, so
+// that a child which already died (a standby whose set-up failed) costs
+// EPIPE rather than a SIGPIPE that would kill us.
+void releaseChild(int fd) {
+  while (::send(fd, "1", 1, MSG_NOSIGNAL) == -1 && errno == EINTR) {
   }
 }
 
@@ -286,7 +286,7 @@ void SandboxStandby::prepare(const SandboxSpec &spec) {
     s.ids = hostIds(spec);
     dropSupplementaryGroups();
     Fd root(openRootTmpfs(s.ids.gid));
-    s.sync = std::make_unique<Pipe>();
+    s.sync = std::make_unique<Pipe>(Pipe::kSocket);
     s.err = std::make_unique<Pipe>();
     s.log = std::make_unique<Pipe>();
     s.shared = {};
@@ -333,7 +333,7 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec, SandboxStandby *standby
       s.pidfd = -1;
       s.log->r = -1;
       // From the byte until EOF on `err` the child reads `plan`.
-      writeAll(s.sync->w, "1", 1);
+      releaseChild(s.sync->w);
       std::string msg = readAll(s.err->r);
       s.sync.reset();
       s.err.reset();
@@ -347,7 +347,7 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec, SandboxStandby *standby
 
   dropSupplementaryGroups();
   Fd root(openRootTmpfs(ids.gid));
-  Pipe sync, err;
+  Pipe sync(Pipe::kSocket), err;
   Fd logRead;
   int logFd = spec.logFd;
   std::unique_ptr<Pipe> log;
@@ -388,7 +388,7 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec, SandboxStandby *standby
   detail::IdMapFailure failure;
   int mapErr = detail::writeIdMaps(child, ids.uid, ids.gid, failure);
   if (mapErr == 0)
-    writeAll(sync.w, "1", 1);
+    releaseChild(sync.w);
   sync.closeWrite(); // without the byte: the child exits
   std::string msg = readAll(err.r);
 
