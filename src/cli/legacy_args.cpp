@@ -186,7 +186,7 @@ void expandCompound(std::vector<std::string> &args, size_t pos) {
 }
 
 void parseLegacyArgs(std::vector<std::string> args, const LegacyArgHandler &handler,
-                     LegacySettings *settings) {
+                     LegacySettings *settings, bool nixEnv) {
   bool dashDash = false;
   for (size_t pos = 0; pos < args.size();) {
     if (!dashDash)
@@ -196,7 +196,8 @@ void parseLegacyArgs(std::vector<std::string> args, const LegacyArgHandler &hand
       dashDash = true;
       ++pos;
     } else if (!dashDash && !arg.empty() && arg[0] == '-') {
-      if (int arity = commonFlagArity(arg); arity >= 0) {
+      int arity = nixEnv && arg == "--system" ? -1 : commonFlagArity(arg);
+      if (arity >= 0) {
         if (pos + static_cast<size_t>(arity) >= args.size())
           throw UsageError("flag '" + arg + "' requires " + std::to_string(arity) + " argument(s)");
         if (settings)

@@ -55,9 +55,11 @@ void expandCompound(std::vector<std::string>& args, size_t pos);
 
 // Walks `args` (without the program name), calling `handler` for every
 // argument that is not a common flag; the common flags' settings are
-// appended to `settings` when given. Throws UsageError.
+// appended to `settings` when given. Throws UsageError. For nix-env,
+// `--system` is not the setting but its own query flag, as in Nix
+// ("nix-env already had a --system flag").
 void parseLegacyArgs(std::vector<std::string> args, const LegacyArgHandler& handler,
-                     LegacySettings* settings = nullptr);
+                     LegacySettings* settings = nullptr, bool nixEnv = false);
 
 // Prints an error the way Nix's handleExceptions does and returns the exit
 // code (1). `program` names the tool in the --help hint of usage errors.

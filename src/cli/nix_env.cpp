@@ -180,7 +180,7 @@ int cmdNixEnv(const std::string &name, std::vector<std::string> &args) {
             throw UsageError("only one operation may be specified");
           return true;
         },
-        &g.settings);
+        &g.settings, /*nixEnv=*/true);
     if (!op)
       throw UsageError("no operation specified");
   } catch (const ExitNow &) {

@@ -13,6 +13,7 @@
 #include "lang/eval_store.h"
 #include "lang/json.h"
 #include "lang/versions.h"
+#include "lang/xml_writer.h"
 
 namespace bastion::cli {
 
@@ -118,13 +119,119 @@ void printJSON(EvalState &state, EnvElems &elems, bool withPaths, bool withMeta)
   std::cout << out << "\n";
 }
 
+struct XMLColumns {
+  bool status, compare, drvPath, outPath, description, meta;
+};
+
+// A meta attribute as Nix 2.8's opQuery writes it: strings, integers,
+// floats and booleans as a value, lists and sets by their string members;
+// anything else not at all.
+void writeXMLMeta(EvalState &state, XMLWriter &xml, const std::string &name, Value &v) {
+  XMLAttrs attrs{{"name", name}};
+  auto scalar = [&](const char *type, std::string value) {
+    attrs["type"] = type;
+    attrs["value"] = std::move(value);
+    xml.writeEmptyElement("meta", attrs);
+  };
+  switch (v.type) {
+  case VType::String:
+    return scalar("string", v.string.chars);
+  case VType::Int:
+    return scalar("int", std::to_string(v.integer));
+  case VType::Float: {
+    std::ostringstream f; // boost::format's "%1%" of a double
+    f << v.fpoint;
+    return scalar("float", f.str());
+  }
+  case VType::Bool:
+    return scalar("bool", v.boolean ? "true" : "false");
+  case VType::List: {
+    attrs["type"] = "strings";
+    XMLOpenElement m(xml, "meta", attrs);
+    for (size_t i = 0; i < v.list.size; i++)
+      if (v.list.elems[i]->type == VType::String)
+        xml.writeEmptyElement("string", {{"value", v.list.elems[i]->string.chars}});
+    return;
+  }
+  case VType::Attrs: {
+    attrs["type"] = "strings";
+    XMLOpenElement m(xml, "meta", attrs);
+    for (auto &a : *v.attrs)
+      if (a.value->type == VType::String)
+        xml.writeEmptyElement("string",
+                              {{"type", state.symbols[a.name]}, {"value", a.value->string.chars}});
+    return;
+  }
+  default:
+    return;
+  }
+}
+
+// Nix 2.8's opQuery with --xml: an <item> per package with the attributes
+// it always gives (attribute path, name, pname, version, system, output
+// name) and those the flags ask for, its outputs, and with --meta its meta.
+void printXML(EvalState &state, EnvElems &elems, EnvElems &otherElems,
+              const std::set<std::string> &installed, const XMLColumns &want) {
+  XMLWriter xml(std::cout);
+  XMLOpenElement root(xml, "items");
+  store::LocalStore &store = state.store().store();
+  for (auto &e : elems) {
+    XMLAttrs attrs;
+    if (want.status) {
+      std::string out = e.outPath(state);
+      attrs["installed"] = installed.count(out) ? "1" : "0";
+      attrs["valid"] = store.isValidPath(store.parseStorePath(out)) ? "1" : "0";
+      attrs["substitutable"] = "0";
+    }
+    attrs["attrPath"] = e.attrPath();
+    DrvName dn = parseDrvName(e.name(state));
+    attrs["name"] = e.name(state);
+    attrs["pname"] = dn.name;
+    attrs["version"] = dn.version;
+    if (want.compare) {
+      std::string c = compareVersionAgainstSet(state, e, otherElems);
+      if (c[0] != '-') {
+        attrs["versionDiff"] = c.substr(0, 1);
+        attrs["maxComparedVersion"] = c.substr(2);
+      }
+    }
+    if (std::string system = e.system(state); !system.empty())
+      attrs["system"] = system;
+    if (want.drvPath)
+      if (auto d = e.drvPath(state))
+        attrs["drvPath"] = *d;
+    attrs["outputName"] = e.outputName(state);
+    if (want.description) {
+      Value *d = e.meta(state, "description");
+      if (d && d->type == VType::String && *d->string.chars)
+        attrs["description"] = d->string.chars;
+    }
+    XMLOpenElement item(xml, "item", attrs);
+    if (want.outPath)
+      for (auto &[name, path] : e.outputs(state, false))
+        xml.writeEmptyElement("output", {{"name", name}, {"path", path}});
+    else
+      for (auto &name : e.outputNames(state))
+        xml.writeEmptyElement("output", {{"name", name}});
+    if (want.meta)
+      for (auto &name : e.metaNames(state)) {
+        Value *v = e.meta(state, name);
+        if (!v)
+          std::cerr << "derivation '" << e.name(state) << "' has invalid meta attribute '" << name
+                    << "'\n";
+        else
+          writeXMLMeta(state, xml, name, *v);
+      }
+  }
+}
+
 } // namespace
 
 void opNixEnvQuery(NixEnvGlobals &g, std::vector<std::string> &flags,
                    std::vector<std::string> &args) {
   bool printStatus = false, printName = true, printAttrPath = false, printSystem = false,
        printDrvPath = false, printOutPath = false, printDescription = false, compare = false,
-       available = false, json = false, printMeta = false;
+       available = false, json = false, xml = false, printMeta = false;
   std::string attrPath;
   for (size_t i = 0; i < flags.size(); i++) {
     const std::string &a = flags[i];
@@ -155,7 +262,7 @@ void opNixEnvQuery(NixEnvGlobals &g, std::vector<std::string> &flags,
     else if (a == "--json")
       json = true;
     else if (a == "--xml")
-      throw std::runtime_error("nix-env --query --xml is not implemented in Bastion yet");
+      xml = true;
     else
       throw UsageError("unknown flag '" + a + "'");
   }
@@ -184,6 +291,12 @@ void opNixEnvQuery(NixEnvGlobals &g, std::vector<std::string> &flags,
   if (printStatus)
     for (auto &e : installedElems)
       installed.insert(e.outPath(state));
+
+  if (xml) {
+    printXML(state, elems, otherElems, installed,
+             {printStatus, compare, printDrvPath, printOutPath, printDescription, printMeta});
+    return;
+  }
 
   std::vector<std::vector<std::string>> table;
   for (auto &e : elems) {

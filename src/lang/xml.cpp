@@ -10,57 +10,12 @@
 
 #include "lang/escape.h"
 #include "lang/float_format.h"
+#include "lang/xml_writer.h"
 
 namespace bastion::lang {
 
 namespace {
 
-
-using XMLAttrs = std::map<std::string, std::string>;
-
-class XMLWriter {
- public:
-  explicit XMLWriter(std::ostream& out) : out_(out) { out_ << "<?xml version='1.0' encoding='utf-8'?>\n"; }
-  ~XMLWriter() {
-    while (!pending_.empty()) closeElement();
-  }
-
-  void openElement(std::string_view name, const XMLAttrs& attrs = {}) {
-    indent(pending_.size());
-    out_ << '<' << name;
-    writeAttrs(attrs);
-    out_ << ">\n";
-    pending_.emplace_back(name);
-  }
-  void closeElement() {
-    indent(pending_.size() - 1);
-    out_ << "</" << pending_.back() << ">\n";
-    pending_.pop_back();
-  }
-  void writeEmptyElement(std::string_view name, const XMLAttrs& attrs = {}) {
-    indent(pending_.size());
-    out_ << '<' << name;
-    writeAttrs(attrs);
-    out_ << " />\n";
-  }
-
- private:
-  std::ostream& out_;
-  std::vector<std::string> pending_;
-
-  void indent(size_t depth) { out_ << std::string(depth * 2, ' '); }
-  void writeAttrs(const XMLAttrs& attrs) {
-    for (auto& [k, v] : attrs) out_ << ' ' << k << "=\"" << escapeXMLAttr(v) << '"';
-  }
-};
-
-struct XMLOpenElement {
-  XMLWriter& doc;
-  XMLOpenElement(XMLWriter& d, std::string_view name, const XMLAttrs& attrs = {}) : doc(d) {
-    doc.openElement(name, attrs);
-  }
-  ~XMLOpenElement() { doc.closeElement(); }
-};
 
 XMLAttrs singleton(const std::string& name, std::string value) {
   XMLAttrs a;

@@ -36,7 +36,7 @@ let
   } // extra);
 in {
   hello = mk "hello-1.0" "hello" "hello 1.0" { };
-  world = (mk "world-1.0" "world" "world 1.0" { }) // { meta = { description = "The world"; priority = 5; license = [ "mit" { free = true; } ]; fn = x: x; }; };
+  world = (mk "world-1.0" "world" "world 1.0" { }) // { meta = { description = "The world"; priority = 5; license = [ "mit" { free = true; } ]; fn = x: x; weight = 1.5; broken = false; team = { lead = "alice"; size = 3; }; }; };
   other = mk "other-1.0" "hello" "other" { };
   multi = derivation {
     name = "multi-1";
@@ -227,6 +227,9 @@ def main():
             (["--set-flag", "priority", "10", "hello"], None),
             (["-f", "pkgs.nix", "-i", "-A", "other"], {"hello": "other"}),
             (["-q", "--json", "--meta"], None),
+            (["-q", "--xml"], None),
+            (["-f", "pkgs.nix", "-q", "--xml", "--meta", "--out-path", "--drv-path", "-s", "--description", "-c"], None),
+            (["-f", "pkgs.nix", "-q", "-a", "--xml", "--meta", "-P", "--system", "-c"], None),
             (["--set-flag", "keep", "true", "nosuch"], None),
             (["--rollback"], None),
             (["-e", "hello"], None),
