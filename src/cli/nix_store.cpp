@@ -62,16 +62,20 @@ const Operation* findOperation(std::string_view flag) {
     return nullptr;
 }
 
+// Nix shows its man page; ours lists what the table above has.
 void printHelp() {
-    std::cout << "Usage: nix-store OPERATION [OPTIONS...] [ARGUMENTS...]\n"
-                 "\n"
-                 "Operations available in Bastion:\n"
-                 "  --dump PATH       write the NAR serialisation of PATH to stdout\n"
-                 "  --restore PATH    unpack a NAR read from stdin at PATH\n"
-                 "  --version\n"
-                 "\n"
-                 "Nix's other operations (--realise, --query, --gc, --verify, ...) are\n"
-                 "recognised but not implemented yet.\n";
+    auto names = [](const Operation& op) {
+        std::string s(op.canonical);
+        for (std::string_view alias : op.aliases) s += ", " + std::string(alias);
+        return s;
+    };
+    std::cout << "Usage: nix-store OPERATION [OPTIONS...] [ARGUMENTS...]\n\n"
+                 "Operations available in Bastion (as in Nix 2.8's nix-store(1)):\n";
+    for (const Operation& op : operations())
+        if (op.run) std::cout << "  " << names(op) << "\n";
+    std::cout << "  --version\n\nRecognised but not implemented yet:\n";
+    for (const Operation& op : operations())
+        if (!op.run && op.canonical != "--version") std::cout << "  " << names(op) << "\n";
 }
 
 struct ExitNow {};
