@@ -22,7 +22,9 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "build/sandbox_plan.h"
@@ -186,11 +188,6 @@ struct Fd {
       ::close(fd);
     fd = f;
   }
-  int release() {
-    int f = fd;
-    fd = -1;
-    return f;
-  }
 };
 
 int pidfdOpen(pid_t pid) {
@@ -210,6 +207,18 @@ struct SignalsBlocked {
   }
   ~SignalsBlocked() { ::pthread_sigmask(SIG_SETMASK, &old, nullptr); }
 };
+
+// The builder's process: new user, PID, mount, IPC, UTS and (unless the
+// build may use the host's) network namespaces, on our memory, with every
+// signal blocked until the child has reset our handlers.
+pid_t cloneChild(int (*entry)(void *), char *stackTop, void *arg, bool privateNetwork) {
+  int flags =
+      CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
+  if (privateNetwork)
+    flags |= CLONE_NEWNET;
+  SignalsBlocked blocked;
+  return ::clone(entry, stackTop, flags, arg);
+}
 
 } // namespace
 
@@ -291,13 +300,7 @@ void SandboxStandby::prepare(const SandboxSpec &spec) {
     s.log = std::make_unique<Pipe>();
     s.shared = {};
     s.shared.start = {s.sync->r, s.err->w, s.log->w, root.fd, nullptr, nullptr};
-    int flags = CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
-                CLONE_NEWUTS | CLONE_NEWNET | SIGCHLD;
-    pid_t child;
-    {
-      SignalsBlocked blocked;
-      child = ::clone(detail::standbyEntry, s.stack.top(), flags, &s.shared);
-    }
+    pid_t child = cloneChild(detail::standbyEntry, s.stack.top(), &s.shared, true);
     s.sync->closeRead();
     s.err->closeWrite();
     s.log->closeWrite();
@@ -348,40 +351,29 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec, SandboxStandby *standby
   dropSupplementaryGroups();
   Fd root(openRootTmpfs(ids.gid));
   Pipe sync(Pipe::kSocket), err;
-  Fd logRead;
-  int logFd = spec.logFd;
-  std::unique_ptr<Pipe> log;
-  if (logFd == -1) {
-    log = std::make_unique<Pipe>();
-    logFd = log->w;
-  }
+  std::optional<Pipe> log; // spec.logFd -1: ours, its read end the caller's
+  if (spec.logFd == -1)
+    log.emplace();
   std::vector<char *> argv = detail::cStrings(plan.argv), envp = detail::cStrings(plan.envp);
-  detail::ChildStart start{sync.r, err.w, logFd, root.fd, argv.data(), envp.data()};
+  detail::ChildStart start{sync.r,  err.w,       log ? log->w : spec.logFd,
+                           root.fd, argv.data(), envp.data()};
   detail::ChildArgs args{&plan, &start};
-  int flags =
-      CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
-  if (plan.privateNetwork)
-    flags |= CLONE_NEWNET;
   thread_local ChildStack stack;
-  pid_t child;
-  {
-    SignalsBlocked blocked;
-    child = ::clone(detail::childEntry, stack.top(), flags, &args);
-  }
+  pid_t child = cloneChild(detail::childEntry, stack.top(), &args, plan.privateNetwork);
   if (child == -1)
     fail("creating sandboxed builder process using clone()");
   sync.closeRead();
   err.closeWrite();
   root.reset();
+  int logRead = -1;
   if (log) {
     log->closeWrite();
-    logRead.reset(log->r);
-    log->r = -1;
+    logRead = std::exchange(log->r, -1);
   }
 
   int pidfd = pidfdOpen(child);
   int pidfdErr = errno;
-  SandboxedProcess proc(child, pidfd, logRead.release()); // kills and reaps on any throw below
+  SandboxedProcess proc(child, pidfd, logRead); // kills and reaps on any throw below
 
   // From here until EOF on `err` the child runs on our memory: nothing it
   // uses may change, and failures are collected before anything throws.

@@ -18,11 +18,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <initializer_list>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "build/sandbox_plan.h"
@@ -264,14 +264,9 @@ void waitForParent(int syncFd) {
   ::close(syncFd);
 }
 
-// Our copy of the parent's descriptors is of the moment of clone(): it
-// holds the write end of our own sync pipe (whose EOF must tell us the
-// parent died) and whatever other threads had open then, such as another
-// build's log pipe, whose reader would wait for us. Only 0-2 (replaced
-// before exec) and ours stay.
-void closeOthers(const ChildStart &start) {
-  int keep[4] = {start.syncFd, start.errFd, start.logFd, start.rootFd};
-  std::sort(keep, keep + 4);
+// Closes every descriptor above 2 but those in `keep` (-1 entries ignored).
+template <size_t N> void closeAllBut(std::array<int, N> keep) {
+  std::sort(keep.begin(), keep.end());
   unsigned from = 3;
   for (int fd : keep) {
     if (fd < static_cast<int>(from))
@@ -281,6 +276,15 @@ void closeOthers(const ChildStart &start) {
     from = static_cast<unsigned>(fd) + 1;
   }
   ::close_range(from, ~0U, 0);
+}
+
+// Our copy of the parent's descriptors is of the moment of clone(): it
+// holds the write end of our own sync pipe (whose EOF must tell us the
+// parent died) and whatever other threads had open then, such as another
+// build's log pipe, whose reader would wait for us. Only 0-2 (replaced
+// before exec) and ours stay.
+void closeOthers(const ChildStart &start) {
+  closeAllBut(std::array<int, 4>{start.syncFd, start.errFd, start.logFd, start.rootFd});
 }
 
 [[noreturn]] void finishChild(const SandboxPlan &plan, const ChildStart &start);
@@ -341,9 +345,7 @@ void finishChild(const SandboxPlan &plan, const ChildStart &start) {
 
   // Nothing of the caller's may leak in: close everything but 0-2 and the
   // (close-on-exec) error pipe.
-  if (errFd > 3)
-    ::close_range(3, static_cast<unsigned>(errFd) - 1, 0);
-  ::close_range(static_cast<unsigned>(errFd) + 1, ~0U, 0);
+  closeAllBut(std::array<int, 1>{errFd});
 
   // No core dumps by default, as Nix.
   struct rlimit core = {0, RLIM_INFINITY};

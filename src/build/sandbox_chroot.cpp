@@ -202,10 +202,7 @@ SandboxPlan prepareSandbox(const SandboxSpec &spec, uid_t hostUid, gid_t hostGid
   SandboxPlan plan;
   plan.rootDir = root;
   plan.storeMount = root + storeDir;
-  plan.privileged = privileged;
   plan.privateNetwork = !spec.network;
-  plan.hostUid = hostUid;
-  plan.hostGid = hostGid;
 
   prepareStoreDir(root, privileged, hostGid);
   Skeleton skel(root);

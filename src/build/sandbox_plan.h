@@ -37,10 +37,6 @@ struct SandboxPlan {
     // directory, which it then mounts back at storeMount.
     std::string rootDir;
     std::string storeMount;        // rootDir + the logical store dir
-    // The caller is root: the root tmpfs is made outside the user namespace
-    // (rootTmpfs), so its files belong to host root as Nix's chroot does.
-    // Otherwise the child mounts one itself, owned by the builder's ids.
-    bool privileged = false;
     std::vector<SkeletonEntry> skeleton;  // parents first
     std::vector<BindMount> binds;  // sorted by target, so parents come first
     bool privateNetwork = true;
@@ -50,8 +46,6 @@ struct SandboxPlan {
     std::string builder;
     std::vector<std::string> argv, envp;  // "NAME=value"
     std::string seccomp;           // seccompProgram()
-    uid_t hostUid = 0;
-    gid_t hostGid = 0;
 };
 
 // Makes the build store dir on disk (with the mount points of the input
@@ -73,7 +67,8 @@ struct ChildStart {
     int syncFd = -1;   // delivers one byte once the uid/gid maps are written
     int errFd = -1;    // setup failures as text (close-on-exec: EOF once exec'ed)
     int logFd = -1;    // the builder's stdout and stderr
-    int rootFd = -1;   // rootTmpfs's result
+    int rootFd = -1;   // rootTmpfs's result; -1: the child mounts a tmpfs itself,
+                       // owned by the builder's ids (an unprivileged caller)
     char* const* argv = nullptr;  // null-terminated, pointing into the plan
     char* const* envp = nullptr;
 };

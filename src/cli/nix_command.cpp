@@ -28,11 +28,8 @@ int cmdNixLog(const std::string &name, std::vector<std::string> &args) {
         &inv.settings);
     if (paths.empty())
       throw UsageError("'installables' is missing");
-    if (paths.size() > 1) {
-      std::cerr << "error: unexpected argument '" << paths[1] << "'\n"
-                << "Try 'nix --help' for more information.\n";
-      return 1;
-    }
+    if (paths.size() > 1) // Nix's hint names `nix` here, not `nix log`
+      return reportUsageError("nix", UsageError("unexpected argument '" + paths[1] + "'"));
     StoreSession s = openStoreSession(inv);
     const std::string &p = paths[0];
     std::optional<std::string> log = buildLog(*s.store, followLinksToStorePath(*s.store, p));
@@ -51,20 +48,15 @@ int cmdNixLog(const std::string &name, std::vector<std::string> &args) {
 } // namespace
 
 int cmdNix(const std::string &name, std::vector<std::string> &args) {
-  if (args.empty()) {
-    std::cerr << "error: no subcommand specified\n"
-                 "Try 'nix --help' for more information.\n";
-    return 1;
-  }
+  if (args.empty())
+    return reportUsageError("nix", UsageError("no subcommand specified"));
   std::string sub = args[0];
   args.erase(args.begin());
   if (sub == "log")
     return cmdNixLog("nix log", args);
   if (sub == "why-depends")
     return cmdWhyDepends("nix why-depends", args);
-  std::cerr << "error: '" << sub << "' is not a recognised command\n"
-            << "Try 'nix --help' for more information.\n";
-  return 1;
+  return reportUsageError("nix", UsageError("'" + sub + "' is not a recognised command"));
 }
 
 } // namespace bastion::cli
