@@ -19,41 +19,43 @@
 
 using namespace bastion::format;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    std::string_view input(reinterpret_cast<const char*>(data), size);
-    Derivation drv;
-    try {
-        drv = parseDerivation(input);
-    } catch (const DerivationError&) {
-        return 0;
-    }
-
-    std::string canonical = unparseDerivation(drv);
-    Derivation again;
-    try {
-        again = parseDerivation(canonical);
-    } catch (const DerivationError&) {
-        std::abort();  // the printer wrote something the parser refuses
-    }
-    if (!(again == drv)) std::abort();
-    if (unparseDerivation(again) != canonical) std::abort();
-
-    // The consumers of a parsed derivation must fail cleanly, never crash.
-    DrvHashLookup lookup = [](const std::string&) { return Hash(HashAlgo::SHA256); };
-    try {
-        (void)hashDerivationModulo(drv, false, lookup);
-        (void)hashDerivationModulo(drv, true, lookup);
-    } catch (const DerivationError&) {
-    }
-    try {
-        (void)computeDerivationPath(drv, "fuzz");
-    } catch (const DerivationError&) {
-    } catch (const BadStorePath&) {
-    }
-    try {
-        (void)computeOutputPaths(drv, "fuzz", lookup);
-    } catch (const DerivationError&) {
-    } catch (const BadStorePath&) {
-    }
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::string_view input(reinterpret_cast<const char *>(data), size);
+  Derivation drv;
+  try {
+    drv = parseDerivation(input);
+  } catch (const DerivationError &) {
     return 0;
+  }
+
+  std::string canonical = unparseDerivation(drv);
+  Derivation again;
+  try {
+    again = parseDerivation(canonical);
+  } catch (const DerivationError &) {
+    std::abort(); // the printer wrote something the parser refuses
+  }
+  if (!(again == drv))
+    std::abort();
+  if (unparseDerivation(again) != canonical)
+    std::abort();
+
+  // The consumers of a parsed derivation must fail cleanly, never crash.
+  DrvHashLookup lookup = [](const std::string &) { return Hash(HashAlgo::SHA256); };
+  try {
+    (void)hashDerivationModulo(drv, false, lookup);
+    (void)hashDerivationModulo(drv, true, lookup);
+  } catch (const DerivationError &) {
+  }
+  try {
+    (void)computeDerivationPath(drv, "fuzz");
+  } catch (const DerivationError &) {
+  } catch (const BadStorePath &) {
+  }
+  try {
+    (void)computeOutputPaths(drv, "fuzz", lookup);
+  } catch (const DerivationError &) {
+  } catch (const BadStorePath &) {
+  }
+  return 0;
 }

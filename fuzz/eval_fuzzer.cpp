@@ -30,29 +30,31 @@
 using namespace bastion::lang;
 
 namespace {
-EvalState* state;
+EvalState *state;
 
 bool rejected(std::string_view s) {
-  static const char* const banned[] = {"import", "readFile", "readDir", "pathExists", "hashFile",
-                                       "findFile", "getEnv", "trace", "warn", "<", "~",
-                                       "storePath", "fetch", "derivation", "toFile", "exec"};
-  for (const char* b : banned)
-    if (s.find(b) != std::string_view::npos) return true;
+  static const char *const banned[] = {
+      "import", "readFile", "readDir", "pathExists", "hashFile", "findFile",   "getEnv", "trace",
+      "warn",   "<",        "~",       "storePath",  "fetch",    "derivation", "toFile", "exec"};
+  for (const char *b : banned)
+    if (s.find(b) != std::string_view::npos)
+      return true;
   size_t digits = 0;
   for (char c : s) {
     digits = isdigit(static_cast<unsigned char>(c)) ? digits + 1 : 0;
-    if (digits > 4) return true;
+    if (digits > 4)
+      return true;
   }
   return false;
 }
-}  // namespace
+} // namespace
 
 // The AST is never freed (as in Nix, it lives as long as the process), so a
 // leak check would report every input. Sanitizer defaults for this binary;
 // ASAN_OPTIONS / UBSAN_OPTIONS still override them.
-extern "C" const char* __ubsan_default_options() { return "print_stacktrace=1"; }
+extern "C" const char *__ubsan_default_options() { return "print_stacktrace=1"; }
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
   // Boehm GC stays enabled: the evaluator's heap is the collector's, and a
   // value only reachable from memory the collector does not scan is exactly
   // the kind of bug worth finding. ASan does not see inside GC memory.
@@ -65,24 +67,25 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return 0;
 }
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (size > 2048 || rejected(text)) return -1;  // -1: do not add to the corpus
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::string_view text(reinterpret_cast<const char *>(data), size);
+  if (size > 2048 || rejected(text))
+    return -1; // -1: do not add to the corpus
   char stackMarker;
   state->stackBase = &stackMarker;
   state->stackLimit = size_t(2) << 20;
   try {
-    Expr* e = state->parseString(text, "/fuzz", Origin::String);
+    Expr *e = state->parseString(text, "/fuzz", Origin::String);
     Value v;
     state->eval(e, v);
     state->forceValueDeep(v);
     std::ostringstream out;
-    std::set<const void*> seen;
+    std::set<const void *> seen;
     printAmbiguous(*state, v, out, &seen, 0);
-  } catch (EvalError& err) {
+  } catch (EvalError &err) {
     std::string msg = formatError(state->positions, err, true);
     (void)msg;
   }
-  state->callDepth = 0;  // in case an error path forgot to unwind it
+  state->callDepth = 0; // in case an error path forgot to unwind it
   return 0;
 }

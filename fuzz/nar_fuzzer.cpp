@@ -21,112 +21,123 @@ using namespace bastion::format;
 
 namespace {
 
-void putU64(std::string& out, uint64_t n) {
-    for (int i = 0; i < 8; ++i) out += static_cast<char>((n >> (8 * i)) & 0xff);
+void putU64(std::string &out, uint64_t n) {
+  for (int i = 0; i < 8; ++i)
+    out += static_cast<char>((n >> (8 * i)) & 0xff);
 }
 
-void putPad(std::string& out, uint64_t len) { out.append((8 - len % 8) % 8, '\0'); }
+void putPad(std::string &out, uint64_t len) { out.append((8 - len % 8) % 8, '\0'); }
 
-void putStr(std::string& out, std::string_view s) {
-    putU64(out, s.size());
-    out += s;
-    putPad(out, s.size());
+void putStr(std::string &out, std::string_view s) {
+  putU64(out, s.size());
+  out += s;
+  putPad(out, s.size());
 }
 
 // Rebuilds the canonical archive from the callbacks. Directory ends are not
 // reported, so they are inferred from the next path (or the end).
 struct Reserialiser : NarVisitor {
-    std::string out;
-    std::vector<std::string> openDirs;
-    uint64_t fileSize = 0, fileSeen = 0;
+  std::string out;
+  std::vector<std::string> openDirs;
+  uint64_t fileSize = 0, fileSeen = 0;
 
-    static std::string parentOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
+  static std::string parentOf(const std::string &path) { return path.substr(0, path.rfind('/')); }
 
-    void closeTop() {
-        putStr(out, ")");  // the directory node
-        if (!openDirs.back().empty()) putStr(out, ")");  // its entry
-        openDirs.pop_back();
+  void closeTop() {
+    putStr(out, ")"); // the directory node
+    if (!openDirs.back().empty())
+      putStr(out, ")"); // its entry
+    openDirs.pop_back();
+  }
+
+  void begin(const std::string &path) {
+    if (path.empty()) {
+      if (!out.empty() || !openDirs.empty())
+        std::abort();
+      putStr(out, kNarMagic);
+    } else {
+      std::string parent = parentOf(path);
+      while (!openDirs.empty() && openDirs.back() != parent)
+        closeTop();
+      if (openDirs.empty())
+        std::abort(); // entry outside any directory
+      for (const char *t : {"entry", "(", "name"})
+        putStr(out, t);
+      putStr(out, std::string_view(path).substr(parent.size() + 1));
+      putStr(out, "node");
     }
+    putStr(out, "(");
+    putStr(out, "type");
+  }
 
-    void begin(const std::string& path) {
-        if (path.empty()) {
-            if (!out.empty() || !openDirs.empty()) std::abort();
-            putStr(out, kNarMagic);
-        } else {
-            std::string parent = parentOf(path);
-            while (!openDirs.empty() && openDirs.back() != parent) closeTop();
-            if (openDirs.empty()) std::abort();  // entry outside any directory
-            for (const char* t : {"entry", "(", "name"}) putStr(out, t);
-            putStr(out, std::string_view(path).substr(parent.size() + 1));
-            putStr(out, "node");
-        }
-        putStr(out, "(");
-        putStr(out, "type");
-    }
+  void end(const std::string &path) {
+    putStr(out, ")"); // the node
+    if (!path.empty())
+      putStr(out, ")"); // its entry
+  }
 
-    void end(const std::string& path) {
-        putStr(out, ")");                   // the node
-        if (!path.empty()) putStr(out, ")");  // its entry
-    }
+  void createDirectory(const std::string &path) override {
+    begin(path);
+    putStr(out, "directory");
+    openDirs.push_back(path);
+  }
 
-    void createDirectory(const std::string& path) override {
-        begin(path);
-        putStr(out, "directory");
-        openDirs.push_back(path);
+  std::string filePath;
+  void createRegularFile(const std::string &path, bool executable, uint64_t size) override {
+    begin(path);
+    putStr(out, "regular");
+    if (executable) {
+      putStr(out, "executable");
+      putStr(out, "");
     }
+    putStr(out, "contents");
+    putU64(out, size);
+    fileSize = size;
+    fileSeen = 0;
+    filePath = path;
+  }
 
-    std::string filePath;
-    void createRegularFile(const std::string& path, bool executable, uint64_t size) override {
-        begin(path);
-        putStr(out, "regular");
-        if (executable) {
-            putStr(out, "executable");
-            putStr(out, "");
-        }
-        putStr(out, "contents");
-        putU64(out, size);
-        fileSize = size;
-        fileSeen = 0;
-        filePath = path;
-    }
+  void contents(std::string_view chunk) override {
+    fileSeen += chunk.size();
+    if (fileSeen > fileSize)
+      std::abort();
+    out += chunk;
+  }
 
-    void contents(std::string_view chunk) override {
-        fileSeen += chunk.size();
-        if (fileSeen > fileSize) std::abort();
-        out += chunk;
-    }
+  void closeRegularFile() override {
+    if (fileSeen != fileSize)
+      std::abort();
+    putPad(out, fileSize);
+    end(filePath);
+  }
 
-    void closeRegularFile() override {
-        if (fileSeen != fileSize) std::abort();
-        putPad(out, fileSize);
-        end(filePath);
-    }
+  void createSymlink(const std::string &path, const std::string &target) override {
+    begin(path);
+    putStr(out, "symlink");
+    putStr(out, "target");
+    putStr(out, target);
+    end(path);
+  }
 
-    void createSymlink(const std::string& path, const std::string& target) override {
-        begin(path);
-        putStr(out, "symlink");
-        putStr(out, "target");
-        putStr(out, target);
-        end(path);
-    }
-
-    void finish() {
-        while (!openDirs.empty()) closeTop();
-    }
+  void finish() {
+    while (!openDirs.empty())
+      closeTop();
+  }
 };
 
-}  // namespace
+} // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    std::string_view input(reinterpret_cast<const char*>(data), size);
-    Reserialiser v;
-    StringNarSource src(input);
-    try {
-        parseNar(src, v, true);
-    } catch (const NarError&) {
-        return 0;
-    }
-    v.finish();
-    if (v.out != input) std::abort();  // accepted a non-canonical archive
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::string_view input(reinterpret_cast<const char *>(data), size);
+  Reserialiser v;
+  StringNarSource src(input);
+  try {
+    parseNar(src, v, true);
+  } catch (const NarError &) {
     return 0;
+  }
+  v.finish();
+  if (v.out != input)
+    std::abort(); // accepted a non-canonical archive
+  return 0;
 }

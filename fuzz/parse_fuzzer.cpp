@@ -16,32 +16,32 @@
 using namespace bastion::lang;
 
 namespace {
-EvalState* state;
-PosTable* basePositions;  // the position table as it was after start-up
-}  // namespace
+EvalState *state;
+PosTable *basePositions; // the position table as it was after start-up
+} // namespace
 
 // The AST is never freed (as in Nix, it lives as long as the process), so a
 // leak check would report every input. Sanitizer defaults for this binary;
 // ASAN_OPTIONS / UBSAN_OPTIONS still override them.
-extern "C" const char* __ubsan_default_options() { return "print_stacktrace=1"; }
+extern "C" const char *__ubsan_default_options() { return "print_stacktrace=1"; }
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
   // Parsing allocates nothing on the collected heap (the AST lives in the
   // ordinary heap), so Boehm GC and ASan do not interact here; GC stays on.
   GC_INIT();
   EvalSettings settings;
-  settings.pureEval = true;  // paths like ~/x must not depend on $HOME
+  settings.pureEval = true; // paths like ~/x must not depend on $HOME
   state = new EvalState(settings);
   basePositions = new PosTable(state->positions);
   return 0;
 }
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(data), size);
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::string_view text(reinterpret_cast<const char *>(data), size);
   try {
-    Expr* e = state->parseString(text, "/fuzz", Origin::String);
+    Expr *e = state->parseString(text, "/fuzz", Origin::String);
     (void)e;
-  } catch (EvalError& err) {
+  } catch (EvalError &err) {
     // Exercise the error printer too: it re-reads the source line by
     // position, a classic place for off-by-one reads.
     std::string msg = formatError(state->positions, err, true);

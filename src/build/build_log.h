@@ -17,38 +17,38 @@
 
 namespace bastion::build {
 
-std::string logPathFor(const std::string& root, const std::string& drvPath);
+std::string logPathFor(const std::string &root, const std::string &drvPath);
 
 // One build's log: written to its file, with the tail kept for errors.
 class BuildLog {
- public:
-  BuildLog(const std::string& path, class Progress& progress, const std::string& drvPath);
+public:
+  BuildLog(const std::string &path, class Progress &progress, const std::string &drvPath);
   ~BuildLog();
-  void append(const char* data, size_t n);
-  void finish();  // flushes a last unterminated line
+  void append(const char *data, size_t n);
+  void finish(); // flushes a last unterminated line
   // The last `n` lines, each prefixed with "> " as in Nix's error messages.
   std::vector<std::string> tail() const { return {lines_.begin(), lines_.end()}; }
 
- private:
+private:
   int fd_ = -1;
-  Progress& progress_;
+  Progress &progress_;
   std::string drvPath_, partial_;
   std::deque<std::string> lines_;
 };
 
 class Progress {
- public:
+public:
   // quiet: builder output is not shown (nix-build -Q); showPlan: list
   // what will be built before starting.
   Progress(bool quiet, bool showPlan = true);
   ~Progress();
-  void plan(const std::vector<std::string>& toBuild);
-  void started(const std::string& drvPath);
-  void finished(const std::string& drvPath, bool ok);
-  void logLine(const std::string& drvPath, const std::string& line);
-  void message(const std::string& line);  // a whole line, above the status line
+  void plan(const std::vector<std::string> &toBuild);
+  void started(const std::string &drvPath);
+  void finished(const std::string &drvPath, bool ok);
+  void logLine(const std::string &drvPath, const std::string &line);
+  void message(const std::string &line); // a whole line, above the status line
 
- private:
+private:
   void redraw();
   void clearStatus();
 
@@ -60,4 +60,4 @@ class Progress {
   bool statusShown_ = false;
 };
 
-}  // namespace bastion::build
+} // namespace bastion::build

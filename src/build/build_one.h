@@ -52,7 +52,7 @@ public:
 
 private:
   std::string storeDir_, buildDir_;
-  int storeDirLock_ = -1;  // store::lockDirectory: keeps the garbage collector out
+  int storeDirLock_ = -1; // store::lockDirectory: keeps the garbage collector out
   std::unique_ptr<BuildSlot> slot_;
   SandboxStandby standby_;
 };

@@ -14,14 +14,15 @@ namespace {
 constexpr unsigned kSlots = 64;
 }
 
-BuildSlot::BuildSlot(const std::string& stateDir) {
+BuildSlot::BuildSlot(const std::string &stateDir) {
   std::string dir = stateDir + "/userpool2";
   store::createDirs(dir);
   for (;;) {
     for (unsigned n = 0; n < kSlots; n++) {
       std::string path = dir + "/slot-" + std::to_string(n);
       int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-      if (fd < 0) store::throwSysError("opening '" + path + "'");
+      if (fd < 0)
+        store::throwSysError("opening '" + path + "'");
       // Open file description locks: per descriptor, so two threads of one
       // process exclude each other too.
       struct flock fl = {};
@@ -39,7 +40,8 @@ BuildSlot::BuildSlot(const std::string& stateDir) {
 }
 
 BuildSlot::~BuildSlot() {
-  if (fd_ >= 0) close(fd_);
+  if (fd_ >= 0)
+    close(fd_);
 }
 
-}  // namespace bastion::build
+} // namespace bastion::build

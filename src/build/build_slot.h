@@ -10,16 +10,16 @@
 namespace bastion::build {
 
 class BuildSlot {
- public:
-  explicit BuildSlot(const std::string& stateDir);  // blocks until a slot is free
+public:
+  explicit BuildSlot(const std::string &stateDir); // blocks until a slot is free
   ~BuildSlot();
-  BuildSlot(const BuildSlot&) = delete;
-  BuildSlot& operator=(const BuildSlot&) = delete;
+  BuildSlot(const BuildSlot &) = delete;
+  BuildSlot &operator=(const BuildSlot &) = delete;
   unsigned number() const { return slot_; }
 
- private:
+private:
   int fd_ = -1;
   unsigned slot_ = 0;
 };
 
-}  // namespace bastion::build
+} // namespace bastion::build

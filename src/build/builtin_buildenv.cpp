@@ -29,29 +29,31 @@ struct EnvError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-[[noreturn]] void throwErrno(const std::string& what, int err) {
+[[noreturn]] void throwErrno(const std::string &what, int err) {
   throw EnvError(what + ": " + std::strerror(err));
 }
 
-bool hasPrefixDir(const std::string& path, const std::string& dir) {
+bool hasPrefixDir(const std::string &path, const std::string &dir) {
   return path.size() >= dir.size() && path.compare(0, dir.size(), dir) == 0 &&
          (path.size() == dir.size() || path[dir.size()] == '/');
 }
 
-bool hasSuffix(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+bool hasSuffix(const std::string &s, const std::string &suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string readLinkReal(const std::string& real) {
+std::string readLinkReal(const std::string &real) {
   char buf[PATH_MAX];
   ssize_t n = ::readlink(real.c_str(), buf, sizeof buf);
-  if (n < 0) throwErrno("reading symbolic link '" + real + "'", errno);
+  if (n < 0)
+    throwErrno("reading symbolic link '" + real + "'", errno);
   return std::string(buf, static_cast<size_t>(n));
 }
 
 struct Builder {
-  const StoreView& view;
-  const std::function<void(const std::string&)>& warn;
+  const StoreView &view;
+  const std::function<void(const std::string &)> &warn;
   std::map<std::string, int> priorities;
   unsigned long symlinks = 0;
 
@@ -59,14 +61,15 @@ struct Builder {
   // on the way is followed, absolute targets being store paths again.
   // Returns the resolved store path, or nullopt (with errno) if a
   // component is missing.
-  std::optional<std::string> resolve(const std::string& path) {
+  std::optional<std::string> resolve(const std::string &path) {
     std::vector<std::string> todo;
-    auto push = [&](const std::string& p) {
+    auto push = [&](const std::string &p) {
       std::vector<std::string> parts;
       std::stringstream ss(p);
       std::string c;
       while (std::getline(ss, c, '/'))
-        if (!c.empty() && c != ".") parts.push_back(c);
+        if (!c.empty() && c != ".")
+          parts.push_back(c);
       todo.insert(todo.begin(), parts.begin(), parts.end());
     };
     push(path);
@@ -88,14 +91,16 @@ struct Builder {
         continue;
       }
       struct stat st;
-      if (::lstat(view.real(next).c_str(), &st) != 0) return std::nullopt;
+      if (::lstat(view.real(next).c_str(), &st) != 0)
+        return std::nullopt;
       if (S_ISLNK(st.st_mode)) {
         if (++follows > 1024) {
           errno = ELOOP;
           return std::nullopt;
         }
         std::string target = readLinkReal(view.real(next));
-        if (!target.empty() && target[0] == '/') result.clear();
+        if (!target.empty() && target[0] == '/')
+          result.clear();
         push(target);
       } else {
         result = next;
@@ -105,7 +110,7 @@ struct Builder {
   }
 
   // stat(2) of a store path: follows symlinks, within the store's view.
-  bool statFollow(const std::string& path, struct stat& st, int& err) {
+  bool statFollow(const std::string &path, struct stat &st, int &err) {
     auto r = resolve(path);
     if (!r) {
       err = errno;
@@ -118,36 +123,41 @@ struct Builder {
     return true;
   }
 
-  bool lstatPath(const std::string& path, struct stat& st) {
-    if (::lstat(view.real(path).c_str(), &st) == 0) return true;
-    if (errno != ENOENT) throwErrno("getting status of '" + path + "'", errno);
+  bool lstatPath(const std::string &path, struct stat &st) {
+    if (::lstat(view.real(path).c_str(), &st) == 0)
+      return true;
+    if (errno != ENOENT)
+      throwErrno("getting status of '" + path + "'", errno);
     return false;
   }
 
   // The entries of a directory (following symlinks to it), sorted so that
   // the outcome never depends on readdir order; nullopt (with errno) if
   // it is not one.
-  std::optional<std::vector<std::string>> readDirectory(const std::string& dir) {
+  std::optional<std::vector<std::string>> readDirectory(const std::string &dir) {
     auto r = resolve(dir);
-    if (!r) return std::nullopt;
-    DIR* d = ::opendir(view.real(*r).c_str());
-    if (!d) return std::nullopt;
+    if (!r)
+      return std::nullopt;
+    DIR *d = ::opendir(view.real(*r).c_str());
+    if (!d)
+      return std::nullopt;
     std::vector<std::string> names;
-    while (struct dirent* e = ::readdir(d)) {
+    while (struct dirent *e = ::readdir(d)) {
       std::string n = e->d_name;
-      if (n != "." && n != "..") names.push_back(n);
+      if (n != "." && n != "..")
+        names.push_back(n);
     }
     ::closedir(d);
     std::sort(names.begin(), names.end());
     return names;
   }
 
-  void createSymlink(const std::string& target, const std::string& link) {
+  void createSymlink(const std::string &target, const std::string &link) {
     if (::symlink(target.c_str(), view.real(link).c_str()) != 0)
       throwErrno("creating symlink from '" + link + "' to '" + target + "'", errno);
   }
 
-  void createLinks(const std::string& srcDir, const std::string& dstDir, int priority) {
+  void createLinks(const std::string &srcDir, const std::string &dstDir, int priority) {
     auto entries = readDirectory(srcDir);
     if (!entries) {
       if (errno == ENOTDIR) {
@@ -157,8 +167,9 @@ struct Builder {
       throwErrno("opening directory '" + srcDir + "'", errno);
     }
 
-    for (auto& name : *entries) {
-      if (name[0] == '.') continue;  // not matched by glob
+    for (auto &name : *entries) {
+      if (name[0] == '.')
+        continue; // not matched by glob
       std::string srcFile = srcDir + "/" + name;
       std::string dstFile = dstDir + "/" + name;
 
@@ -174,8 +185,9 @@ struct Builder {
 
       // Useless in a profile, or bound to collide between packages.
       if (hasSuffix(srcFile, "/propagated-build-inputs") || hasSuffix(srcFile, "/nix-support") ||
-          hasSuffix(srcFile, "/perllocal.pod") || hasSuffix(srcFile, "/info/dir") || hasSuffix(srcFile, "/log") ||
-          hasSuffix(srcFile, "/manifest.nix") || hasSuffix(srcFile, "/manifest.json"))
+          hasSuffix(srcFile, "/perllocal.pod") || hasSuffix(srcFile, "/info/dir") ||
+          hasSuffix(srcFile, "/log") || hasSuffix(srcFile, "/manifest.nix") ||
+          hasSuffix(srcFile, "/manifest.json"))
         continue;
 
       struct stat dstSt;
@@ -189,10 +201,12 @@ struct Builder {
             // holding links to both packages' contents.
             auto target = resolve(dstFile);
             struct stat targetSt;
-            if (!target || ::lstat(view.real(*target).c_str(), &targetSt) != 0 || !S_ISDIR(targetSt.st_mode))
+            if (!target || ::lstat(view.real(*target).c_str(), &targetSt) != 0 ||
+                !S_ISDIR(targetSt.st_mode))
               throw EnvError("collision between '" + srcFile + "' and non-directory '" +
                              target.value_or(dstFile) + "'");
-            if (::unlink(view.real(dstFile).c_str()) != 0) throwErrno("unlinking '" + dstFile + "'", errno);
+            if (::unlink(view.real(dstFile).c_str()) != 0)
+              throwErrno("unlinking '" + dstFile + "'", errno);
             if (::mkdir(view.real(dstFile).c_str(), 0755) != 0)
               throwErrno("creating directory '" + dstFile + "'", errno);
             createLinks(*target, dstFile, priorities[dstFile]);
@@ -204,14 +218,18 @@ struct Builder {
         if (S_ISLNK(dstSt.st_mode)) {
           int prevPriority = priorities[dstFile];
           if (prevPriority == priority)
-            throw EnvError("packages '" + srcFile + "' and '" + readLinkReal(view.real(dstFile)) +
-                           "' have the same priority " + std::to_string(priority) +
-                           "; use 'nix-env --set-flag priority NUMBER INSTALLED_PKGNAME' to change the "
-                           "priority of one of the conflicting packages (0 being the highest priority)");
-          if (prevPriority < priority) continue;
-          if (::unlink(view.real(dstFile).c_str()) != 0) throwErrno("unlinking '" + dstFile + "'", errno);
+            throw EnvError(
+                "packages '" + srcFile + "' and '" + readLinkReal(view.real(dstFile)) +
+                "' have the same priority " + std::to_string(priority) +
+                "; use 'nix-env --set-flag priority NUMBER INSTALLED_PKGNAME' to change the "
+                "priority of one of the conflicting packages (0 being the highest priority)");
+          if (prevPriority < priority)
+            continue;
+          if (::unlink(view.real(dstFile).c_str()) != 0)
+            throwErrno("unlinking '" + dstFile + "'", errno);
         } else if (S_ISDIR(dstSt.st_mode)) {
-          throw EnvError("collision between non-directory '" + srcFile + "' and directory '" + dstFile + "'");
+          throw EnvError("collision between non-directory '" + srcFile + "' and directory '" +
+                         dstFile + "'");
         }
       }
 
@@ -221,17 +239,18 @@ struct Builder {
     }
   }
 
-  std::string readPropagated(const std::string& pkgDir) {
+  std::string readPropagated(const std::string &pkgDir) {
     auto r = resolve(pkgDir + "/nix-support/propagated-user-env-packages");
     if (!r) {
-      if (errno == ENOENT || errno == ENOTDIR) return "";
+      if (errno == ENOENT || errno == ENOTDIR)
+        return "";
       throwErrno("reading '" + pkgDir + "/nix-support/propagated-user-env-packages'", errno);
     }
     return store::readFile(view.real(*r));
   }
 };
 
-std::vector<std::string> tokenize(const std::string& s, const char* separators) {
+std::vector<std::string> tokenize(const std::string &s, const char *separators) {
   std::vector<std::string> out;
   size_t pos = s.find_first_not_of(separators);
   while (pos != std::string::npos) {
@@ -242,61 +261,69 @@ std::vector<std::string> tokenize(const std::string& s, const char* separators) 
   return out;
 }
 
-const std::string& attr(const format::Derivation& drv, const std::string& name) {
+const std::string &attr(const format::Derivation &drv, const std::string &name) {
   auto it = drv.env.find(name);
-  if (it == drv.env.end()) throw EnvError("attribute '" + name + "' missing");
+  if (it == drv.env.end())
+    throw EnvError("attribute '" + name + "' missing");
   return it->second;
 }
 
-long parseNumber(const std::string& s) {
+long parseNumber(const std::string &s) {
   try {
     size_t used;
     long n = std::stol(s, &used);
-    if (used == s.size()) return n;
-  } catch (std::exception&) {
+    if (used == s.size())
+      return n;
+  } catch (std::exception &) {
   }
   throw EnvError("invalid number '" + s + "' in the 'derivations' attribute");
 }
 
-}  // namespace
+} // namespace
 
-std::string StoreView::real(const std::string& path) const {
-  if (hasPrefixDir(path, outPath)) return outReal + path.substr(outPath.size());
-  if (hasPrefixDir(path, storeDir)) return realStoreDir + path.substr(storeDir.size());
+std::string StoreView::real(const std::string &path) const {
+  if (hasPrefixDir(path, outPath))
+    return outReal + path.substr(outPath.size());
+  if (hasPrefixDir(path, storeDir))
+    return realStoreDir + path.substr(storeDir.size());
   return path;
 }
 
-unsigned long buildProfile(const StoreView& view, std::vector<EnvPackage> pkgs,
-                           const std::function<void(const std::string&)>& warn) {
+unsigned long buildProfile(const StoreView &view, std::vector<EnvPackage> pkgs,
+                           const std::function<void(const std::string &)> &warn) {
   Builder b{view, warn, {}, 0};
   std::set<std::string> done, postponed;
 
-  auto addPkg = [&](const std::string& pkgDir, int priority) {
-    if (!done.insert(pkgDir).second) return;
+  auto addPkg = [&](const std::string &pkgDir, int priority) {
+    if (!done.insert(pkgDir).second)
+      return;
     b.createLinks(pkgDir, view.outPath, priority);
-    for (auto& p : tokenize(b.readPropagated(pkgDir), " \n"))
-      if (!done.count(p)) postponed.insert(p);
+    for (auto &p : tokenize(b.readPropagated(pkgDir), " \n"))
+      if (!done.count(p))
+        postponed.insert(p);
   };
 
   // In priority order, to spare needless link/unlink steps.
-  std::sort(pkgs.begin(), pkgs.end(), [](const EnvPackage& a, const EnvPackage& b) {
+  std::sort(pkgs.begin(), pkgs.end(), [](const EnvPackage &a, const EnvPackage &b) {
     return a.priority < b.priority || (a.priority == b.priority && a.path < b.path);
   });
-  for (auto& pkg : pkgs)
-    if (pkg.active) addPkg(pkg.path, pkg.priority);
+  for (auto &pkg : pkgs)
+    if (pkg.active)
+      addPkg(pkg.path, pkg.priority);
 
   // Propagated packages last: they lose collisions.
   int priorityCounter = 1000;
   while (!postponed.empty()) {
     std::set<std::string> pkgDirs = std::move(postponed);
     postponed.clear();
-    for (auto& pkgDir : pkgDirs) addPkg(pkgDir, priorityCounter++);
+    for (auto &pkgDir : pkgDirs)
+      addPkg(pkgDir, priorityCounter++);
   }
   return b.symlinks;
 }
 
-void runBuildenv(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir,
-                 const std::string& realStoreDir, BuildLog& log) {
+void runBuildenv(const format::Derivation &drv, const std::string &builtStoreDir,
+                 const std::string &storeDir, const std::string &realStoreDir, BuildLog &log) {
   StoreView view;
   view.storeDir = storeDir;
   view.outPath = attr(drv, "out");
@@ -309,18 +336,20 @@ void runBuildenv(const format::Derivation& drv, const std::string& builtStoreDir
   auto items = tokenize(attr(drv, "derivations"), " \t\n\r");
   for (size_t i = 0; i < items.size();) {
     // As Nix: the layout is trusted, but running off the end is an error.
-    if (i + 3 > items.size()) throw EnvError("malformed 'derivations' attribute");
+    if (i + 3 > items.size())
+      throw EnvError("malformed 'derivations' attribute");
     bool active = items[i] != "false";
     int priority = int(parseNumber(items[i + 1]));
     long outputs = parseNumber(items[i + 2]);
     i += 3;
     for (long n = 0; n < outputs; n++, i++) {
-      if (i >= items.size()) throw EnvError("malformed 'derivations' attribute");
+      if (i >= items.size())
+        throw EnvError("malformed 'derivations' attribute");
       pkgs.push_back({items[i], active, priority});
     }
   }
 
-  auto warn = [&](const std::string& msg) {
+  auto warn = [&](const std::string &msg) {
     std::string line = "warning: " + msg + "\n";
     log.append(line.data(), line.size());
   };
@@ -331,4 +360,4 @@ void runBuildenv(const format::Derivation& drv, const std::string& builtStoreDir
     throwErrno("creating symlink '" + manifestLink + "'", errno);
 }
 
-}  // namespace bastion::build
+} // namespace bastion::build

@@ -24,16 +24,16 @@
 namespace bastion::build {
 
 struct StoreView {
-  std::string storeDir;      // "/nix/store"
-  std::string realStoreDir;  // where its objects are, e.g. "/tmp/s/nix/store"
-  std::string outPath;       // the output being built (a store path) …
-  std::string outReal;       // … and where it is being written
+  std::string storeDir;     // "/nix/store"
+  std::string realStoreDir; // where its objects are, e.g. "/tmp/s/nix/store"
+  std::string outPath;      // the output being built (a store path) …
+  std::string outReal;      // … and where it is being written
   // Where the file system object behind the store path `path` lives.
-  std::string real(const std::string& path) const;
+  std::string real(const std::string &path) const;
 };
 
 struct EnvPackage {
-  std::string path;  // a store path (an output of an installed package)
+  std::string path; // a store path (an output of an installed package)
   bool active = true;
   int priority = 5;
 };
@@ -41,13 +41,13 @@ struct EnvPackage {
 // Builds the symlink tree at view.outPath (which must exist) from `pkgs`.
 // Warnings ("skipping dangling symlink …") go to `warn`. Returns the number
 // of symlinks created. Throws std::runtime_error on a collision.
-unsigned long buildProfile(const StoreView& view, std::vector<EnvPackage> pkgs,
-                           const std::function<void(const std::string&)>& warn);
+unsigned long buildProfile(const StoreView &view, std::vector<EnvPackage> pkgs,
+                           const std::function<void(const std::string &)> &warn);
 
 // The builder: reads `derivations` ("active priority n path1 … pathn …")
 // and `manifest` from drv's environment and writes the output to
 // builtStoreDir/<base name of out>. Throws on failure.
-void runBuildenv(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir,
-                 const std::string& realStoreDir, BuildLog& log);
+void runBuildenv(const format::Derivation &drv, const std::string &builtStoreDir,
+                 const std::string &storeDir, const std::string &realStoreDir, BuildLog &log);
 
-}  // namespace bastion::build
+} // namespace bastion::build

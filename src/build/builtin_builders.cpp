@@ -29,23 +29,24 @@ struct BuiltinError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-const std::string& attr(const format::Derivation& drv, const std::string& name) {
+const std::string &attr(const format::Derivation &drv, const std::string &name) {
   auto it = drv.env.find(name);
-  if (it == drv.env.end()) throw BuiltinError("attribute '" + name + "' missing");
+  if (it == drv.env.end())
+    throw BuiltinError("attribute '" + name + "' missing");
   return it->second;
 }
 
-bool flag(const format::Derivation& drv, const std::string& name) {
+bool flag(const format::Derivation &drv, const std::string &name) {
   auto it = drv.env.find(name);
   return it != drv.env.end() && it->second == "1";
 }
 
-
-void fetchurl(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir) {
+void fetchurl(const format::Derivation &drv, const std::string &builtStoreDir,
+              const std::string &storeDir) {
   // The output must be a path of this store: it names the file we write.
   format::StorePath out = format::parseStorePath(attr(drv, "out"), storeDir);
   std::string dest = builtStoreDir + "/" + out.baseName();
-  const std::string& url = attr(drv, "url");
+  const std::string &url = attr(drv, "url");
 
   // The hash of the result is checked afterwards, so TLS adds nothing.
   store::DownloadOptions options;
@@ -60,7 +61,8 @@ void fetchurl(const format::Derivation& drv, const std::string& builtStoreDir, c
       format::restorePath(dest, source);
     } else {
       int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) store::throwSysError("opening file '" + file + "'");
+      if (fd < 0)
+        store::throwSysError("opening file '" + file + "'");
       format::FdNarSource source(fd);
       try {
         format::restorePath(dest, source);
@@ -78,11 +80,10 @@ void fetchurl(const format::Derivation& drv, const std::string& builtStoreDir, c
     store::throwSysError("making '" + dest + "' executable");
 }
 
-}  // namespace
+} // namespace
 
-int runBuiltinBuilder(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir,
-                      const std::string& realStoreDir,
-                      BuildLog& log) {
+int runBuiltinBuilder(const format::Derivation &drv, const std::string &builtStoreDir,
+                      const std::string &storeDir, const std::string &realStoreDir, BuildLog &log) {
   try {
     if (drv.builder == "builtin:fetchurl")
       fetchurl(drv, builtStoreDir, storeDir);
@@ -90,7 +91,7 @@ int runBuiltinBuilder(const format::Derivation& drv, const std::string& builtSto
       runBuildenv(drv, builtStoreDir, storeDir, realStoreDir, log);
     else
       throw BuiltinError("unsupported builtin builder '" + drv.builder.substr(8) + "'");
-  } catch (std::exception& e) {
+  } catch (std::exception &e) {
     // Nix's builtin builders end this way too: the error as the last log
     // line, and exit code 1.
     std::string line = std::string("error: ") + e.what() + "\n";
@@ -102,4 +103,4 @@ int runBuiltinBuilder(const format::Derivation& drv, const std::string& builtSto
   return 0;
 }
 
-}  // namespace bastion::build
+} // namespace bastion::build

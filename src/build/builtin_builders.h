@@ -15,7 +15,7 @@ namespace bastion::build {
 // builtStoreDir/<base name of its path>; store paths it reads (buildenv's
 // packages) are found under realStoreDir. Messages go to `log`. Returns a
 // wait status (0 for success), like a sandboxed builder.
-int runBuiltinBuilder(const format::Derivation& drv, const std::string& builtStoreDir, const std::string& storeDir,
-                      const std::string& realStoreDir, BuildLog& log);
+int runBuiltinBuilder(const format::Derivation &drv, const std::string &builtStoreDir,
+                      const std::string &storeDir, const std::string &realStoreDir, BuildLog &log);
 
-}  // namespace bastion::build
+} // namespace bastion::build

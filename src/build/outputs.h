@@ -26,31 +26,33 @@ namespace bastion::build {
 struct BuildError : std::runtime_error {
   enum : int { kPermanent = 0x04, kHashMismatch = 0x02 | 0x04, kNotDeterministic = 0x08 };
   int status = 0;
-  explicit BuildError(const std::string& msg, int s = 0) : std::runtime_error(msg), status(s) {}
+  explicit BuildError(const std::string &msg, int s = 0) : std::runtime_error(msg), status(s) {}
   // Nix's Worker::exitStatus for a combination of failures.
   static int exitStatus(int status) { return status ? (status | 0x60) : 1; }
 };
 
 struct BuiltDerivation {
-  std::string drvPath;  // printed
-  const format::Derivation& drv;
-  std::map<std::string, format::StorePath> outputs;  // output name -> path
-  std::set<format::StorePath> inputClosure;          // what the outputs may refer to, besides themselves
-  std::string builtStoreDir;  // where the builder left them (the sandbox's store directory, on the host)
+  std::string drvPath; // printed
+  const format::Derivation &drv;
+  std::map<std::string, format::StorePath> outputs; // output name -> path
+  std::set<format::StorePath> inputClosure; // what the outputs may refer to, besides themselves
+  std::string
+      builtStoreDir; // where the builder left them (the sandbox's store directory, on the host)
 };
 
 // Inspects the outputs in builtStoreDir and returns their path infos
 // (deriver, NAR hash and size, references, ca for fixed outputs). Throws
 // BuildError for a missing output, a hash mismatch or a failed check.
-std::vector<store::ValidPathInfo> inspectOutputs(store::LocalStore& store, const BuiltDerivation& built);
+std::vector<store::ValidPathInfo> inspectOutputs(store::LocalStore &store,
+                                                 const BuiltDerivation &built);
 
 // Moves the inspected outputs into the store, still invalid: the caller
 // holds their locks until it has synced and registered them.
-void moveOutputs(store::LocalStore& store, const BuiltDerivation& built,
-                 const std::vector<store::ValidPathInfo>& infos);
+void moveOutputs(store::LocalStore &store, const BuiltDerivation &built,
+                 const std::vector<store::ValidPathInfo> &infos);
 
 // Puts a moved output on disk (every file and directory of it), so that
 // it can be registered once the store directory is synced too.
-void syncOutput(store::LocalStore& store, const store::ValidPathInfo& info);
+void syncOutput(store::LocalStore &store, const store::ValidPathInfo &info);
 
-}  // namespace bastion::build
+} // namespace bastion::build

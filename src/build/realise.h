@@ -19,14 +19,14 @@
 namespace bastion::build {
 
 struct BuildSettings {
-  unsigned maxJobs = 1;      // -j / max-jobs: builds at once
-  unsigned cores = 0;        // --cores: NIX_BUILD_CORES (0: all of them)
-  bool keepGoing = false;    // --keep-going: build what does not depend on a failure
-  bool check = false;        // --check: rebuild requested outputs and compare
-  bool keepFailed = false;   // -K: keep the build directory of a failed build
-  bool quiet = false;        // -Q: do not show builder output
-  bool showPlan = true;      // "these N derivations will be built:" (nix-env does not say it)
-  std::string sandboxPaths;  // sandbox-paths: "/bin/sh=/bin/busybox …"
+  unsigned maxJobs = 1;     // -j / max-jobs: builds at once
+  unsigned cores = 0;       // --cores: NIX_BUILD_CORES (0: all of them)
+  bool keepGoing = false;   // --keep-going: build what does not depend on a failure
+  bool check = false;       // --check: rebuild requested outputs and compare
+  bool keepFailed = false;  // -K: keep the build directory of a failed build
+  bool quiet = false;       // -Q: do not show builder output
+  bool showPlan = true;     // "these N derivations will be built:" (nix-env does not say it)
+  std::string sandboxPaths; // sandbox-paths: "/bin/sh=/bin/busybox …"
   std::string system = "x86_64-linux";
 };
 
@@ -37,16 +37,17 @@ struct DerivedPath {
 };
 
 class Realiser {
- public:
-  Realiser(store::LocalStore& store, BuildSettings settings) : store_(store), settings_(std::move(settings)) {}
+public:
+  Realiser(store::LocalStore &store, BuildSettings settings)
+      : store_(store), settings_(std::move(settings)) {}
 
   // Returns, for each requested derivation, output name -> printed path.
   // Throws BuildError naming what failed (all failures with --keep-going).
-  std::vector<std::map<std::string, std::string>> realise(const std::vector<DerivedPath>& targets);
+  std::vector<std::map<std::string, std::string>> realise(const std::vector<DerivedPath> &targets);
 
- private:
-  store::LocalStore& store_;
+private:
+  store::LocalStore &store_;
   BuildSettings settings_;
 };
 
-}  // namespace bastion::build
+} // namespace bastion::build

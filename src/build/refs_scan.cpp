@@ -7,10 +7,12 @@ namespace bastion::build {
 
 using format::kStorePathHashLen;
 
-RefScanSink::RefScanSink(const std::set<std::string>& hashParts) : candidates_(hashParts.begin(), hashParts.end()) {}
+RefScanSink::RefScanSink(const std::set<std::string> &hashParts)
+    : candidates_(hashParts.begin(), hashParts.end()) {}
 
 void RefScanSink::write(std::string_view data) {
-  if (candidates_.empty() || data.empty()) return;
+  if (candidates_.empty() || data.empty())
+    return;
   // A hash part may straddle chunks: rescan the seam with the previous tail.
   std::string seam = tail_;
   seam.append(data.substr(0, std::min(data.size(), kStorePathHashLen)));
@@ -21,7 +23,8 @@ void RefScanSink::write(std::string_view data) {
     tail_.assign(data.substr(data.size() - keep));
   else {
     tail_.append(data);
-    if (tail_.size() > keep) tail_.erase(0, tail_.size() - keep);
+    if (tail_.size() > keep)
+      tail_.erase(0, tail_.size() - keep);
   }
 }
 
@@ -31,15 +34,17 @@ void RefScanSink::scan(std::string_view s) {
   size_t i = 0;
   while (i + kStorePathHashLen <= s.size()) {
     size_t j = kStorePathHashLen;
-    while (j > 0 && format::isNix32Char(s[i + j - 1])) j--;
+    while (j > 0 && format::isNix32Char(s[i + j - 1]))
+      j--;
     if (j > 0) {
       i += j;
       continue;
     }
     std::string window(s.substr(i, kStorePathHashLen));
-    if (candidates_.count(window)) found_.insert(window);
+    if (candidates_.count(window))
+      found_.insert(window);
     i++;
   }
 }
 
-}  // namespace bastion::build
+} // namespace bastion::build

@@ -16,28 +16,28 @@ namespace bastion::build {
 // Feeds on NAR bytes (in any chunking) and collects which of the candidate
 // hash parts it has seen.
 class RefScanSink : public format::NarSink {
- public:
-  explicit RefScanSink(const std::set<std::string>& hashParts);
+public:
+  explicit RefScanSink(const std::set<std::string> &hashParts);
   void write(std::string_view data) override;
-  const std::set<std::string>& found() const { return found_; }
+  const std::set<std::string> &found() const { return found_; }
 
- private:
+private:
   void scan(std::string_view data);
 
   std::unordered_set<std::string> candidates_;
   std::set<std::string> found_;
-  std::string tail_;  // the last bytes of the previous chunk, for matches across chunks
+  std::string tail_; // the last bytes of the previous chunk, for matches across chunks
 };
 
 // Writes to two sinks: hashing and scanning read the NAR only once.
 struct TeeNarSink : format::NarSink {
-  format::NarSink& a;
-  format::NarSink& b;
-  TeeNarSink(format::NarSink& x, format::NarSink& y) : a(x), b(y) {}
+  format::NarSink &a;
+  format::NarSink &b;
+  TeeNarSink(format::NarSink &x, format::NarSink &y) : a(x), b(y) {}
   void write(std::string_view data) override {
     a.write(data);
     b.write(data);
   }
 };
 
-}  // namespace bastion::build
+} // namespace bastion::build

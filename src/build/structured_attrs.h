@@ -10,9 +10,9 @@ namespace bastion::build {
 // Every top-level attribute whose name is a shell variable name and whose
 // value is a string, integral number, null, Boolean, or a flat array or
 // object of those becomes a `declare` line; others are left out.
-std::string structuredAttrsShell(const nlohmann::json& attrs);
+std::string structuredAttrsShell(const nlohmann::json &attrs);
 
 // Nix's shellEscape: single-quoted, ' written as '\''.
-std::string shellEscape(const std::string& s);
+std::string shellEscape(const std::string &s);
 
-}  // namespace bastion::build
+} // namespace bastion::build

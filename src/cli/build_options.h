@@ -11,15 +11,16 @@
 namespace bastion::cli {
 
 struct BuildOptions {
-  std::vector<std::pair<std::string, std::string>> settings;  // as --option NAME VALUE
+  std::vector<std::pair<std::string, std::string>> settings; // as --option NAME VALUE
   bool keepGoing = false, check = false, keepFailed = false, quiet = false;
 };
 
 // Consumes args[i] if it is a build flag.
-bool parseBuildArg(std::vector<std::string>& args, size_t& i, BuildOptions& o, const std::string& tool);
+bool parseBuildArg(std::vector<std::string> &args, size_t &i, BuildOptions &o,
+                   const std::string &tool);
 
 // max-jobs, cores, sandbox-paths, system from the settings (nix.conf,
 // --option), overridden by the flags.
-build::BuildSettings makeBuildSettings(const BuildOptions& o, const lang::EvalSettings& settings);
+build::BuildSettings makeBuildSettings(const BuildOptions &o, const lang::EvalSettings &settings);
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

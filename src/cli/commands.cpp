@@ -4,7 +4,7 @@
 
 namespace bastion::cli {
 
-Command findCommand(const std::string& name) {
+Command findCommand(const std::string &name) {
   static const std::map<std::string, Command> table = {
       {"nix-instantiate", cmdNixInstantiate},
       {"eval", cmdEval},
@@ -20,4 +20,4 @@ Command findCommand(const std::string& name) {
   return it == table.end() ? nullptr : it->second;
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

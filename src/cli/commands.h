@@ -5,17 +5,17 @@
 
 namespace bastion::cli {
 
-using Command = int (*)(const std::string& name, std::vector<std::string>& args);
-Command findCommand(const std::string& name);
+using Command = int (*)(const std::string &name, std::vector<std::string> &args);
+Command findCommand(const std::string &name);
 
-int cmdNixInstantiate(const std::string& name, std::vector<std::string>& args);
-int cmdEval(const std::string& name, std::vector<std::string>& args);
-int cmdNixHash(const std::string& name, std::vector<std::string>& args);
-int cmdNixStore(const std::string& name, std::vector<std::string>& args);
-int cmdNixBuild(const std::string& name, std::vector<std::string>& args);
-int cmdNixCollectGarbage(const std::string& name, std::vector<std::string>& args);
-int cmdWhyDepends(const std::string& name, std::vector<std::string>& args);
-int cmdNixEnv(const std::string& name, std::vector<std::string>& args);
-int cmdNix(const std::string& name, std::vector<std::string>& args);  // nix log, nix why-depends
+int cmdNixInstantiate(const std::string &name, std::vector<std::string> &args);
+int cmdEval(const std::string &name, std::vector<std::string> &args);
+int cmdNixHash(const std::string &name, std::vector<std::string> &args);
+int cmdNixStore(const std::string &name, std::vector<std::string> &args);
+int cmdNixBuild(const std::string &name, std::vector<std::string> &args);
+int cmdNixCollectGarbage(const std::string &name, std::vector<std::string> &args);
+int cmdWhyDepends(const std::string &name, std::vector<std::string> &args);
+int cmdNixEnv(const std::string &name, std::vector<std::string> &args);
+int cmdNix(const std::string &name, std::vector<std::string> &args); // nix log, nix why-depends
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

@@ -16,6 +16,7 @@ struct DrvInfo {
 // A derivation, or the derivations in a set (attributes in name order,
 // descending into sets with recurseForDerivations = true) or in a list,
 // each taken once. Functions are called with autoArgs.
-std::vector<DrvInfo> collectDerivations(lang::EvalState& state, lang::Value& v, lang::Bindings& autoArgs);
+std::vector<DrvInfo> collectDerivations(lang::EvalState &state, lang::Value &v,
+                                        lang::Bindings &autoArgs);
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

@@ -18,4 +18,4 @@ format::Hash parseHashLegacy(std::string_view s, format::HashAlgo algo);
 // Nix 2.8's parseHashType: UsageError "unknown hash algorithm '<name>'".
 format::HashAlgo parseHashAlgoLegacy(std::string_view name);
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

@@ -25,99 +25,115 @@ namespace bastion::cli {
 namespace {
 
 struct Options {
-    bool removeOld = false;
-    std::string deleteOlderThan;
-    bool dryRun = false;
+  bool removeOld = false;
+  std::string deleteOlderThan;
+  bool dryRun = false;
 };
 
-void removeOldGenerations(const std::string& dir, const Options& o) {
-    if (::access(dir.c_str(), R_OK) != 0) return;
-    bool canWrite = ::access(dir.c_str(), W_OK) == 0;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return;
-    std::vector<std::string> names;
-    while (struct dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(n);
+void removeOldGenerations(const std::string &dir, const Options &o) {
+  if (::access(dir.c_str(), R_OK) != 0)
+    return;
+  bool canWrite = ::access(dir.c_str(), W_OK) == 0;
+  DIR *d = ::opendir(dir.c_str());
+  if (!d)
+    return;
+  std::vector<std::string> names;
+  while (struct dirent *e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..")
+      names.push_back(n);
+  }
+  ::closedir(d);
+  for (const std::string &name : names) {
+    std::string path = dir + "/" + name;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0)
+      continue;
+    if (S_ISLNK(st.st_mode) && canWrite) {
+      char buf[4096];
+      ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
+      if (n < 0)
+        continue;
+      // A profile points to a generation link ("…-N-link"); the
+      // generation links themselves point into the store.
+      if (std::string(buf, static_cast<size_t>(n)).find("link") == std::string::npos)
+        continue;
+      logInfo("removing old generations of profile " + path);
+      if (!o.deleteOlderThan.empty()) {
+        std::optional<time_t> cutoff =
+            store::olderThanCutoff(o.deleteOlderThan, std::time(nullptr));
+        if (!cutoff)
+          throw store::StoreError("invalid number of days specifier '" + o.deleteOlderThan +
+                                  "', expected something like '14d'");
+        store::deleteGenerationsOlderThan(path, *cutoff, o.dryRun, logInfo);
+      } else {
+        store::deleteOldGenerations(path, o.dryRun, logInfo); // locks the profile
+      }
+    } else if (S_ISDIR(st.st_mode)) {
+      removeOldGenerations(path, o);
     }
-    ::closedir(d);
-    for (const std::string& name : names) {
-        std::string path = dir + "/" + name;
-        struct stat st;
-        if (::lstat(path.c_str(), &st) != 0) continue;
-        if (S_ISLNK(st.st_mode) && canWrite) {
-            char buf[4096];
-            ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
-            if (n < 0) continue;
-            // A profile points to a generation link ("…-N-link"); the
-            // generation links themselves point into the store.
-            if (std::string(buf, static_cast<size_t>(n)).find("link") == std::string::npos) continue;
-            logInfo("removing old generations of profile " + path);
-            if (!o.deleteOlderThan.empty()) {
-                std::optional<time_t> cutoff = store::olderThanCutoff(o.deleteOlderThan, std::time(nullptr));
-                if (!cutoff)
-                    throw store::StoreError("invalid number of days specifier '" + o.deleteOlderThan +
-                                            "', expected something like '14d'");
-                store::deleteGenerationsOlderThan(path, *cutoff, o.dryRun, logInfo);
-            } else {
-                store::deleteOldGenerations(path, o.dryRun, logInfo);  // locks the profile
-            }
-        } else if (S_ISDIR(st.st_mode)) {
-            removeOldGenerations(path, o);
-        }
-    }
+  }
 }
 
-}  // namespace
+} // namespace
 
-int cmdNixCollectGarbage(const std::string& name, std::vector<std::string>& args) {
-    Options o;
-    store::GcOptions gc;
-    NixStoreInvocation inv;
-    try {
-        parseLegacyArgs(args, [&](ArgCursor& arg) {
-            const std::string& a = *arg;
-            if (a == "--help") {
-                std::cout << "Usage: nix-collect-garbage [-d | --delete-old] [--delete-older-than Nd]\n"
-                             "                           [--dry-run] [--max-freed BYTES]\n";
-                throw 0;
-            }
-            if (a == "--version") {
-                std::cout << "nix-collect-garbage (Bastion)\n";
-                throw 0;
-            }
-            if (a == "--delete-old" || a == "-d") o.removeOld = true;
-            else if (a == "--delete-older-than") {
-                o.removeOld = true;
-                o.deleteOlderThan = arg.next();
-            } else if (a == "--dry-run") o.dryRun = true;
-            else if (a == "--max-freed") gc.maxFreed = parseSizeArg(a, arg.next());
-            else return false;
-            return true;
-        }, &inv.settings);
+int cmdNixCollectGarbage(const std::string &name, std::vector<std::string> &args) {
+  Options o;
+  store::GcOptions gc;
+  NixStoreInvocation inv;
+  try {
+    parseLegacyArgs(
+        args,
+        [&](ArgCursor &arg) {
+          const std::string &a = *arg;
+          if (a == "--help") {
+            std::cout << "Usage: nix-collect-garbage [-d | --delete-old] [--delete-older-than Nd]\n"
+                         "                           [--dry-run] [--max-freed BYTES]\n";
+            throw 0;
+          }
+          if (a == "--version") {
+            std::cout << "nix-collect-garbage (Bastion)\n";
+            throw 0;
+          }
+          if (a == "--delete-old" || a == "-d")
+            o.removeOld = true;
+          else if (a == "--delete-older-than") {
+            o.removeOld = true;
+            o.deleteOlderThan = arg.next();
+          } else if (a == "--dry-run")
+            o.dryRun = true;
+          else if (a == "--max-freed")
+            gc.maxFreed = parseSizeArg(a, arg.next());
+          else
+            return false;
+          return true;
+        },
+        &inv.settings);
 
-        StoreSession s = openStoreSession(inv);
-        if (o.removeOld) removeOldGenerations(s.store->stateDir() + "/profiles", o);
-        if (o.dryRun) return 0;
-        gc.keepDerivations = s.boolSetting("keep-derivations", true);
-        gc.keepOutputs = s.boolSetting("keep-outputs", false);
-        store::GcResults results;
-        struct PrintFreed {
-            const store::GcResults& r;
-            ~PrintFreed() {
-                std::cout << r.paths.size() << " store paths deleted, " << store::showBytes(r.bytesFreed)
-                          << " freed\n";
-            }
-        } freed{results};
-        store::collectGarbage(*s.store, gc, results, logInfo);
-        return 0;
-    } catch (int code) {
-        return code;
-    } catch (const UsageError& e) {
-        return reportUsageError(name, e);
-    } catch (const std::exception& e) {
-        return reportError(e.what());
-    }
+    StoreSession s = openStoreSession(inv);
+    if (o.removeOld)
+      removeOldGenerations(s.store->stateDir() + "/profiles", o);
+    if (o.dryRun)
+      return 0;
+    gc.keepDerivations = s.boolSetting("keep-derivations", true);
+    gc.keepOutputs = s.boolSetting("keep-outputs", false);
+    store::GcResults results;
+    struct PrintFreed {
+      const store::GcResults &r;
+      ~PrintFreed() {
+        std::cout << r.paths.size() << " store paths deleted, " << store::showBytes(r.bytesFreed)
+                  << " freed\n";
+      }
+    } freed{results};
+    store::collectGarbage(*s.store, gc, results, logInfo);
+    return 0;
+  } catch (int code) {
+    return code;
+  } catch (const UsageError &e) {
+    return reportUsageError(name, e);
+  } catch (const std::exception &e) {
+    return reportError(e.what());
+  }
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

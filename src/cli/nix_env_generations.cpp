@@ -11,51 +11,63 @@ namespace bastion::cli {
 
 namespace {
 
-void noFlags(const std::vector<std::string>& flags) {
-  if (!flags.empty()) throw UsageError("unknown flag '" + flags.front() + "'");
+void noFlags(const std::vector<std::string> &flags) {
+  if (!flags.empty())
+    throw UsageError("unknown flag '" + flags.front() + "'");
 }
 
-}  // namespace
+} // namespace
 
-void opNixEnvRollback(NixEnvGlobals& g, std::vector<std::string>& flags, std::vector<std::string>& args) {
+void opNixEnvRollback(NixEnvGlobals &g, std::vector<std::string> &flags,
+                      std::vector<std::string> &args) {
   noFlags(flags);
-  if (!args.empty()) throw UsageError("no arguments expected");
+  if (!args.empty())
+    throw UsageError("no arguments expected");
   store::switchGeneration(g.profile, std::nullopt, g.dryRun, printInfo);
 }
 
-void opNixEnvSwitchGeneration(NixEnvGlobals& g, std::vector<std::string>& flags, std::vector<std::string>& args) {
+void opNixEnvSwitchGeneration(NixEnvGlobals &g, std::vector<std::string> &flags,
+                              std::vector<std::string> &args) {
   noFlags(flags);
-  if (args.size() != 1) throw UsageError("exactly one argument expected");
+  if (args.size() != 1)
+    throw UsageError("exactly one argument expected");
   auto n = store::parseGenerationNumber(args.front());
-  if (!n) throw UsageError("expected a generation number");
+  if (!n)
+    throw UsageError("expected a generation number");
   store::switchGeneration(g.profile, *n, g.dryRun, printInfo);
 }
 
-void opNixEnvListGenerations(NixEnvGlobals& g, std::vector<std::string>& flags, std::vector<std::string>& args) {
+void opNixEnvListGenerations(NixEnvGlobals &g, std::vector<std::string> &flags,
+                             std::vector<std::string> &args) {
   noFlags(flags);
-  if (!args.empty()) throw UsageError("no arguments expected");
+  if (!args.empty())
+    throw UsageError("no arguments expected");
   store::Generations gens;
   {
     store::ProfileLock lock(g.profile);
     gens = store::findGenerations(g.profile);
   }
-  for (auto& gen : gens.list) {
+  for (auto &gen : gens.list) {
     struct tm t;
-    if (!localtime_r(&gen.creationTime, &t)) throw std::runtime_error("cannot convert time");
+    if (!localtime_r(&gen.creationTime, &t))
+      throw std::runtime_error("cannot convert time");
     char line[128];
-    snprintf(line, sizeof line, "%4u   %4d-%02d-%02d %02d:%02d:%02d   %s\n", gen.number, t.tm_year + 1900,
-             t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, gen.number == gens.current ? "(current)" : "");
+    snprintf(line, sizeof line, "%4u   %4d-%02d-%02d %02d:%02d:%02d   %s\n", gen.number,
+             t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
+             gen.number == gens.current ? "(current)" : "");
     std::cout << line;
   }
 }
 
-void opNixEnvDeleteGenerations(NixEnvGlobals& g, std::vector<std::string>& flags, std::vector<std::string>& args) {
+void opNixEnvDeleteGenerations(NixEnvGlobals &g, std::vector<std::string> &flags,
+                               std::vector<std::string> &args) {
   noFlags(flags);
   if (args.size() == 1 && args.front() == "old") {
     store::deleteOldGenerations(g.profile, g.dryRun, printInfo);
   } else if (args.size() == 1 && args.front().find('d') != std::string::npos) {
     auto cutoff = store::olderThanCutoff(args.front(), time(nullptr));
-    if (!cutoff) throw UsageError("invalid number of days specifier '" + args.front() + "'");
+    if (!cutoff)
+      throw UsageError("invalid number of days specifier '" + args.front() + "'");
     store::deleteGenerationsOlderThan(g.profile, *cutoff, g.dryRun, printInfo);
   } else if (args.size() == 1 && args.front().find('+') != std::string::npos) {
     if (args.front().size() < 2)
@@ -66,13 +78,14 @@ void opNixEnvDeleteGenerations(NixEnvGlobals& g, std::vector<std::string>& flags
     store::deleteGenerationsGreaterThan(g.profile, *keep, g.dryRun, printInfo);
   } else {
     std::set<store::GenerationNumber> gens;
-    for (auto& a : args) {
+    for (auto &a : args) {
       auto n = store::parseGenerationNumber(a);
-      if (!n) throw UsageError("invalid generation number '" + a + "'");
+      if (!n)
+        throw UsageError("invalid generation number '" + a + "'");
       gens.insert(*n);
     }
     store::deleteGenerations(g.profile, gens, g.dryRun, printInfo);
   }
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

@@ -18,18 +18,18 @@ namespace bastion::cli {
 
 using namespace bastion::lang;
 
-void printInfo(const std::string& line) { std::cerr << line << "\n"; }
+void printInfo(const std::string &line) { std::cerr << line << "\n"; }
 
-EvalState& evalState(NixEnvGlobals& g) { return *g.state; }
+EvalState &evalState(NixEnvGlobals &g) { return *g.state; }
 
 namespace {
 
 // Where `path` really is, following symlinks; a link to a store path
 // ("/nix/store/…") leads into the store's root, as it would inside Nix's
 // view of a `--store DIR` store.
-std::string realPathInStore(store::LocalStore& store, const std::string& path) {
+std::string realPathInStore(store::LocalStore &store, const std::string &path) {
   std::string storeDir = store.storeDir();
-  auto toReal = [&](const std::string& p) {
+  auto toReal = [&](const std::string &p) {
     return p.rfind(storeDir + "/", 0) == 0 ? store.root() + p : p;
   };
   std::string cur = path;
@@ -37,7 +37,8 @@ std::string realPathInStore(store::LocalStore& store, const std::string& path) {
     char buf[PATH_MAX];
     std::string real = toReal(cur);
     ssize_t n = readlink(real.c_str(), buf, sizeof buf);
-    if (n < 0) return real;
+    if (n < 0)
+      return real;
     std::string t(buf, size_t(n));
     cur = t[0] == '/' ? t : cur.substr(0, cur.rfind('/') + 1) + t;
   }
@@ -46,79 +47,100 @@ std::string realPathInStore(store::LocalStore& store, const std::string& path) {
 
 // Value::print of Nix 2.8 as user-env.cc uses it for manifests: attribute
 // names as they are, nothing elided, strings escaped as Nix literals.
-void printManifestValue(EvalState& state, Value& v, std::string& out) {
+void printManifestValue(EvalState &state, Value &v, std::string &out) {
   state.forceValue(v, PosIdx{});
   switch (v.type) {
-    case VType::Int: out += std::to_string(v.integer); break;
-    case VType::Bool: out += v.boolean ? "true" : "false"; break;
-    case VType::String: out += printLiteralString(v.string.chars); break;
-    case VType::Path: out += v.path; break;
-    case VType::Null: out += "null"; break;
-    case VType::Float: out += printFloat(v.fpoint); break;
-    case VType::Attrs: {
-      std::map<std::string, Value*> sorted;
-      for (auto& a : *v.attrs) sorted[std::string(state.symbols[a.name])] = a.value;
-      out += "{ ";
-      for (auto& [name, value] : sorted) {
-        out += name + " = ";
-        printManifestValue(state, *value, out);
-        out += "; ";
-      }
-      out += "}";
-      break;
+  case VType::Int:
+    out += std::to_string(v.integer);
+    break;
+  case VType::Bool:
+    out += v.boolean ? "true" : "false";
+    break;
+  case VType::String:
+    out += printLiteralString(v.string.chars);
+    break;
+  case VType::Path:
+    out += v.path;
+    break;
+  case VType::Null:
+    out += "null";
+    break;
+  case VType::Float:
+    out += printFloat(v.fpoint);
+    break;
+  case VType::Attrs: {
+    std::map<std::string, Value *> sorted;
+    for (auto &a : *v.attrs)
+      sorted[std::string(state.symbols[a.name])] = a.value;
+    out += "{ ";
+    for (auto &[name, value] : sorted) {
+      out += name + " = ";
+      printManifestValue(state, *value, out);
+      out += "; ";
     }
-    case VType::List:
-      out += "[ ";
-      for (size_t i = 0; i < v.list.size; i++) {
-        printManifestValue(state, *v.list.elems[i], out);
-        out += " ";
-      }
-      out += "]";
-      break;
-    default: out += "<CODE>"; break;
+    out += "}";
+    break;
+  }
+  case VType::List:
+    out += "[ ";
+    for (size_t i = 0; i < v.list.size; i++) {
+      printManifestValue(state, *v.list.elems[i], out);
+      out += " ";
+    }
+    out += "]";
+    break;
+  default:
+    out += "<CODE>";
+    break;
   }
 }
 
-bool keepDerivations(EvalState& state) {
+bool keepDerivations(EvalState &state) {
   auto it = state.settings.options.find("keep-env-derivations");
   return it != state.settings.options.end() && it->second == "true";
 }
 
-}  // namespace
+} // namespace
 
-EnvElems queryInstalled(NixEnvGlobals& g, const std::string& profile) {
-  EvalState& state = evalState(g);
-  store::LocalStore& store = state.store().store();
+EnvElems queryInstalled(NixEnvGlobals &g, const std::string &profile) {
+  EvalState &state = evalState(g);
+  store::LocalStore &store = state.store().store();
   std::string userEnv = realPathInStore(store, profile);
   if (store::pathExists(userEnv + "/manifest.json"))
-    throw std::runtime_error("profile '" + userEnv + "' is incompatible with 'nix-env'; please use 'nix profile' instead");
+    throw std::runtime_error("profile '" + userEnv +
+                             "' is incompatible with 'nix-env'; please use 'nix profile' instead");
   std::string manifest = realPathInStore(store, userEnv + "/manifest.nix");
-  if (!store::pathExists(manifest)) return {};
-  Value* v = state.allocValue();
+  if (!store::pathExists(manifest))
+    return {};
+  Value *v = state.allocValue();
   state.evalFile(manifest, *v);
-  Bindings* noArgs = state.allocBindings(0);
+  Bindings *noArgs = state.allocBindings(0);
   return getDerivations(state, *v, "", *noArgs);
 }
 
-void buildDerivations(NixEnvGlobals& g, const std::vector<std::string>& drvPaths, bool showPlan) {
-  if (drvPaths.empty()) return;
-  EvalState& state = evalState(g);
+void buildDerivations(NixEnvGlobals &g, const std::vector<std::string> &drvPaths, bool showPlan) {
+  if (drvPaths.empty())
+    return;
+  EvalState &state = evalState(g);
   std::vector<build::DerivedPath> targets;
-  for (auto& p : drvPaths) targets.push_back({p, {}});
+  for (auto &p : drvPaths)
+    targets.push_back({p, {}});
   build::BuildSettings settings = makeBuildSettings(g.build, state.settings);
   settings.showPlan = showPlan;
   build::Realiser realiser(state.store().store(), settings);
   realiser.realise(targets);
 }
 
-bool createUserEnv(NixEnvGlobals& g, EnvElems& elems, const std::string& profile, const std::string& lockToken) {
-  EvalState& state = evalState(g);
-  store::LocalStore& store = state.store().store();
+bool createUserEnv(NixEnvGlobals &g, EnvElems &elems, const std::string &profile,
+                   const std::string &lockToken) {
+  EvalState &state = evalState(g);
+  store::LocalStore &store = state.store().store();
 
   // The packages first, if they are not there yet.
   std::vector<std::string> drvs;
-  for (auto& e : elems)
-    if (auto d = e.drvPath(state)) drvs.push_back(*d);
+  for (auto &e : elems)
+    if (auto d = e.drvPath(state))
+      drvs.push_back(*d);
   buildDerivations(g, drvs);
 
   // The manifest: for each package a pseudo-derivation with its name,
@@ -127,12 +149,13 @@ bool createUserEnv(NixEnvGlobals& g, EnvElems& elems, const std::string& profile
   bool keepDrvs = keepDerivations(state);
   std::set<format::StorePath> references;
   std::string manifest = "[ ";
-  for (auto& e : elems) {
+  for (auto &e : elems) {
     std::map<std::string, std::string> attrs;
     attrs["type"] = printLiteralString("derivation");
     attrs["name"] = printLiteralString(e.name(state));
     std::string system = e.system(state);
-    if (!system.empty()) attrs["system"] = printLiteralString(system);
+    if (!system.empty())
+      attrs["system"] = printLiteralString(system);
     attrs["outPath"] = printLiteralString(e.outPath(state));
     std::optional<std::string> drvPath = keepDrvs ? e.drvPath(state) : std::nullopt;
     if (drvPath) {
@@ -140,26 +163,29 @@ bool createUserEnv(NixEnvGlobals& g, EnvElems& elems, const std::string& profile
       references.insert(store.parseStorePath(*drvPath));
     }
     std::string outputNames = "[ ";
-    for (auto& [name, path] : e.outputs(state, true)) {
+    for (auto &[name, path] : e.outputs(state, true)) {
       outputNames += printLiteralString(name) + " ";
       attrs[name] = "{ outPath = " + printLiteralString(path) + "; }";
       format::StorePath sp = store.parseStorePath(path);
       if (!store.isValidPath(sp))
-        throw std::runtime_error("path '" + path + "' is required, but there is no substituter that can build it");
+        throw std::runtime_error("path '" + path +
+                                 "' is required, but there is no substituter that can build it");
       references.insert(sp);
     }
     attrs["outputs"] = outputNames + "]";
     std::string meta = "{ ";
-    for (auto& name : e.metaNames(state)) {
-      Value* v = e.meta(state, name);
-      if (!v) continue;
+    for (auto &name : e.metaNames(state)) {
+      Value *v = e.meta(state, name);
+      if (!v)
+        continue;
       meta += name + " = ";
       printManifestValue(state, *v, meta);
       meta += "; ";
     }
     attrs["meta"] = meta + "}";
     manifest += "{ ";
-    for (auto& [name, value] : attrs) manifest += name + " = " + value + "; ";
+    for (auto &[name, value] : attrs)
+      manifest += name + " = " + value + "; ";
     manifest += "} ";
   }
   manifest += "]";
@@ -167,21 +193,23 @@ bool createUserEnv(NixEnvGlobals& g, EnvElems& elems, const std::string& profile
   std::string manifestFile = store.printStorePath(manifestPath);
 
   // <nix/buildenv.nix> { derivations = <the manifest>; manifest = <its path>; }
-  Value* envBuilder = state.allocValue();
+  Value *envBuilder = state.allocValue();
   state.eval(state.parseString("import <nix/buildenv.nix>", "/", Origin::String), *envBuilder);
-  Value* vManifest = state.allocValue();
+  Value *vManifest = state.allocValue();
   state.eval(state.parseString(manifest, "/", Origin::String), *vManifest);
   EvalState::BindingsBuilder args(state, 2);
   args.insert(state.symbols.intern("derivations"), vManifest);
   state.mkString(args.alloc("manifest"), manifestFile, {manifestFile});
-  Value* vArgs = state.allocValue();
+  Value *vArgs = state.allocValue();
   vArgs->mkAttrs(args.finish());
-  Value* topLevel = state.allocValue();
+  Value *topLevel = state.allocValue();
   state.callFunction(*envBuilder, *vArgs, *topLevel, PosIdx{});
   state.forceAttrs(*topLevel, PosIdx{}, "while evaluating the user environment");
   std::vector<std::string> ctx;
-  std::string topDrv = state.coerceToString(PosIdx{}, *topLevel->attrs->get(state.s.drvPath), ctx, "", false, false);
-  std::string topOut = state.coerceToString(PosIdx{}, *topLevel->attrs->get(state.s.outPath), ctx, "", false, false);
+  std::string topDrv =
+      state.coerceToString(PosIdx{}, *topLevel->attrs->get(state.s.drvPath), ctx, "", false, false);
+  std::string topOut =
+      state.coerceToString(PosIdx{}, *topLevel->attrs->get(state.s.outPath), ctx, "", false, false);
 
   buildDerivations(g, {topDrv}, false);
 
@@ -196,4 +224,4 @@ bool createUserEnv(NixEnvGlobals& g, EnvElems& elems, const std::string& profile
   return true;
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

@@ -11,57 +11,62 @@ namespace bastion::cli {
 
 namespace {
 
-std::string baseNameOf(const std::string& path) {
-    std::string p = path;
-    while (p.size() > 1 && p.back() == '/') p.pop_back();
-    size_t slash = p.rfind('/');
-    return slash == std::string::npos ? p : p.substr(slash + 1);
+std::string baseNameOf(const std::string &path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/')
+    p.pop_back();
+  size_t slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
-format::FileIngestionMethod methodFrom(const NixStoreInvocation& inv) {
-    format::FileIngestionMethod method = format::FileIngestionMethod::Flat;
-    for (const std::string& f : inv.flags)
-        if (f == "--recursive") method = format::FileIngestionMethod::Recursive;
-        else throw UsageError("unknown flag '" + f + "'");
-    return method;
+format::FileIngestionMethod methodFrom(const NixStoreInvocation &inv) {
+  format::FileIngestionMethod method = format::FileIngestionMethod::Flat;
+  for (const std::string &f : inv.flags)
+    if (f == "--recursive")
+      method = format::FileIngestionMethod::Recursive;
+    else
+      throw UsageError("unknown flag '" + f + "'");
+  return method;
 }
 
-}  // namespace
+} // namespace
 
-int opNixStoreAdd(NixStoreInvocation& inv) {
-    if (!inv.flags.empty()) throw UsageError("unknown flag");
-    StoreSession s = openStoreSession(inv);
-    for (const std::string& a : inv.args) {
-        auto [path, hash] = s.store->addToStore(baseNameOf(a), a,
-                                                format::FileIngestionMethod::Recursive,
-                                                format::HashAlgo::SHA256);
-        std::cout << s.store->printStorePath(path) << "\n";
-    }
-    return 0;
-}
-
-int opNixStoreAddFixed(NixStoreInvocation& inv) {
-    format::FileIngestionMethod method = methodFrom(inv);
-    if (inv.args.empty()) throw UsageError("first argument must be hash algorithm");
-    format::HashAlgo algo = format::parseHashAlgoOrThrow(inv.args[0]);
-    StoreSession s = openStoreSession(inv);
-    for (size_t i = 1; i < inv.args.size(); ++i) {
-        auto [path, hash] = s.store->addToStore(baseNameOf(inv.args[i]), inv.args[i], method, algo);
-        std::cout << s.store->printStorePath(path) << "\n";
-    }
-    return 0;
-}
-
-int opNixStorePrintFixedPath(NixStoreInvocation& inv) {
-    format::FileIngestionMethod method = methodFrom(inv);
-    if (inv.args.size() != 3) throw UsageError("'--print-fixed-path' requires three arguments");
-    format::HashAlgo algo = format::parseHashAlgoOrThrow(inv.args[0]);
-    format::Hash hash = format::parseHashAny(inv.args[1], algo);
-    StoreSession s = openStoreSession(inv, true);
-    format::StorePath path =
-        format::makeFixedOutputPath(method, hash, inv.args[2], {}, false, s.store->storeDir());
+int opNixStoreAdd(NixStoreInvocation &inv) {
+  if (!inv.flags.empty())
+    throw UsageError("unknown flag");
+  StoreSession s = openStoreSession(inv);
+  for (const std::string &a : inv.args) {
+    auto [path, hash] = s.store->addToStore(
+        baseNameOf(a), a, format::FileIngestionMethod::Recursive, format::HashAlgo::SHA256);
     std::cout << s.store->printStorePath(path) << "\n";
-    return 0;
+  }
+  return 0;
 }
 
-}  // namespace bastion::cli
+int opNixStoreAddFixed(NixStoreInvocation &inv) {
+  format::FileIngestionMethod method = methodFrom(inv);
+  if (inv.args.empty())
+    throw UsageError("first argument must be hash algorithm");
+  format::HashAlgo algo = format::parseHashAlgoOrThrow(inv.args[0]);
+  StoreSession s = openStoreSession(inv);
+  for (size_t i = 1; i < inv.args.size(); ++i) {
+    auto [path, hash] = s.store->addToStore(baseNameOf(inv.args[i]), inv.args[i], method, algo);
+    std::cout << s.store->printStorePath(path) << "\n";
+  }
+  return 0;
+}
+
+int opNixStorePrintFixedPath(NixStoreInvocation &inv) {
+  format::FileIngestionMethod method = methodFrom(inv);
+  if (inv.args.size() != 3)
+    throw UsageError("'--print-fixed-path' requires three arguments");
+  format::HashAlgo algo = format::parseHashAlgoOrThrow(inv.args[0]);
+  format::Hash hash = format::parseHashAny(inv.args[1], algo);
+  StoreSession s = openStoreSession(inv, true);
+  format::StorePath path =
+      format::makeFixedOutputPath(method, hash, inv.args[2], {}, false, s.store->storeDir());
+  std::cout << s.store->printStorePath(path) << "\n";
+  return 0;
+}
+
+} // namespace bastion::cli

@@ -16,39 +16,43 @@ namespace {
 // Writes straight to a file descriptor: dumpPath already hands over large
 // blocks, so there is nothing to gain from another buffer.
 struct FdNarSink : format::NarSink {
-    int fd;
-    explicit FdNarSink(int f) : fd(f) {}
-    void write(std::string_view data) override {
-        while (!data.empty()) {
-            ssize_t n = ::write(fd, data.data(), data.size());
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw std::system_error(errno, std::generic_category(), "writing to file");
-            data.remove_prefix(static_cast<size_t>(n));
-        }
+  int fd;
+  explicit FdNarSink(int f) : fd(f) {}
+  void write(std::string_view data) override {
+    while (!data.empty()) {
+      ssize_t n = ::write(fd, data.data(), data.size());
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        throw std::system_error(errno, std::generic_category(), "writing to file");
+      data.remove_prefix(static_cast<size_t>(n));
     }
+  }
 };
 
-void checkOneOperand(const NixStoreInvocation& inv) {
-    if (!inv.flags.empty()) throw UsageError("unknown flag");
-    if (inv.args.size() != 1) throw UsageError("only one argument allowed");
+void checkOneOperand(const NixStoreInvocation &inv) {
+  if (!inv.flags.empty())
+    throw UsageError("unknown flag");
+  if (inv.args.size() != 1)
+    throw UsageError("only one argument allowed");
 }
 
-}  // namespace
+} // namespace
 
-int opNixStoreDump(NixStoreInvocation& inv) {
-    checkOneOperand(inv);
-    FdNarSink sink(STDOUT_FILENO);
-    format::dumpPath(inv.args[0], sink);
-    return 0;
+int opNixStoreDump(NixStoreInvocation &inv) {
+  checkOneOperand(inv);
+  FdNarSink sink(STDOUT_FILENO);
+  format::dumpPath(inv.args[0], sink);
+  return 0;
 }
 
-int opNixStoreRestore(NixStoreInvocation& inv) {
-    checkOneOperand(inv);
-    // restorePath builds the tree aside and moves it into place only once
-    // the whole archive has been accepted, so a bad archive leaves nothing.
-    format::FdNarSource source(STDIN_FILENO);
-    format::restorePath(inv.args[0], source);
-    return 0;
+int opNixStoreRestore(NixStoreInvocation &inv) {
+  checkOneOperand(inv);
+  // restorePath builds the tree aside and moves it into place only once
+  // the whole archive has been accepted, so a bad archive leaves nothing.
+  format::FdNarSource source(STDIN_FILENO);
+  format::restorePath(inv.args[0], source);
+  return 0;
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

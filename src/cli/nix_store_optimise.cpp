@@ -7,13 +7,14 @@
 
 namespace bastion::cli {
 
-int opNixStoreOptimise(NixStoreInvocation& inv) {
-    if (!inv.args.empty() || !inv.flags.empty()) throw UsageError("no arguments expected");
-    StoreSession s = openStoreSession(inv);
-    store::OptimiseStats stats = store::optimiseStore(*s.store, logInfo);
-    logInfo(store::showBytes(stats.bytesFreed) + " freed by hard-linking " +
-            std::to_string(stats.filesLinked) + " files");
-    return 0;
+int opNixStoreOptimise(NixStoreInvocation &inv) {
+  if (!inv.args.empty() || !inv.flags.empty())
+    throw UsageError("no arguments expected");
+  StoreSession s = openStoreSession(inv);
+  store::OptimiseStats stats = store::optimiseStore(*s.store, logInfo);
+  logInfo(store::showBytes(stats.bytesFreed) + " freed by hard-linking " +
+          std::to_string(stats.filesLinked) + " files");
+  return 0;
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

@@ -12,9 +12,9 @@ namespace bastion::cli {
 
 // Prints `path` and, below it, its references; a path already printed is
 // shown again followed by " [...]" without its subtree.
-void printTree(store::LocalStore& store, const store::StorePath& path, const std::string& firstPad,
-               const std::string& tailPad, std::set<store::StorePath>& done);
+void printTree(store::LocalStore &store, const store::StorePath &path, const std::string &firstPad,
+               const std::string &tailPad, std::set<store::StorePath> &done);
 
-void printDotGraph(store::LocalStore& store, const std::set<store::StorePath>& roots);
+void printDotGraph(store::LocalStore &store, const std::set<store::StorePath> &roots);
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

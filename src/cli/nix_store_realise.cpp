@@ -12,18 +12,22 @@
 
 namespace bastion::cli {
 
-int opNixStoreRealise(NixStoreInvocation& inv) {
+int opNixStoreRealise(NixStoreInvocation &inv) {
   BuildOptions bo;
   bool dryRun = false;
-  for (auto& f : inv.flags) {
-    if (f == "--dry-run") dryRun = true;
-    else if (f == "--check") bo.check = true;
-    else if (f == "--ignore-unknown") ;
-    else throw UsageError("unknown flag '" + f + "'");
+  for (auto &f : inv.flags) {
+    if (f == "--dry-run")
+      dryRun = true;
+    else if (f == "--check")
+      bo.check = true;
+    else if (f == "--ignore-unknown")
+      ;
+    else
+      throw UsageError("unknown flag '" + f + "'");
   }
   lang::EvalSettings settings = settingsFrom(inv.settings);
   auto storePtr = openStore(settings);
-  store::LocalStore& store = *storePtr;
+  store::LocalStore &store = *storePtr;
 
   // Each argument is a store path, or DRV!OUT1,OUT2; symlinks to the store
   // (such as `result`) are followed as Nix does.
@@ -34,7 +38,7 @@ int opNixStoreRealise(NixStoreInvocation& inv) {
   };
   std::vector<Target> targets;
   std::vector<build::DerivedPath> toBuild;
-  for (auto& a : inv.args) {
+  for (auto &a : inv.args) {
     std::string p = a;
     std::set<std::string> outs;
     if (size_t bang = a.find('!'); bang != std::string::npos) {
@@ -43,20 +47,24 @@ int opNixStoreRealise(NixStoreInvocation& inv) {
       for (size_t s = 0; s <= rest.size();) {
         size_t c = rest.find(',', s);
         std::string o = rest.substr(s, c == std::string::npos ? std::string::npos : c - s);
-        if (!o.empty()) outs.insert(o);
-        if (c == std::string::npos) break;
+        if (!o.empty())
+          outs.insert(o);
+        if (c == std::string::npos)
+          break;
         s = c + 1;
       }
     }
     format::StorePath sp = store.parseStorePath(p);
     bool isDrv = sp.isDerivation();
     targets.push_back({store.printStorePath(sp), outs, isDrv});
-    if (isDrv) toBuild.push_back({targets.back().path, outs});
+    if (isDrv)
+      toBuild.push_back({targets.back().path, outs});
     else if (!store.isValidPath(sp))
       throw std::runtime_error("path '" + targets.back().path + "' is not valid");
   }
   if (dryRun) {
-    for (auto& t : toBuild) std::cerr << "would build '" << t.drvPath << "'\n";
+    for (auto &t : toBuild)
+      std::cerr << "would build '" << t.drvPath << "'\n";
     return 0;
   }
 
@@ -64,30 +72,35 @@ int opNixStoreRealise(NixStoreInvocation& inv) {
   std::vector<std::map<std::string, std::string>> built;
   try {
     built = realiser.realise(toBuild);
-  } catch (build::BuildError& e) {
+  } catch (build::BuildError &e) {
     reportError(e.what());
     return build::BuildError::exitStatus(e.status);
   }
 
   size_t rootNr = 0, next = 0;
-  for (auto& t : targets) {
-    std::vector<std::pair<std::string, std::string>> results;  // output name ("" for a plain path), path
+  for (auto &t : targets) {
+    std::vector<std::pair<std::string, std::string>>
+        results; // output name ("" for a plain path), path
     if (t.isDrv)
-      for (auto& [name, path] : built[next++]) results.emplace_back(name, path);
+      for (auto &[name, path] : built[next++])
+        results.emplace_back(name, path);
     else
       results.emplace_back("", t.path);
-    for (auto& [name, path] : results) {
+    for (auto &[name, path] : results) {
       std::string shown = path;
       if (!inv.gcRoot.empty()) {
         std::string rootName = inv.gcRoot;
-        if (++rootNr > 1) rootName += "-" + std::to_string(rootNr);
-        if (!name.empty() && name != "out") rootName += "-" + name;
+        if (++rootNr > 1)
+          rootName += "-" + std::to_string(rootNr);
+        if (!name.empty() && name != "out")
+          rootName += "-" + name;
         shown = store::addPermRoot(store, store.parseStorePath(path), rootName);
       }
-      if (!inv.noOutput) std::cout << shown << "\n";
+      if (!inv.noOutput)
+        std::cout << shown << "\n";
     }
   }
   return 0;
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

@@ -2,89 +2,107 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 
 namespace bastion::cli {
 
 namespace {
-std::string trim(const std::string& s) {
+std::string trim(const std::string &s) {
   size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
+  if (a == std::string::npos)
+    return "";
   size_t b = s.find_last_not_of(" \t\r");
   return s.substr(a, b - a + 1);
 }
 
-bool truthy(const std::string& v) { return v == "true" || v == "1" || v == "yes"; }
+bool truthy(const std::string &v) { return v == "true" || v == "1" || v == "yes"; }
 
-void loadFile(lang::EvalSettings& settings, const std::string& path) {
+void loadFile(lang::EvalSettings &settings, const std::string &path) {
   std::ifstream in(path);
-  if (!in) return;
+  if (!in)
+    return;
   std::string line;
   while (std::getline(in, line)) {
     auto hash = line.find('#');
-    if (hash != std::string::npos) line = line.substr(0, hash);
+    if (hash != std::string::npos)
+      line = line.substr(0, hash);
     auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
+    if (eq == std::string::npos)
+      continue;
     std::string name = trim(line.substr(0, eq));
     std::string value = trim(line.substr(eq + 1));
-    if (name.rfind("include ", 0) == 0 || name.rfind("!include ", 0) == 0) continue;
+    if (name.rfind("include ", 0) == 0 || name.rfind("!include ", 0) == 0)
+      continue;
     applySetting(settings, name, value);
   }
 }
-}  // namespace
+} // namespace
 
-void applySetting(lang::EvalSettings& settings, const std::string& name0, const std::string& value) {
+void applySetting(lang::EvalSettings &settings, const std::string &name0,
+                  const std::string &value) {
   std::string name = name0;
   if (name.rfind("extra-", 0) == 0) {
     name = name.substr(6);
-    settings.options[name] = settings.options[name].empty() ? value : settings.options[name] + " " + value;
+    settings.options[name] =
+        settings.options[name].empty() ? value : settings.options[name] + " " + value;
   } else {
     settings.options[name] = value;
   }
-  if (name == "show-trace") settings.showTrace = truthy(value);
-  else if (name == "pure-eval") settings.pureEval = truthy(value);
-  else if (name == "restrict-eval") settings.restrictEval = truthy(value);
-  else if (name == "max-call-depth") settings.maxCallDepth = uint32_t(std::stoul(value));
-  else if (name == "system") settings.currentSystem = value;
+  if (name == "show-trace")
+    settings.showTrace = truthy(value);
+  else if (name == "pure-eval")
+    settings.pureEval = truthy(value);
+  else if (name == "restrict-eval")
+    settings.restrictEval = truthy(value);
+  else if (name == "max-call-depth")
+    settings.maxCallDepth = uint32_t(std::stoul(value));
+  else if (name == "system")
+    settings.currentSystem = value;
   else if (name == "nix-path") {
     std::istringstream ss(value);
     std::string item;
     settings.nixPath.clear();
-    while (ss >> item) settings.nixPath.push_back(item);
+    while (ss >> item)
+      settings.nixPath.push_back(item);
   }
 }
 
-void loadNixConf(lang::EvalSettings& settings) {
-  const char* confDir = getenv("NIX_CONF_DIR");
+void loadNixConf(lang::EvalSettings &settings) {
+  const char *confDir = getenv("NIX_CONF_DIR");
   loadFile(settings, std::string(confDir ? confDir : "/etc/nix") + "/nix.conf");
-  const char* xdg = getenv("XDG_CONFIG_HOME");
-  const char* home = getenv("HOME");
+  const char *xdg = getenv("XDG_CONFIG_HOME");
+  const char *home = getenv("HOME");
   std::string user = xdg ? std::string(xdg) : home ? std::string(home) + "/.config" : "";
-  if (!user.empty()) loadFile(settings, user + "/nix/nix.conf");
-  if (const char* extra = getenv("NIX_CONFIG")) {
+  if (!user.empty())
+    loadFile(settings, user + "/nix/nix.conf");
+  if (const char *extra = getenv("NIX_CONFIG")) {
     std::istringstream ss(extra);
     std::string line;
     while (std::getline(ss, line)) {
       auto eq = line.find('=');
-      if (eq != std::string::npos) applySetting(settings, trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
+      if (eq != std::string::npos)
+        applySetting(settings, trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
     }
   }
 }
 
-std::string storeRoot(const lang::EvalSettings& settings) {
+std::string storeRoot(const lang::EvalSettings &settings) {
   std::string url;
-  if (auto it = settings.options.find("store"); it != settings.options.end()) url = it->second;
+  if (auto it = settings.options.find("store"); it != settings.options.end())
+    url = it->second;
   if (url.empty() || url == "auto") {
-    const char* env = getenv("BASTION_STORE");
+    const char *env = getenv("BASTION_STORE");
     url = env ? env : "";
   }
-  if (url.empty() || url == "auto" || url == "local" || url == "/") return "";
-  if (url[0] == '/') return url;
+  if (url.empty() || url == "auto" || url == "local" || url == "/")
+    return "";
+  if (url[0] == '/')
+    return url;
   const std::string prefix = "local?root=";
   if (url.rfind(prefix, 0) == 0 && url.size() > prefix.size() && url[prefix.size()] == '/')
     return url.substr(prefix.size());
   throw std::runtime_error("don't know how to open Nix store '" + url + "'");
 }
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

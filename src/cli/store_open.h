@@ -13,8 +13,9 @@
 namespace bastion::cli {
 
 // nix.conf, then the command line's settings in order.
-lang::EvalSettings settingsFrom(const std::vector<std::pair<std::string, std::string>>& flags);
+lang::EvalSettings settingsFrom(const std::vector<std::pair<std::string, std::string>> &flags);
 
-std::unique_ptr<store::LocalStore> openStore(const lang::EvalSettings& settings, bool readOnly = false);
+std::unique_ptr<store::LocalStore> openStore(const lang::EvalSettings &settings,
+                                             bool readOnly = false);
 
-}  // namespace bastion::cli
+} // namespace bastion::cli

@@ -16,4 +16,4 @@ std::string base16Encode(std::span<const uint8_t> bytes);
 // nullopt on odd length or on any character outside [0-9a-fA-F].
 std::optional<std::vector<uint8_t>> base16Decode(std::string_view s);
 
-}  // namespace bastion::format
+} // namespace bastion::format

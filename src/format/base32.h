@@ -30,4 +30,4 @@ std::string nix32Encode(std::span<const uint8_t> bytes);
 // those too: they would mean a longer digest than the length implies).
 std::optional<std::vector<uint8_t>> nix32Decode(std::string_view s);
 
-}  // namespace bastion::format
+} // namespace bastion::format

@@ -27,4 +27,4 @@ std::optional<std::vector<uint8_t>> base64Decode(std::string_view s);
 // ignores leftover bits. nullopt only on a character outside the alphabet.
 std::optional<std::vector<uint8_t>> base64DecodeLenient(std::string_view s);
 
-}  // namespace bastion::format
+} // namespace bastion::format

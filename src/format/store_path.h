@@ -24,24 +24,24 @@ inline constexpr std::string_view kDrvExtension = ".drv";
 
 // Nix's BadStorePath: a path that is not (syntactically) a store path.
 struct BadStorePath : std::runtime_error {
-    using std::runtime_error::runtime_error;
+  using std::runtime_error::runtime_error;
 };
 // Nix's BadStorePathName: an invalid name on its own (no path around it).
 struct BadStorePathName : BadStorePath {
-    using BadStorePath::BadStorePath;
+  using BadStorePath::BadStorePath;
 };
 
 struct StorePath {
-    std::string hashPart;  // 32 nix32 characters
-    std::string name;
+  std::string hashPart; // 32 nix32 characters
+  std::string name;
 
-    // "<hashPart>-<name>"
-    std::string baseName() const { return hashPart + "-" + name; }
-    bool isDerivation() const;
+  // "<hashPart>-<name>"
+  std::string baseName() const { return hashPart + "-" + name; }
+  bool isDerivation() const;
 
-    // Same order as Nix (by base name; the hash part has a fixed length).
-    auto operator<=>(const StorePath&) const = default;
-    bool operator==(const StorePath&) const = default;
+  // Same order as Nix (by base name; the hash part has a fixed length).
+  auto operator<=>(const StorePath &) const = default;
+  bool operator==(const StorePath &) const = default;
 };
 
 // Throws BadStorePathName with Nix's text:
@@ -70,29 +70,29 @@ StorePath parseStorePath(std::string_view path, std::string_view storeDir = kDef
 // nullopt-free check: true iff parseStorePath would succeed.
 bool isStorePath(std::string_view path, std::string_view storeDir = kDefaultStoreDir);
 
-std::string printStorePath(const StorePath& path, std::string_view storeDir = kDefaultStoreDir);
+std::string printStorePath(const StorePath &path, std::string_view storeDir = kDefaultStoreDir);
 
 // storeDir + "/" + nix32(compressHash(sha256(
 //     "<type>:<algo>:<base16 inner>:<storeDir>:<name>"), 20)) + "-" + name
 // Throws BadStorePath ("path '<b>' is not a valid store path: ...") for a bad name.
-StorePath makeStorePath(std::string_view type, const Hash& inner, std::string_view name,
+StorePath makeStorePath(std::string_view type, const Hash &inner, std::string_view name,
                         std::string_view storeDir = kDefaultStoreDir);
 
 // Nix's makeType: type + ":" + printed reference (in sorted order) for each
 // reference, + ":self" when hasSelfReference.
-std::string makeStorePathType(std::string_view type, const std::set<StorePath>& references,
+std::string makeStorePathType(std::string_view type, const std::set<StorePath> &references,
                               bool hasSelfReference, std::string_view storeDir = kDefaultStoreDir);
 
 // Path of a text file (builtins.toFile, .drv files). contentHash must be
 // sha256 of the contents (throws std::invalid_argument otherwise).
-StorePath makeTextPath(std::string_view name, const Hash& contentHash,
-                       const std::set<StorePath>& references,
+StorePath makeTextPath(std::string_view name, const Hash &contentHash,
+                       const std::set<StorePath> &references,
                        std::string_view storeDir = kDefaultStoreDir);
 
 enum class FileIngestionMethod {
-    Flat,       // hash of the file's bytes
-    Recursive,  // hash of the NAR serialisation ("r:" prefix)
-    Text,       // text hashing (makeTextPath); sha256 only
+  Flat,      // hash of the file's bytes
+  Recursive, // hash of the NAR serialisation ("r:" prefix)
+  Text,      // text hashing (makeTextPath); sha256 only
 };
 
 // Content-addressed path (Nix's makeFixedOutputPath):
@@ -102,8 +102,8 @@ enum class FileIngestionMethod {
 //        sha256("fixed:out:" + ("r:" if recursive) + "<algo>:<base16>:"))
 //    which admits no references.
 // Throws std::invalid_argument for disallowed references / algorithms.
-StorePath makeFixedOutputPath(FileIngestionMethod method, const Hash& hash, std::string_view name,
-                              const std::set<StorePath>& references = {},
+StorePath makeFixedOutputPath(FileIngestionMethod method, const Hash &hash, std::string_view name,
+                              const std::set<StorePath> &references = {},
                               bool hasSelfReference = false,
                               std::string_view storeDir = kDefaultStoreDir);
 
@@ -111,7 +111,7 @@ StorePath makeFixedOutputPath(FileIngestionMethod method, const Hash& hash, std:
 std::string outputPathName(std::string_view drvName, std::string_view outputName);
 
 // makeStorePath("output:" + outputName, hashModulo, outputPathName(drvName, outputName))
-StorePath makeOutputPath(std::string_view outputName, const Hash& hashModulo,
+StorePath makeOutputPath(std::string_view outputName, const Hash &hashModulo,
                          std::string_view drvName, std::string_view storeDir = kDefaultStoreDir);
 
-}  // namespace bastion::format
+} // namespace bastion::format

@@ -4,8 +4,8 @@
 #include "lang/eval.h"
 
 namespace bastion::lang {
-void arithSub(EvalState& state, PosIdx pos, Value& a, Value& b, Value& v);
-void arithMul(EvalState& state, PosIdx pos, Value& a, Value& b, Value& v);
-void arithDiv(EvalState& state, PosIdx pos, Value& a, Value& b, Value& v);
-void arithAdd(EvalState& state, PosIdx pos, Value& a, Value& b, Value& v);
-}  // namespace bastion::lang
+void arithSub(EvalState &state, PosIdx pos, Value &a, Value &b, Value &v);
+void arithMul(EvalState &state, PosIdx pos, Value &a, Value &b, Value &v);
+void arithDiv(EvalState &state, PosIdx pos, Value &a, Value &b, Value &v);
+void arithAdd(EvalState &state, PosIdx pos, Value &a, Value &b, Value &v);
+} // namespace bastion::lang

@@ -4,22 +4,21 @@
 
 namespace bastion::lang {
 
-
 // In "function '…' called with …" Nix quotes the anonymous name too.
-static std::string quotedLambdaName(EvalState& state, const ExprLambda& l) {
+static std::string quotedLambdaName(EvalState &state, const ExprLambda &l) {
   return "'" + (l.name ? state.symbols[l.name] : std::string("anonymous lambda")) + "'";
 }
 
-std::string ExprLambda::showName(const SymbolTable& symbols) const {
+std::string ExprLambda::showName(const SymbolTable &symbols) const {
   return name ? "'" + symbols[name] + "'" : "anonymous lambda";
 }
 
-static void callPrimOp(EvalState& state, const PrimOp& op, Value** args, Value& out, PosIdx pos) {
+static void callPrimOp(EvalState &state, const PrimOp &op, Value **args, Value &out, PosIdx pos) {
   try {
     // As in Nix, a builtin runs without a position of its own: its errors
     // point at the call through the trace frame added below.
     op.fun(state, PosIdx{}, args, out);
-  } catch (EvalError& e) {
+  } catch (EvalError &e) {
     e.addTrace(pos, "while calling the '" + op.name + "' builtin");
     throw;
   }
@@ -27,18 +26,19 @@ static void callPrimOp(EvalState& state, const PrimOp& op, Value** args, Value& 
 
 // A builtin given fewer arguments than it takes: a chain of PrimOpApp
 // values, one per argument, ending in the builtin (or an earlier chain).
-static void partiallyApply(EvalState& state, const Value& fun, size_t nargs, Value** args, Value& out) {
-  Value* cur = state.allocValue();
+static void partiallyApply(EvalState &state, const Value &fun, size_t nargs, Value **args,
+                           Value &out) {
+  Value *cur = state.allocValue();
   *cur = fun;
   for (size_t i = 0; i < nargs; i++) {
-    Value* app = state.allocValue();
+    Value *app = state.allocValue();
     app->mkPrimOpApp(cur, args[i]);
     cur = app;
   }
   out = *cur;
 }
 
-void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes, PosIdx pos) {
+void EvalState::callFunction(Value &fun, size_t nargs, Value **args, Value &vRes, PosIdx pos) {
   CallDepth depth(*this, pos);
   checkStack(pos);
   forceValue(fun, pos);
@@ -46,8 +46,8 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
 
   while (nargs > 0) {
     if (vCur.type == VType::Lambda) {
-      ExprLambda& lambda = *vCur.lambda.fun;
-      Env* env2 = allocEnv(lambda.envSize);
+      ExprLambda &lambda = *vCur.lambda.fun;
+      Env *env2 = allocEnv(lambda.envSize);
       env2->up = vCur.lambda.env;
       env2->isWith = false;
       uint32_t displ = 0;
@@ -55,16 +55,19 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
         env2->values[displ++] = args[0];
       } else {
         try {
-          forceAttrs(*args[0], lambda.pos, "while evaluating the value passed for the lambda argument");
-        } catch (EvalError& e) {
-          if (pos) e.addTrace(pos, "from call site");
+          forceAttrs(*args[0], lambda.pos,
+                     "while evaluating the value passed for the lambda argument");
+        } catch (EvalError &e) {
+          if (pos)
+            e.addTrace(pos, "from call site");
           throw;
         }
-        if (lambda.arg) env2->values[displ++] = args[0];
-        Bindings* attrs = args[0]->attrs;
+        if (lambda.arg)
+          env2->values[displ++] = args[0];
+        Bindings *attrs = args[0]->attrs;
         uint32_t used = 0;
-        for (auto& f : lambda.formals->formals) {
-          const Attr* a = attrs->find(f.name);
+        for (auto &f : lambda.formals->formals) {
+          const Attr *a = attrs->find(f.name);
           if (a) {
             used++;
             env2->values[displ++] = a->value;
@@ -72,24 +75,27 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
             env2->values[displ++] = f.def->maybeThunk(*this, *env2);
           } else {
             EvalError e(ErrorKind::Type,
-                        "function " + quotedLambdaName(*this, lambda) + " called without required argument '" +
-                            symbols[f.name] + "'",
+                        "function " + quotedLambdaName(*this, lambda) +
+                            " called without required argument '" + symbols[f.name] + "'",
                         lambda.pos);
-            if (pos) e.addTrace(pos, "from call site");
+            if (pos)
+              e.addTrace(pos, "from call site");
             throw e;
           }
         }
         if (!lambda.formals->ellipsis && used != attrs->size) {
-          for (auto& a : *attrs)
+          for (auto &a : *attrs)
             if (!lambda.formals->has(a.name)) {
               EvalError e(ErrorKind::Type,
-                          "function " + quotedLambdaName(*this, lambda) + " called with unexpected argument '" +
-                              symbols[a.name] + "'",
+                          "function " + quotedLambdaName(*this, lambda) +
+                              " called with unexpected argument '" + symbols[a.name] + "'",
                           lambda.pos);
-              Bindings* formalNames = allocBindings(uint32_t(lambda.formals->formals.size()));
-              for (auto& f : lambda.formals->formals) formalNames->push(f.name, &vNull);
+              Bindings *formalNames = allocBindings(uint32_t(lambda.formals->formals.size()));
+              for (auto &f : lambda.formals->formals)
+                formalNames->push(f.name, &vNull);
               e.hint = suggestAttr(*formalNames, a.name);
-              if (pos) e.addTrace(pos, "from call site");
+              if (pos)
+                e.addTrace(pos, "from call site");
               throw e;
             }
         }
@@ -98,13 +104,14 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
       args++;
       try {
         lambda.body->eval(*this, *env2, vCur);
-      } catch (EvalError& e) {
+      } catch (EvalError &e) {
         e.addTrace(lambda.pos, "while calling " + lambda.showName(symbols));
-        if (pos) e.addTrace(pos, "from call site");
+        if (pos)
+          e.addTrace(pos, "from call site");
         throw;
       }
     } else if (vCur.type == VType::PrimOp) {
-      const PrimOp& op = *vCur.primOp;
+      const PrimOp &op = *vCur.primOp;
       if (nargs < op.arity) {
         partiallyApply(*this, vCur, nargs, args, vRes);
         return;
@@ -114,20 +121,20 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
       args += op.arity;
     } else if (vCur.type == VType::PrimOpApp) {
       size_t applied = 0;
-      Value* p = &vCur;
+      Value *p = &vCur;
       while (p->type == VType::PrimOpApp) {
         applied++;
         p = p->primOpApp.left;
       }
-      const PrimOp& op = *p->primOp;
+      const PrimOp &op = *p->primOp;
       size_t missing = op.arity - applied;
       if (nargs < missing) {
         partiallyApply(*this, vCur, nargs, args, vRes);
         return;
       }
-      Value* all[8];
-      GcVector<Value*> big;
-      Value** vArgs = all;
+      Value *all[8];
+      GcVector<Value *> big;
+      Value **vArgs = all;
       if (op.arity > 8) {
         big.resize(op.arity);
         vArgs = big.data();
@@ -137,18 +144,19 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
         vArgs[i - 1] = p->primOpApp.right;
         p = p->primOpApp.left;
       }
-      for (size_t i = 0; i < missing; i++) vArgs[applied + i] = args[i];
+      for (size_t i = 0; i < missing; i++)
+        vArgs[applied + i] = args[i];
       callPrimOp(*this, op, vArgs, vCur, pos);
       nargs -= missing;
       args += missing;
     } else if (vCur.type == VType::Attrs && vCur.attrs->get(s.functor)) {
-      Value* functor = vCur.attrs->get(s.functor);
-      Value* self = allocValue();
+      Value *functor = vCur.attrs->get(s.functor);
+      Value *self = allocValue();
       *self = vCur;
-      Value* fargs[2] = {self, args[0]};
+      Value *fargs[2] = {self, args[0]};
       try {
         callFunction(*functor, 2, fargs, vCur, pos);
-      } catch (EvalError& e) {
+      } catch (EvalError &e) {
         e.addTrace(pos, "while calling a functor (an attribute set with a '__functor' attribute)");
         throw;
       }
@@ -156,18 +164,18 @@ void EvalState::callFunction(Value& fun, size_t nargs, Value** args, Value& vRes
       args++;
     } else {
       throwError(ErrorKind::Type,
-                 std::string("attempt to call something which is not a function but ") + showType(vCur.type) + ": " +
-                     showValueForError(vCur),
+                 std::string("attempt to call something which is not a function but ") +
+                     showType(vCur.type) + ": " + showValueForError(vCur),
                  pos);
     }
   }
   vRes = vCur;
 }
 
-void EvalState::autoCallFunction(Bindings& args, Value& fun, Value& res) {
+void EvalState::autoCallFunction(Bindings &args, Value &fun, Value &res) {
   forceValue(fun, PosIdx{});
   if (fun.type == VType::Attrs && fun.attrs->get(s.functor)) {
-    Value* functor = fun.attrs->get(s.functor);
+    Value *functor = fun.attrs->get(s.functor);
     Value v;
     callFunction(*functor, fun, v, PosIdx{});
     forceValue(v, PosIdx{});
@@ -178,26 +186,31 @@ void EvalState::autoCallFunction(Bindings& args, Value& fun, Value& res) {
     res = fun;
     return;
   }
-  ExprLambda& l = *fun.lambda.fun;
+  ExprLambda &l = *fun.lambda.fun;
   BindingsBuilder b(*this, uint32_t(l.formals->formals.size()));
   if (l.formals->ellipsis) {
-    for (auto& a : args) b.insert(a.name, a.value, a.pos);
+    for (auto &a : args)
+      b.insert(a.name, a.value, a.pos);
   } else {
-    for (auto& f : l.formals->formals) {
-      if (Value* v = args.get(f.name))
+    for (auto &f : l.formals->formals) {
+      if (Value *v = args.get(f.name))
         b.insert(f.name, v);
       else if (!f.def)
         throwError(ErrorKind::MissingAttr,
-                   "cannot evaluate a function that has an argument without a value ('" + symbols[f.name] +
-                       "')\nNix attempted to evaluate a function as a top level expression; in\nthis case it must "
-                       "have its arguments supplied either by default\nvalues, or passed explicitly with '--arg' or "
-                       "'--argstr'. See\nhttps://nix.dev/manual/nix/stable/language/constructs.html#functions.",
+                   "cannot evaluate a function that has an argument without a value ('" +
+                       symbols[f.name] +
+                       "')\nNix attempted to evaluate a function as a top level expression; "
+                       "in\nthis case it must "
+                       "have its arguments supplied either by default\nvalues, or passed "
+                       "explicitly with '--arg' or "
+                       "'--argstr'. "
+                       "See\nhttps://nix.dev/manual/nix/stable/language/constructs.html#functions.",
                    f.pos);
     }
   }
-  Value* argSet = allocValue();
+  Value *argSet = allocValue();
   argSet->mkAttrs(b.finish());
   callFunction(fun, *argSet, res, PosIdx{});
 }
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

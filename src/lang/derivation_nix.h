@@ -6,9 +6,10 @@
 
 namespace bastion::lang {
 
-inline constexpr const char* kDerivationNixPath = "«nix-internal»/derivation-internal.nix";
+inline constexpr const char *kDerivationNixPath = "«nix-internal»/derivation-internal.nix";
 
-inline constexpr const char* kDerivationNixSource = R"NIX(# The `derivation` builtin, written in the Nix language on top of the
+inline constexpr const char *kDerivationNixSource =
+    R"NIX(# The `derivation` builtin, written in the Nix language on top of the
 # `derivationStrict` primop.
 #
 # derivationStrict does the work: it turns the attributes into a .drv,
@@ -68,4 +69,4 @@ in
 (head outputsList).value
 )NIX";
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

@@ -36,7 +36,7 @@ std::string quoteAttrName(std::string_view s);
 // "[json.exception.type_error.316] invalid UTF-8 byte at index 16: 0xFF";
 // Nix reports it prefixed with "JSON serialization error: ".
 struct JSONError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+  using std::runtime_error::runtime_error;
 };
 std::string escapeJSONString(std::string_view s);
 
@@ -45,4 +45,4 @@ std::string escapeJSONString(std::string_view s);
 // normalisation does not turn it into a space. CR and tab stay as they are.
 std::string escapeXMLAttr(std::string_view s);
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

@@ -19,16 +19,16 @@ class EvalStore;
 
 // A scope at run time: the values of the variables a StaticEnv names.
 struct Env {
-  Env* up;
+  Env *up;
   uint32_t size;
-  bool isWith;  // values[0] is the (lazy) attribute set of a `with`
-  Value* values[0];
+  bool isWith; // values[0] is the (lazy) attribute set of a `with`
+  Value *values[0];
 };
 
-using PrimOpFun = void (*)(EvalState& state, PosIdx pos, Value** args, Value& v);
+using PrimOpFun = void (*)(EvalState &state, PosIdx pos, Value **args, Value &v);
 
 struct PrimOp {
-  std::string name;  // as shown in errors: "map", "__sub" → "sub"
+  std::string name; // as shown in errors: "map", "__sub" → "sub"
   uint32_t arity;
   PrimOpFun fun;
 };
@@ -36,11 +36,11 @@ struct PrimOp {
 // Builtins register themselves from their own files with a static
 // RegisterPrimOp; EvalState collects them at start-up.
 struct PrimOpInfo {
-  std::string name;  // "map", or "__typeOf" for ones not in the global scope
+  std::string name; // "map", or "__typeOf" for ones not in the global scope
   uint32_t arity;
   PrimOpFun fun;
 };
-std::vector<PrimOpInfo>& primOpRegistry();
+std::vector<PrimOpInfo> &primOpRegistry();
 struct RegisterPrimOp {
   RegisterPrimOp(std::string name, uint32_t arity, PrimOpFun fun) {
     primOpRegistry().push_back({std::move(name), arity, fun});
@@ -51,11 +51,11 @@ struct RegisterPrimOp {
 // are registered the same way, built once the state exists.
 struct ConstantInfo {
   std::string name;
-  std::function<void(EvalState&, Value&)> make;
+  std::function<void(EvalState &, Value &)> make;
 };
-std::vector<ConstantInfo>& constantRegistry();
+std::vector<ConstantInfo> &constantRegistry();
 struct RegisterConstant {
-  RegisterConstant(std::string name, std::function<void(EvalState&, Value&)> make) {
+  RegisterConstant(std::string name, std::function<void(EvalState &, Value &)> make) {
     constantRegistry().push_back({std::move(name), std::move(make)});
   }
 };
@@ -65,7 +65,7 @@ struct EvalSettings {
   bool pureEval = false;
   bool restrictEval = false;
   uint32_t maxCallDepth = 10000;
-  std::vector<std::string> nixPath;  // -I entries first, then NIX_PATH
+  std::vector<std::string> nixPath; // -I entries first, then NIX_PATH
   std::string storeDir = "/nix/store";
   // Where the store's files live (`--store DIR`, BASTION_STORE; "" is the
   // machine's own), and whether evaluation may write to it (Nix's
@@ -73,14 +73,14 @@ struct EvalSettings {
   std::string storeRoot;
   bool readOnlyStore = true;
   std::string currentSystem = "x86_64-linux";
-  std::unordered_map<std::string, std::string> options;  // --option NAME VALUE / nix.conf
+  std::unordered_map<std::string, std::string> options; // --option NAME VALUE / nix.conf
 
   // Whether (extra-)experimental-features names `feature`.
   bool experimentalFeature(std::string_view feature) const;
 };
 
 class EvalState {
- public:
+public:
   explicit EvalState(EvalSettings settings);
   ~EvalState();
 
@@ -97,112 +97,114 @@ class EvalState {
         overrides, findFile, nixPath, importSym;
   } s;
 
-  Value* builtins;  // the `builtins` set
-  Env* baseEnv;
-  StaticEnv* staticBaseEnv;
+  Value *builtins; // the `builtins` set
+  Env *baseEnv;
+  StaticEnv *staticBaseEnv;
   uint32_t baseEnvDispl = 0;
 
   // --- parsing and files -------------------------------------------------
-  Expr* parseFile(const std::string& path);
-  Expr* parseString(std::string_view text, const std::string& basePath, Origin::Kind kind);
+  Expr *parseFile(const std::string &path);
+  Expr *parseString(std::string_view text, const std::string &basePath, Origin::Kind kind);
   // Parse with a given scope (scopedImport), and evaluate.
-  Expr* parse(std::string text, Origin origin, const std::string& basePath, const StaticEnv* scope);
-  void evalFile(const std::string& path, Value& v);
-  void eval(Expr* e, Value& v);
-  std::string resolveImportPath(const std::string& path);  // dir → dir/default.nix
-  std::optional<std::string> findFile(std::string_view name);  // <name> lookup
+  Expr *parse(std::string text, Origin origin, const std::string &basePath, const StaticEnv *scope);
+  void evalFile(const std::string &path, Value &v);
+  void eval(Expr *e, Value &v);
+  std::string resolveImportPath(const std::string &path);     // dir → dir/default.nix
+  std::optional<std::string> findFile(std::string_view name); // <name> lookup
 
   // --- forcing -------------------------------------------------------------
-  void forceValue(Value& v, PosIdx pos) {
+  void forceValue(Value &v, PosIdx pos) {
     if (v.type == VType::Thunk || v.type == VType::App || v.type == VType::Blackhole)
       forceSlow(v, pos);
   }
-  void forceSlow(Value& v, PosIdx pos);
-  void forceValueDeep(Value& v);
-  int64_t forceInt(Value& v, PosIdx pos, std::string_view errorCtx);
-  double forceFloat(Value& v, PosIdx pos, std::string_view errorCtx);  // ints too
-  bool forceBool(Value& v, PosIdx pos, std::string_view errorCtx);
-  void forceAttrs(Value& v, PosIdx pos, std::string_view errorCtx);
-  void forceList(Value& v, PosIdx pos, std::string_view errorCtx);
-  void forceFunction(Value& v, PosIdx pos, std::string_view errorCtx);
-  std::string_view forceString(Value& v, PosIdx pos, std::string_view errorCtx);
+  void forceSlow(Value &v, PosIdx pos);
+  void forceValueDeep(Value &v);
+  int64_t forceInt(Value &v, PosIdx pos, std::string_view errorCtx);
+  double forceFloat(Value &v, PosIdx pos, std::string_view errorCtx); // ints too
+  bool forceBool(Value &v, PosIdx pos, std::string_view errorCtx);
+  void forceAttrs(Value &v, PosIdx pos, std::string_view errorCtx);
+  void forceList(Value &v, PosIdx pos, std::string_view errorCtx);
+  void forceFunction(Value &v, PosIdx pos, std::string_view errorCtx);
+  std::string_view forceString(Value &v, PosIdx pos, std::string_view errorCtx);
   // Also collects the string's context into `ctx`.
-  std::string_view forceString(Value& v, std::vector<std::string>& ctx, PosIdx pos,
+  std::string_view forceString(Value &v, std::vector<std::string> &ctx, PosIdx pos,
                                std::string_view errorCtx);
-  std::string_view forceStringNoCtx(Value& v, PosIdx pos, std::string_view errorCtx);
+  std::string_view forceStringNoCtx(Value &v, PosIdx pos, std::string_view errorCtx);
 
   // toString-like coercion. coerceMore: also null, bools, numbers, lists.
   // copyToStore: paths become store paths (needs a store).
-  std::string coerceToString(PosIdx pos, Value& v, std::vector<std::string>& ctx,
+  std::string coerceToString(PosIdx pos, Value &v, std::vector<std::string> &ctx,
                              std::string_view errorCtx, bool coerceMore = false,
                              bool copyToStore = true, bool canonicalizePath = true);
   // An absolute path from a path value or a string holding one.
-  std::string coerceToPath(PosIdx pos, Value& v, std::vector<std::string>& ctx,
+  std::string coerceToPath(PosIdx pos, Value &v, std::vector<std::string> &ctx,
                            std::string_view errorCtx);
   // A set with __toString or outPath stands for what those give: `next` is
   // applied to it, inside the frames Nix reports. nullopt for other sets.
-  template <class Next>
-  std::optional<std::string> coerceSetVia(Value& v, Next next);
+  template <class Next> std::optional<std::string> coerceSetVia(Value &v, Next next);
   // "${./src}": the source's store path, copied once per evaluation.
-  std::string copyPathToStore(const std::string& path, PosIdx pos);
-  EvalStore& store();
+  std::string copyPathToStore(const std::string &path, PosIdx pos);
+  EvalStore &store();
 
   // --- calling --------------------------------------------------------------
-  void callFunction(Value& fun, size_t nargs, Value** args, Value& v, PosIdx pos);
-  void callFunction(Value& fun, Value& arg, Value& v, PosIdx pos) {
-    Value* a = &arg;
+  void callFunction(Value &fun, size_t nargs, Value **args, Value &v, PosIdx pos);
+  void callFunction(Value &fun, Value &arg, Value &v, PosIdx pos) {
+    Value *a = &arg;
     callFunction(fun, 1, &a, v, pos);
   }
   // nix-instantiate's auto-calling of a top-level function with --arg values.
-  void autoCallFunction(Bindings& args, Value& fun, Value& res);
+  void autoCallFunction(Bindings &args, Value &fun, Value &res);
 
   // --- comparing ----------------------------------------------------------
-  bool eqValues(Value& a, Value& b, PosIdx pos, std::string_view errorCtx);
+  bool eqValues(Value &a, Value &b, PosIdx pos, std::string_view errorCtx);
   // Like eqValues, but throws an error saying how the values differ.
-  void assertEqValues(Value& a, Value& b, PosIdx pos, std::string_view errorCtx);
-  bool lessThan(Value& a, Value& b, PosIdx pos, std::string_view errorCtx);
-  bool isDerivation(Value& v);
+  void assertEqValues(Value &a, Value &b, PosIdx pos, std::string_view errorCtx);
+  bool lessThan(Value &a, Value &b, PosIdx pos, std::string_view errorCtx);
+  bool isDerivation(Value &v);
   // a // b, both forced sets.
-  void updateAttrs(Value& a, Value& b, Value& out);
+  void updateAttrs(Value &a, Value &b, Value &out);
   // "Did you mean one of …?" for a missing attribute, or "".
-  std::string suggestAttr(const Bindings& attrs, Symbol missing);
+  std::string suggestAttr(const Bindings &attrs, Symbol missing);
 
   // --- allocation ---------------------------------------------------------
-  Value* allocValue() { return new (gcAlloc(sizeof(Value))) Value(); }
-  Env* allocEnv(uint32_t size) {
-    auto* e = static_cast<Env*>(gcAlloc(sizeof(Env) + size * sizeof(Value*)));
+  Value *allocValue() { return new (gcAlloc(sizeof(Value))) Value(); }
+  Env *allocEnv(uint32_t size) {
+    auto *e = static_cast<Env *>(gcAlloc(sizeof(Env) + size * sizeof(Value *)));
     e->size = size;
     return e;
   }
-  Value** allocElems(size_t n) { return static_cast<Value**>(gcAlloc((n ? n : 1) * sizeof(Value*))); }
-  void mkList(Value& v, size_t n) { v.mkList(n, allocElems(n)); }
-  Bindings* allocBindings(uint32_t n) { return lang::allocBindings(n); }
+  Value **allocElems(size_t n) {
+    return static_cast<Value **>(gcAlloc((n ? n : 1) * sizeof(Value *)));
+  }
+  void mkList(Value &v, size_t n) { v.mkList(n, allocElems(n)); }
+  Bindings *allocBindings(uint32_t n) { return lang::allocBindings(n); }
   // Builds a set from name/value pairs in any order.
   class BindingsBuilder;
   // The name of an attribute as a string value. Strings are immutable, so
   // one value per symbol serves every attrNames / mapAttrs / zipAttrsWith.
-  Value* symbolValue(Symbol sym);
-  Value* mkStringValue(std::string_view s) {
-    Value* v = allocValue();
+  Value *symbolValue(Symbol sym);
+  Value *mkStringValue(std::string_view s) {
+    Value *v = allocValue();
     v->mkString(s);
     return v;
   }
-  void mkString(Value& v, std::string_view s, const std::vector<std::string>& ctx);
-  Context makeContext(const std::vector<std::string>& ctx);
-  static void copyContext(const Value& v, std::vector<std::string>& ctx);
-  void mkPos(Value& v, PosIdx pos);  // { file, line, column } or null
+  void mkString(Value &v, std::string_view s, const std::vector<std::string> &ctx);
+  Context makeContext(const std::vector<std::string> &ctx);
+  static void copyContext(const Value &v, std::vector<std::string> &ctx);
+  void mkPos(Value &v, PosIdx pos); // { file, line, column } or null
 
   // --- errors -------------------------------------------------------------
   [[noreturn]] void throwError(ErrorKind kind, std::string msg, PosIdx pos = {});
-  [[noreturn]] void throwTypeError(const char* expected, Value& v, PosIdx pos, std::string_view errorCtx);
+  [[noreturn]] void throwTypeError(const char *expected, Value &v, PosIdx pos,
+                                   std::string_view errorCtx);
   // A short rendering of a value for error messages: 1, "foo", { }, [ ].
-  std::string showValueForError(Value& v);
+  std::string showValueForError(Value &v);
   void warn(std::string_view msg);
   // A warning with a source position, laid out like an error.
   void warn(std::string msg, PosIdx pos);
-  void warn(const EvalError& e);
+  void warn(const EvalError &e);
   // lint-* settings: "warn", "fatal" or "" (ignore).
-  std::string lintLevel(const std::string& setting);
+  std::string lintLevel(const std::string &setting);
 
   // --- bookkeeping ----------------------------------------------------------
   uint32_t callDepth = 0;
@@ -210,64 +212,68 @@ class EvalState {
   // eval). The stack in use is measured from where the state was created,
   // against a limit derived from the thread's stack size, so that it ends in an error
   // instead of a crash.
-  char* stackBase = nullptr;
+  char *stackBase = nullptr;
   size_t stackLimit = 0;
   bool stackNearlyFull() const {
     // The frame address, not a local's: under AddressSanitizer locals may
     // live in a separate fake stack. Frames of the caller that created the
     // state can lie above the base.
-    ptrdiff_t used = stackBase - static_cast<char*>(__builtin_frame_address(0));
+    ptrdiff_t used = stackBase - static_cast<char *>(__builtin_frame_address(0));
     return used > 0 && size_t(used) > stackLimit;
   }
   void checkStack(PosIdx pos) {
-    if (stackNearlyFull()) stackOverflow(pos);
+    if (stackNearlyFull())
+      stackOverflow(pos);
   }
   [[noreturn]] void stackOverflow(PosIdx pos);
 
   // Parsed files and evaluated imports, keyed by resolved path.
-  std::unordered_map<std::string, Expr*> fileParseCache;
-  GcMap<std::string, Value*> fileEvalCache;
-  std::vector<Value*> symbolValues_;  // by symbol id; uncollectable values
-  Value* emptyList;
-  Value* emptyAttrs;
+  std::unordered_map<std::string, Expr *> fileParseCache;
+  GcMap<std::string, Value *> fileEvalCache;
+  std::vector<Value *> symbolValues_; // by symbol id; uncollectable values
+  Value *emptyList;
+  Value *emptyAttrs;
   Value vTrue, vFalse, vNull;
   int64_t startTime;
 
- private:
+private:
   void createBaseEnv();
   std::unique_ptr<EvalStore> store_;
 };
 
 // For builtins that build a set whose size they know.
 class EvalState::BindingsBuilder {
- public:
-  BindingsBuilder(EvalState& state, uint32_t capacity)
+public:
+  BindingsBuilder(EvalState &state, uint32_t capacity)
       : state_(state), b_(state.allocBindings(capacity)) {}
-  Value& alloc(Symbol name, PosIdx pos = {}) {
-    Value* v = state_.allocValue();
+  Value &alloc(Symbol name, PosIdx pos = {}) {
+    Value *v = state_.allocValue();
     b_->push(name, v, pos);
     return *v;
   }
-  Value& alloc(std::string_view name, PosIdx pos = {}) { return alloc(state_.symbols.intern(name), pos); }
-  void insert(Symbol name, Value* v, PosIdx pos = {}) { b_->push(name, v, pos); }
-  Bindings* finish() {
+  Value &alloc(std::string_view name, PosIdx pos = {}) {
+    return alloc(state_.symbols.intern(name), pos);
+  }
+  void insert(Symbol name, Value *v, PosIdx pos = {}) { b_->push(name, v, pos); }
+  Bindings *finish() {
     b_->sort();
     return b_;
   }
 
- private:
-  EvalState& state_;
-  Bindings* b_;
+private:
+  EvalState &state_;
+  Bindings *b_;
 };
 
 // Keeps the call depth, so that runaway recursion ends in an error.
 struct CallDepth {
-  EvalState& state;
-  CallDepth(EvalState& s, PosIdx pos) : state(s) {
-    if (state.callDepth > state.settings.maxCallDepth) state.stackOverflow(pos);
+  EvalState &state;
+  CallDepth(EvalState &s, PosIdx pos) : state(s) {
+    if (state.callDepth > state.settings.maxCallDepth)
+      state.stackOverflow(pos);
     ++state.callDepth;
   }
   ~CallDepth() { --state.callDepth; }
 };
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

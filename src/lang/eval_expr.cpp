@@ -9,42 +9,52 @@
 
 namespace bastion::lang {
 
-static void evalOperand(EvalState& state, Env& env, Expr* e, Value& v, const char* frame);
+static void evalOperand(EvalState &state, Env &env, Expr *e, Value &v, const char *frame);
 
-Value* Expr::maybeThunk(EvalState& state, Env& env) {
-  Value* v = state.allocValue();
+Value *Expr::maybeThunk(EvalState &state, Env &env) {
+  Value *v = state.allocValue();
   v->mkThunk(&env, this);
   return v;
 }
 
-ExprString::ExprString(std::string str) : s(std::move(str)) { v.mkString(strdup(s.c_str()), nullptr); }
+ExprString::ExprString(std::string str) : s(std::move(str)) {
+  v.mkString(strdup(s.c_str()), nullptr);
+}
 ExprPath::ExprPath(std::string path) : s(std::move(path)) { v.mkPath(strdup(s.c_str())); }
 
 // ---- variables ----------------------------------------------------------
 
-Value* ExprVar::lookup(EvalState& state, Env& env, bool noEval) {
-  Env* e = &env;
-  for (uint32_t l = level; l; --l) e = e->up;
-  if (!fromWith) return e->values[displ];
-  if (noEval) return nullptr;
-  const ExprWith* w = fromWith;
+Value *ExprVar::lookup(EvalState &state, Env &env, bool noEval) {
+  Env *e = &env;
+  for (uint32_t l = level; l; --l)
+    e = e->up;
+  if (!fromWith)
+    return e->values[displ];
+  if (noEval)
+    return nullptr;
+  const ExprWith *w = fromWith;
   for (;;) {
-    state.forceAttrs(*e->values[0], w->pos, "while evaluating the first subexpression of a with expression");
-    if (Value* v = e->values[0]->attrs->get(name)) return v;
+    state.forceAttrs(*e->values[0], w->pos,
+                     "while evaluating the first subexpression of a with expression");
+    if (Value *v = e->values[0]->attrs->get(name))
+      return v;
     if (!w->parentWith)
-      state.throwError(ErrorKind::UndefinedVar, "undefined variable '" + state.symbols[name] + "'", pos);
-    for (uint32_t l = w->prevWith; l; --l) e = e->up;
+      state.throwError(ErrorKind::UndefinedVar, "undefined variable '" + state.symbols[name] + "'",
+                       pos);
+    for (uint32_t l = w->prevWith; l; --l)
+      e = e->up;
     w = w->parentWith;
   }
 }
 
-void ExprVar::eval(EvalState& state, Env& env, Value& v) {
+void ExprVar::eval(EvalState &state, Env &env, Value &v) {
   // Variables bound by let/rec/lambda are the common case: walk the scopes
   // here, without the call into lookup().
-  Value* v2;
+  Value *v2;
   if (!fromWith) {
-    Env* e = &env;
-    for (uint32_t l = level; l; --l) e = e->up;
+    Env *e = &env;
+    for (uint32_t l = level; l; --l)
+      e = e->up;
     v2 = e->values[displ];
   } else {
     v2 = lookup(state, env, false);
@@ -53,43 +63,47 @@ void ExprVar::eval(EvalState& state, Env& env, Value& v) {
   v = *v2;
 }
 
-Value* ExprVar::maybeThunk(EvalState& state, Env& env) {
-  if (Value* v = lookup(state, env, true)) return v;
+Value *ExprVar::maybeThunk(EvalState &state, Env &env) {
+  if (Value *v = lookup(state, env, true))
+    return v;
   return Expr::maybeThunk(state, env);
 }
 
 // ---- attribute selection --------------------------------------------------
 
-static Symbol attrNameSymbol(EvalState& state, Env& env, const AttrName& a) {
-  if (a.symbol) return a.symbol;
+static Symbol attrNameSymbol(EvalState &state, Env &env, const AttrName &a) {
+  if (a.symbol)
+    return a.symbol;
   Value nameValue;
   a.expr->eval(state, env, nameValue);
   PosIdx pos = a.expr->getPos();
   try {
-    return state.symbols.intern(state.forceStringNoCtx(nameValue, pos, "while evaluating an attribute name"));
-  } catch (EvalError& e) {
-    if (!e.pos) e.pos = pos;  // Nix points at the name expression itself
+    return state.symbols.intern(
+        state.forceStringNoCtx(nameValue, pos, "while evaluating an attribute name"));
+  } catch (EvalError &e) {
+    if (!e.pos)
+      e.pos = pos; // Nix points at the name expression itself
     throw;
   }
 }
 
-void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
+void ExprSelect::eval(EvalState &state, Env &env, Value &v) {
   state.checkStack(pos);
   Value vTmp;
-  Value* vCur = &vTmp;
+  Value *vCur = &vTmp;
   try {
     e->eval(state, env, vTmp);
-  } catch (EvalError& err) {
+  } catch (EvalError &err) {
     err.addTrace(pos, "while selecting an attribute");
     throw;
   }
-  const Attr* last = nullptr;  // the attribute selected most recently
+  const Attr *last = nullptr; // the attribute selected most recently
   try {
-    for (auto& a : path) {
+    for (auto &a : path) {
       Symbol name = attrNameSymbol(state, env, a);
       if (def) {
         state.forceValue(*vCur, pos);
-        const Attr* j;
+        const Attr *j;
         if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name))) {
           def->eval(state, env, v);
           return;
@@ -98,9 +112,10 @@ void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
         last = j;
       } else {
         state.forceAttrs(*vCur, pos, "while selecting an attribute");
-        const Attr* j = vCur->attrs->find(name);
+        const Attr *j = vCur->attrs->find(name);
         if (!j) {
-          EvalError err(ErrorKind::MissingAttr, "attribute '" + state.symbols[name] + "' missing", pos);
+          EvalError err(ErrorKind::MissingAttr, "attribute '" + state.symbols[name] + "' missing",
+                        pos);
           err.hint = state.suggestAttr(*vCur->attrs, name);
           throw err;
         }
@@ -109,23 +124,24 @@ void ExprSelect::eval(EvalState& state, Env& env, Value& v) {
       }
     }
     state.forceValue(*vCur, last && last->pos ? last->pos : pos);
-  } catch (EvalError& err) {
-    if (last && last->pos) err.addTrace(last->pos, "from the definition of '" + state.symbols[last->name] + "'");
+  } catch (EvalError &err) {
+    if (last && last->pos)
+      err.addTrace(last->pos, "from the definition of '" + state.symbols[last->name] + "'");
     err.addTrace(pos, "while evaluating the attribute '" + showAttrPath(state.symbols, path) + "'");
     throw;
   }
   v = *vCur;
 }
 
-void ExprOpHasAttr::eval(EvalState& state, Env& env, Value& v) {
+void ExprOpHasAttr::eval(EvalState &state, Env &env, Value &v) {
   state.checkStack(pos);
   Value vTmp;
-  Value* vCur = &vTmp;
+  Value *vCur = &vTmp;
   evalOperand(state, env, e, vTmp, "in the argument of '?'");
-  for (auto& a : path) {
+  for (auto &a : path) {
     state.forceValue(*vCur, pos);
     Symbol name = attrNameSymbol(state, env, a);
-    const Attr* j;
+    const Attr *j;
     if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name))) {
       v.mkBool(false);
       return;
@@ -137,39 +153,41 @@ void ExprOpHasAttr::eval(EvalState& state, Env& env, Value& v) {
 
 // ---- attribute sets -------------------------------------------------------
 
-Env* ExprAttrs::makeInheritFromEnv(EvalState& state, Env& up) {
-  if (inheritFrom.empty()) return nullptr;
-  Env* e = state.allocEnv(uint32_t(inheritFrom.size()));
+Env *ExprAttrs::makeInheritFromEnv(EvalState &state, Env &up) {
+  if (inheritFrom.empty())
+    return nullptr;
+  Env *e = state.allocEnv(uint32_t(inheritFrom.size()));
   e->up = &up;
   e->isWith = false;
-  for (size_t i = 0; i < inheritFrom.size(); i++) e->values[i] = inheritFrom[i]->maybeThunk(state, up);
+  for (size_t i = 0; i < inheritFrom.size(); i++)
+    e->values[i] = inheritFrom[i]->maybeThunk(state, up);
   return e;
 }
 
-void ExprInheritFrom::eval(EvalState& state, Env& env, Value& v) {
-  Value* from = env.values[displ];
+void ExprInheritFrom::eval(EvalState &state, Env &env, Value &v) {
+  Value *from = env.values[displ];
   state.forceValue(*from, pos);
   v = *from;
 }
 
-void ExprAttrs::eval(EvalState& state, Env& env, Value& v) {
-  Bindings* b = state.allocBindings(uint32_t(ordered.size() + dynamicAttrs.size()));
+void ExprAttrs::eval(EvalState &state, Env &env, Value &v) {
+  Bindings *b = state.allocBindings(uint32_t(ordered.size() + dynamicAttrs.size()));
   b->pos = pos;
-  Env* scope = &env;
+  Env *scope = &env;
   if (recursive) {
-    Env* env2 = state.allocEnv(uint32_t(ordered.size()));
+    Env *env2 = state.allocEnv(uint32_t(ordered.size()));
     env2->up = &env;
     env2->isWith = false;
     scope = env2;
-    Env* inheritEnv = makeInheritFromEnv(state, *env2);
+    Env *inheritEnv = makeInheritFromEnv(state, *env2);
     // With __overrides, each attribute needs a thunk of its own: sharing a
     // variable's value (maybeThunk) would bypass the override.
     bool hasOverrides = attrs.count(state.s.overrides) != 0;
-    for (auto& [name, def] : ordered) {
-      Env* scopeOf = def->kind == Kind::Inherited       ? &env
+    for (auto &[name, def] : ordered) {
+      Env *scopeOf = def->kind == Kind::Inherited       ? &env
                      : def->kind == Kind::InheritedFrom ? inheritEnv
                                                         : env2;
-      Value* vAttr;
+      Value *vAttr;
       if (hasOverrides && def->kind != Kind::Inherited) {
         vAttr = state.allocValue();
         vAttr->mkThunk(scopeOf, def->e);
@@ -181,42 +199,46 @@ void ExprAttrs::eval(EvalState& state, Env& env, Value& v) {
     }
     // `__overrides` in a rec set replaces attributes, also for references
     // from inside the set (an old nixpkgs feature Nix still honours).
-    Value* overrides = b->get(state.s.overrides);
+    Value *overrides = b->get(state.s.overrides);
     if (overrides) {
       state.forceAttrs(*overrides, pos, "while evaluating the `__overrides` attribute");
-      Bindings* nb = state.allocBindings(b->size + overrides->attrs->size);
-      for (auto& a : *b) nb->push(a.name, a.value, a.pos);
-      for (auto& o : *overrides->attrs) {
+      Bindings *nb = state.allocBindings(b->size + overrides->attrs->size);
+      for (auto &a : *b)
+        nb->push(a.name, a.value, a.pos);
+      for (auto &o : *overrides->attrs) {
         auto it = attrs.find(o.name);
-        if (it != attrs.end()) env2->values[it->second.displ] = o.value;
+        if (it != attrs.end())
+          env2->values[it->second.displ] = o.value;
         bool replaced = false;
-        for (auto& a : *nb)
+        for (auto &a : *nb)
           if (a.name == o.name) {
             a.value = o.value;
             replaced = true;
           }
-        if (!replaced) nb->push(o.name, o.value, o.pos);
+        if (!replaced)
+          nb->push(o.name, o.value, o.pos);
       }
       nb->sort();
       b = nb;
     }
   } else {
-    Env* inheritEnv = makeInheritFromEnv(state, env);
-    for (auto& [name, def] : ordered) {
-      Value* vAttr = def->kind == Kind::InheritedFrom ? def->e->maybeThunk(state, *inheritEnv)
+    Env *inheritEnv = makeInheritFromEnv(state, env);
+    for (auto &[name, def] : ordered) {
+      Value *vAttr = def->kind == Kind::InheritedFrom ? def->e->maybeThunk(state, *inheritEnv)
                                                       : def->e->maybeThunk(state, env);
       b->push(name, vAttr, def->pos);
     }
   }
   if (!dynamicAttrs.empty()) {
-    for (auto& d : dynamicAttrs) {
+    for (auto &d : dynamicAttrs) {
       Value nameVal;
       d.name->eval(state, *scope, nameVal);
       state.forceValue(nameVal, d.pos);
-      if (nameVal.type == VType::Null) continue;
-      Symbol name = state.symbols.intern(
-          state.forceStringNoCtx(nameVal, d.pos, "while evaluating the name of a dynamic attribute"));
-      for (auto& a : *b)
+      if (nameVal.type == VType::Null)
+        continue;
+      Symbol name = state.symbols.intern(state.forceStringNoCtx(
+          nameVal, d.pos, "while evaluating the name of a dynamic attribute"));
+      for (auto &a : *b)
         if (a.name == name)
           state.throwError(ErrorKind::Eval,
                            "dynamic attribute '" + state.symbols[name] + "' already defined at " +
@@ -229,60 +251,64 @@ void ExprAttrs::eval(EvalState& state, Env& env, Value& v) {
   v.mkAttrs(b);
 }
 
-void ExprLet::eval(EvalState& state, Env& env, Value& v) {
-  Env* env2 = state.allocEnv(uint32_t(attrs->ordered.size()));
+void ExprLet::eval(EvalState &state, Env &env, Value &v) {
+  Env *env2 = state.allocEnv(uint32_t(attrs->ordered.size()));
   env2->up = &env;
   env2->isWith = false;
-  Env* inheritEnv = attrs->makeInheritFromEnv(state, *env2);
-  for (auto& [name, def] : attrs->ordered)
-    env2->values[def->displ] = def->kind == ExprAttrs::Kind::Inherited       ? def->e->maybeThunk(state, env)
-                               : def->kind == ExprAttrs::Kind::InheritedFrom ? def->e->maybeThunk(state, *inheritEnv)
-                                                                             : def->e->maybeThunk(state, *env2);
+  Env *inheritEnv = attrs->makeInheritFromEnv(state, *env2);
+  for (auto &[name, def] : attrs->ordered)
+    env2->values[def->displ] =
+        def->kind == ExprAttrs::Kind::Inherited       ? def->e->maybeThunk(state, env)
+        : def->kind == ExprAttrs::Kind::InheritedFrom ? def->e->maybeThunk(state, *inheritEnv)
+                                                      : def->e->maybeThunk(state, *env2);
   body->eval(state, *env2, v);
 }
 
 // ---- lists, functions, control flow ----------------------------------------
 
-void ExprList::eval(EvalState& state, Env& env, Value& v) {
+void ExprList::eval(EvalState &state, Env &env, Value &v) {
   if (elems.empty()) {
     v = *state.emptyList;
     return;
   }
   state.mkList(v, elems.size());
-  for (size_t i = 0; i < elems.size(); i++) v.list.elems[i] = elems[i]->maybeThunk(state, env);
+  for (size_t i = 0; i < elems.size(); i++)
+    v.list.elems[i] = elems[i]->maybeThunk(state, env);
 }
 
-Value* ExprList::maybeThunk(EvalState& state, Env& env) {
-  if (elems.empty()) return state.emptyList;
+Value *ExprList::maybeThunk(EvalState &state, Env &env) {
+  if (elems.empty())
+    return state.emptyList;
   return Expr::maybeThunk(state, env);
 }
 
-void ExprLambda::eval(EvalState& state, Env& env, Value& v) { v.mkLambda(&env, this); }
+void ExprLambda::eval(EvalState &state, Env &env, Value &v) { v.mkLambda(&env, this); }
 
-void ExprCall::eval(EvalState& state, Env& env, Value& v) {
+void ExprCall::eval(EvalState &state, Env &env, Value &v) {
   Value vFun;
   fun->eval(state, env, vFun);
   size_t n = args.size();
-  Value* small[4];
-  GcVector<Value*> big;
-  Value** vArgs = small;
+  Value *small[4];
+  GcVector<Value *> big;
+  Value **vArgs = small;
   if (n > 4) {
     big.resize(n);
     vArgs = big.data();
   }
-  for (size_t i = 0; i < n; i++) vArgs[i] = args[i]->maybeThunk(state, env);
+  for (size_t i = 0; i < n; i++)
+    vArgs[i] = args[i]->maybeThunk(state, env);
   state.callFunction(vFun, n, vArgs, v, pos);
 }
 
-void ExprWith::eval(EvalState& state, Env& env, Value& v) {
-  Env* env2 = state.allocEnv(1);
+void ExprWith::eval(EvalState &state, Env &env, Value &v) {
+  Env *env2 = state.allocEnv(1);
   env2->up = &env;
   env2->isWith = true;
   env2->values[0] = attrs->maybeThunk(state, env);
   body->eval(state, *env2, v);
 }
 
-static bool evalBool(EvalState& state, Env& env, Expr* e, PosIdx pos, std::string_view ctx) {
+static bool evalBool(EvalState &state, Env &env, Expr *e, PosIdx pos, std::string_view ctx) {
   Value v;
   e->eval(state, env, v);
   return state.forceBool(v, pos, ctx);
@@ -290,22 +316,23 @@ static bool evalBool(EvalState& state, Env& env, Expr* e, PosIdx pos, std::strin
 
 // An operator's operand, evaluated and forced; any error gets a frame that
 // names the operator, at the operand's position (as Nix reports it).
-static void evalOperand(EvalState& state, Env& env, Expr* e, Value& v, const char* frame) {
+static void evalOperand(EvalState &state, Env &env, Expr *e, Value &v, const char *frame) {
   try {
     e->eval(state, env, v);
     state.forceValue(v, e->getPos());
-  } catch (EvalError& err) {
+  } catch (EvalError &err) {
     err.addTrace(e->getPos(), frame);
     throw;
   }
 }
 
-static bool evalBoolOperand(EvalState& state, Env& env, Expr* e, const char* frame) {
+static bool evalBoolOperand(EvalState &state, Env &env, Expr *e, const char *frame) {
   Value v;
   evalOperand(state, env, e, v, frame);
   if (v.type != VType::Bool) {
-    EvalError err(ErrorKind::Type, std::string("expected a Boolean but found ") + showType(v.type) + ": " +
-                                       state.showValueForError(v),
+    EvalError err(ErrorKind::Type,
+                  std::string("expected a Boolean but found ") + showType(v.type) + ": " +
+                      state.showValueForError(v),
                   e->getPos());
     err.addTrace(e->getPos(), frame);
     throw err;
@@ -313,24 +340,25 @@ static bool evalBoolOperand(EvalState& state, Env& env, Expr* e, const char* fra
   return v.boolean;
 }
 
-void ExprIf::eval(EvalState& state, Env& env, Value& v) {
+void ExprIf::eval(EvalState &state, Env &env, Value &v) {
   state.checkStack(pos);
-  (evalBool(state, env, cond, pos, "while evaluating a branch condition") ? then : else_)->eval(state, env, v);
+  (evalBool(state, env, cond, pos, "while evaluating a branch condition") ? then : else_)
+      ->eval(state, env, v);
 }
 
-void ExprAssert::eval(EvalState& state, Env& env, Value& v) {
+void ExprAssert::eval(EvalState &state, Env &env, Value &v) {
   if (!evalBool(state, env, cond, pos, "in the condition of the assert statement")) {
     std::ostringstream text;
     cond->show(state.symbols, text);
     EvalError err(ErrorKind::Assertion, "assertion '" + text.str() + "' failed", pos);
     // For `a == b`, Nix explains which parts differ.
-    if (auto* eq = dynamic_cast<ExprBinOp*>(cond); eq && eq->op == BinOp::Eq) {
+    if (auto *eq = dynamic_cast<ExprBinOp *>(cond); eq && eq->op == BinOp::Eq) {
       try {
         Value v1, v2;
         eq->e1->eval(state, env, v1);
         eq->e2->eval(state, env, v2);
         state.assertEqValues(v1, v2, eq->pos, "");
-      } catch (EvalError& e) {
+      } catch (EvalError &e) {
         e.addTrace(pos, "while evaluating the condition of the assertion '" + text.str() + "'");
         throw;
       }
@@ -340,80 +368,82 @@ void ExprAssert::eval(EvalState& state, Env& env, Value& v) {
   body->eval(state, env, v);
 }
 
-void ExprOpNot::eval(EvalState& state, Env& env, Value& v) {
+void ExprOpNot::eval(EvalState &state, Env &env, Value &v) {
   state.checkStack(pos);
   v.mkBool(!evalBoolOperand(state, env, e, "in the argument of '!'"));
 }
 
-void ExprBinOp::eval(EvalState& state, Env& env, Value& v) {
+void ExprBinOp::eval(EvalState &state, Env &env, Value &v) {
   state.checkStack(pos);
   switch (op) {
-    case BinOp::Eq:
-    case BinOp::NEq: {
-      bool isEq = op == BinOp::Eq;
-      Value v1, v2;
-      evalOperand(state, env, e1, v1, isEq ? "in the left operand of '=='" : "in the left operand of '!='");
-      evalOperand(state, env, e2, v2, isEq ? "in the right operand of '=='" : "in the right operand of '!='");
-      bool eq = state.eqValues(v1, v2, pos, "while testing two values for equality");
-      v.mkBool(isEq ? eq : !eq);
-      return;
-    }
-    case BinOp::And:
-      v.mkBool(evalBoolOperand(state, env, e1, "in the left operand of '&&'") &&
-               evalBoolOperand(state, env, e2, "in the right operand of '&&'"));
-      return;
-    case BinOp::Or:
-      v.mkBool(evalBoolOperand(state, env, e1, "in the left operand of '||'") ||
-               evalBoolOperand(state, env, e2, "in the right operand of '||'"));
-      return;
-    case BinOp::Impl:
-      v.mkBool(!evalBoolOperand(state, env, e1, "in the left operand of '->'") ||
-               evalBoolOperand(state, env, e2, "in the right operand of '->'"));
-      return;
-    case BinOp::Update: {
-      Value v1, v2;
-      evalOperand(state, env, e1, v1, "in the left operand of '//'");
-      state.forceAttrs(v1, pos, "in the left operand of the update (//) operator");
-      evalOperand(state, env, e2, v2, "in the right operand of '//'");
-      state.forceAttrs(v2, pos, "in the right operand of the update (//) operator");
-      state.updateAttrs(v1, v2, v);
-      return;
-    }
-    case BinOp::ConcatLists: {
-      Value v1, v2;
-      evalOperand(state, env, e1, v1, "in the left operand of '++'");
-      evalOperand(state, env, e2, v2, "in the right operand of '++'");
-      for (Value* l : {&v1, &v2})
-        if (l->type != VType::List) {
-          EvalError err(ErrorKind::Type, std::string("expected a list but found ") + showType(l->type) + ": " +
-                                             state.showValueForError(*l));
-          err.addTrace(pos, "while evaluating one of the elements to concatenate");
-          throw err;
-        }
-      if (v1.list.size == 0) {
-        v = v2;
-        return;
+  case BinOp::Eq:
+  case BinOp::NEq: {
+    bool isEq = op == BinOp::Eq;
+    Value v1, v2;
+    evalOperand(state, env, e1, v1,
+                isEq ? "in the left operand of '=='" : "in the left operand of '!='");
+    evalOperand(state, env, e2, v2,
+                isEq ? "in the right operand of '=='" : "in the right operand of '!='");
+    bool eq = state.eqValues(v1, v2, pos, "while testing two values for equality");
+    v.mkBool(isEq ? eq : !eq);
+    return;
+  }
+  case BinOp::And:
+    v.mkBool(evalBoolOperand(state, env, e1, "in the left operand of '&&'") &&
+             evalBoolOperand(state, env, e2, "in the right operand of '&&'"));
+    return;
+  case BinOp::Or:
+    v.mkBool(evalBoolOperand(state, env, e1, "in the left operand of '||'") ||
+             evalBoolOperand(state, env, e2, "in the right operand of '||'"));
+    return;
+  case BinOp::Impl:
+    v.mkBool(!evalBoolOperand(state, env, e1, "in the left operand of '->'") ||
+             evalBoolOperand(state, env, e2, "in the right operand of '->'"));
+    return;
+  case BinOp::Update: {
+    Value v1, v2;
+    evalOperand(state, env, e1, v1, "in the left operand of '//'");
+    state.forceAttrs(v1, pos, "in the left operand of the update (//) operator");
+    evalOperand(state, env, e2, v2, "in the right operand of '//'");
+    state.forceAttrs(v2, pos, "in the right operand of the update (//) operator");
+    state.updateAttrs(v1, v2, v);
+    return;
+  }
+  case BinOp::ConcatLists: {
+    Value v1, v2;
+    evalOperand(state, env, e1, v1, "in the left operand of '++'");
+    evalOperand(state, env, e2, v2, "in the right operand of '++'");
+    for (Value *l : {&v1, &v2})
+      if (l->type != VType::List) {
+        EvalError err(ErrorKind::Type, std::string("expected a list but found ") +
+                                           showType(l->type) + ": " + state.showValueForError(*l));
+        err.addTrace(pos, "while evaluating one of the elements to concatenate");
+        throw err;
       }
-      if (v2.list.size == 0) {
-        v = v1;
-        return;
-      }
-      size_t n = v1.list.size + v2.list.size;
-      Value** elems = state.allocElems(n);
-      memcpy(elems, v1.list.elems, v1.list.size * sizeof(Value*));
-      memcpy(elems + v1.list.size, v2.list.elems, v2.list.size * sizeof(Value*));
-      v.mkList(n, elems);
+    if (v1.list.size == 0) {
+      v = v2;
       return;
     }
+    if (v2.list.size == 0) {
+      v = v1;
+      return;
+    }
+    size_t n = v1.list.size + v2.list.size;
+    Value **elems = state.allocElems(n);
+    memcpy(elems, v1.list.elems, v1.list.size * sizeof(Value *));
+    memcpy(elems + v1.list.size, v2.list.elems, v2.list.size * sizeof(Value *));
+    v.mkList(n, elems);
+    return;
+  }
   }
 }
 
-void ExprArith::eval(EvalState& state, Env& env, Value& v) {
+void ExprArith::eval(EvalState &state, Env &env, Value &v) {
   state.checkStack(pos);
   if (!native) {
     Value vFun;
     fn->eval(state, env, vFun);
-    Value* args[2] = {e1->maybeThunk(state, env), e2->maybeThunk(state, env)};
+    Value *args[2] = {e1->maybeThunk(state, env), e2->maybeThunk(state, env)};
     state.callFunction(vFun, 2, args, v, pos);
     return;
   }
@@ -424,19 +454,27 @@ void ExprArith::eval(EvalState& state, Env& env, Value& v) {
     e2->eval(state, env, b);
     // Inside the builtin there is no position, as in Nix.
     switch (op) {
-      case ArithOp::Sub: arithSub(state, PosIdx{}, a, b, v); break;
-      case ArithOp::Mul: arithMul(state, PosIdx{}, a, b, v); break;
-      case ArithOp::Div: arithDiv(state, PosIdx{}, a, b, v); break;
-      case ArithOp::LessThan: v.mkBool(state.lessThan(a, b, PosIdx{}, "")); break;
+    case ArithOp::Sub:
+      arithSub(state, PosIdx{}, a, b, v);
+      break;
+    case ArithOp::Mul:
+      arithMul(state, PosIdx{}, a, b, v);
+      break;
+    case ArithOp::Div:
+      arithDiv(state, PosIdx{}, a, b, v);
+      break;
+    case ArithOp::LessThan:
+      v.mkBool(state.lessThan(a, b, PosIdx{}, ""));
+      break;
     }
-  } catch (EvalError& e) {
-    static const char* names[] = {"sub", "mul", "div", "lessThan"};
+  } catch (EvalError &e) {
+    static const char *names[] = {"sub", "mul", "div", "lessThan"};
     e.addTrace(pos, std::string("while calling the '") + names[int(op)] + "' builtin");
     throw;
   }
 }
 
-void ExprConcatStrings::eval(EvalState& state, Env& env, Value& v) {
+void ExprConcatStrings::eval(EvalState &state, Env &env, Value &v) {
   state.checkStack(pos);
   std::vector<std::string> context;
   std::string s;
@@ -444,7 +482,7 @@ void ExprConcatStrings::eval(EvalState& state, Env& env, Value& v) {
   double nf = 0;
   bool first = !forceString;
   VType firstType = VType::String;
-  for (auto& [ipos, e] : es) {
+  for (auto &[ipos, e] : es) {
     Value vTmp;
     if (forceString) {
       e->eval(state, env, vTmp);
@@ -452,20 +490,23 @@ void ExprConcatStrings::eval(EvalState& state, Env& env, Value& v) {
     } else {
       evalOperand(state, env, e, vTmp, "in an operand of '+'");
     }
-    if (first) firstType = vTmp.type;
+    if (first)
+      firstType = vTmp.type;
     if (firstType == VType::Int) {
       if (vTmp.type == VType::Int) {
         int64_t r;
         if (__builtin_add_overflow(n, vTmp.integer, &r))
           state.throwError(ErrorKind::Eval,
-                           "integer overflow in adding " + std::to_string(n) + " + " + std::to_string(vTmp.integer),
+                           "integer overflow in adding " + std::to_string(n) + " + " +
+                               std::to_string(vTmp.integer),
                            ipos);
         n = r;
       } else if (vTmp.type == VType::Float) {
         firstType = VType::Float;
         nf = double(n) + vTmp.fpoint;
       } else {
-        state.throwError(ErrorKind::Eval, std::string("cannot add ") + showType(vTmp.type) + " to an integer", ipos);
+        state.throwError(ErrorKind::Eval,
+                         std::string("cannot add ") + showType(vTmp.type) + " to an integer", ipos);
       }
     } else if (firstType == VType::Float) {
       if (vTmp.type == VType::Int)
@@ -473,7 +514,8 @@ void ExprConcatStrings::eval(EvalState& state, Env& env, Value& v) {
       else if (vTmp.type == VType::Float)
         nf += vTmp.fpoint;
       else
-        state.throwError(ErrorKind::Eval, std::string("cannot add ") + showType(vTmp.type) + " to a float", ipos);
+        state.throwError(ErrorKind::Eval,
+                         std::string("cannot add ") + showType(vTmp.type) + " to a float", ipos);
     } else {
       s += state.coerceToString(ipos, vTmp, context, "while evaluating a path segment", false,
                                 firstType == VType::String, !first);
@@ -486,13 +528,14 @@ void ExprConcatStrings::eval(EvalState& state, Env& env, Value& v) {
     v.mkFloat(nf);
   else if (firstType == VType::Path) {
     if (!context.empty())
-      state.throwError(ErrorKind::Eval, "a string that refers to a store path cannot be appended to a path", pos);
+      state.throwError(ErrorKind::Eval,
+                       "a string that refers to a store path cannot be appended to a path", pos);
     v.mkPath(gcString(canonPath(s)));
   } else {
     state.mkString(v, s, context);
   }
 }
 
-void ExprPos::eval(EvalState& state, Env& env, Value& v) { state.mkPos(v, pos); }
+void ExprPos::eval(EvalState &state, Env &env, Value &v) { state.mkPos(v, pos); }
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

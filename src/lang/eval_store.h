@@ -18,11 +18,11 @@
 namespace bastion::lang {
 
 class EvalStore {
- public:
+public:
   // root: as store::LocalStore::open; the store is opened on first use.
   EvalStore(std::string root, bool readOnly) : root_(std::move(root)), readOnly_(readOnly) {}
 
-  store::LocalStore& store();
+  store::LocalStore &store();
   bool readOnly() const { return readOnly_; }
   // Makes the .drv files and texts written so far durable and valid for
   // everyone (LocalStore::batchTextWrites): before they are printed or
@@ -37,33 +37,33 @@ class EvalStore {
   std::map<std::string, std::pair<std::string, format::Hash>> downloads;
 
   // A source tree or file (printed store path and the content hash).
-  std::pair<std::string, format::Hash> addPath(const std::string& name, const std::string& path,
+  std::pair<std::string, format::Hash> addPath(const std::string &name, const std::string &path,
                                                format::FileIngestionMethod method,
-                                               const store::PathFilter& filter);
+                                               const store::PathFilter &filter);
   // builtins.toFile; references are printed store paths.
-  std::string addText(const std::string& name, const std::string& text,
-                      const std::set<std::string>& references);
+  std::string addText(const std::string &name, const std::string &text,
+                      const std::set<std::string> &references);
   // Writes (or, read-only, computes) the .drv and remembers its modulo hash.
-  std::string writeDerivation(const format::Derivation& drv, const std::string& name);
-  format::Derivation readDerivation(const std::string& drvPath);
+  std::string writeDerivation(const format::Derivation &drv, const std::string &name);
+  format::Derivation readDerivation(const std::string &drvPath);
   // The modulo hash of an input derivation (Nix's drvHashes).
-  format::Hash drvHashModulo(const std::string& drvPath);
+  format::Hash drvHashModulo(const std::string &drvPath);
   format::DrvHashLookup hashLookup() {
-    return [this](const std::string& p) { return drvHashModulo(p); };
+    return [this](const std::string &p) { return drvHashModulo(p); };
   }
   // `path` and everything it refers to, directly or not.
-  std::set<std::string> closure(const std::string& path);
-  bool isValidPath(const std::string& path);
+  std::set<std::string> closure(const std::string &path);
+  bool isValidPath(const std::string &path);
 
- private:
-  std::set<std::string> references(const std::string& path);
+private:
+  std::set<std::string> references(const std::string &path);
 
   std::string root_;
   bool readOnly_;
   std::unique_ptr<store::LocalStore> store_;
   std::map<std::string, format::Hash> drvHashes_;
-  std::map<std::string, format::Derivation> drvs_;          // written this evaluation
-  std::map<std::string, std::set<std::string>> refs_;      // added this evaluation
+  std::map<std::string, format::Derivation> drvs_;    // written this evaluation
+  std::map<std::string, std::set<std::string>> refs_; // added this evaluation
 };
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

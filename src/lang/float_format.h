@@ -23,4 +23,4 @@ std::string floatToJSON(double d);
 // builtins.toXML's <float value="..."/>: the same as floatToPrint.
 std::string floatToXML(double d);
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

@@ -12,10 +12,10 @@ namespace bastion::lang {
 // Writes `v` as Nix's toJSON does (forcing as needed; sets with __toString
 // or outPath become strings; paths are copied to the store when
 // copyToStore). String context is collected into `ctx`.
-void printValueAsJSON(EvalState& state, bool strict, Value& v, PosIdx pos, std::ostream& out,
-                      std::vector<std::string>& ctx, bool copyToStore = true);
+void printValueAsJSON(EvalState &state, bool strict, Value &v, PosIdx pos, std::ostream &out,
+                      std::vector<std::string> &ctx, bool copyToStore = true);
 
 // builtins.fromJSON; errors name `pos`.
-void parseJSON(EvalState& state, std::string_view text, Value& v, PosIdx pos);
+void parseJSON(EvalState &state, std::string_view text, Value &v, PosIdx pos);
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

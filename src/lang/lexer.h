@@ -9,36 +9,85 @@
 namespace bastion::lang {
 
 enum class Tok {
-  Eof, Id, Int, Float, Path, HPath, SPath, Uri,
-  If, Then, Else, Assert, With, Let, In, Rec, Inherit, Or, Ellipsis,
-  Eq, NEq, Leq, Geq, And, OrOr, Impl, Update, Concat,
-  DollarCurly, LBrace, RBrace, LBracket, RBracket, LParen, RParen,
-  Quote, IndOpen, IndClose, Str, IndStr, PathEnd,
-  Semi, Colon, Comma, Dot, At, Assign, Question, Not, Plus, Minus, Star, Slash,
-  Lt, Gt, Invalid,
+  Eof,
+  Id,
+  Int,
+  Float,
+  Path,
+  HPath,
+  SPath,
+  Uri,
+  If,
+  Then,
+  Else,
+  Assert,
+  With,
+  Let,
+  In,
+  Rec,
+  Inherit,
+  Or,
+  Ellipsis,
+  Eq,
+  NEq,
+  Leq,
+  Geq,
+  And,
+  OrOr,
+  Impl,
+  Update,
+  Concat,
+  DollarCurly,
+  LBrace,
+  RBrace,
+  LBracket,
+  RBracket,
+  LParen,
+  RParen,
+  Quote,
+  IndOpen,
+  IndClose,
+  Str,
+  IndStr,
+  PathEnd,
+  Semi,
+  Colon,
+  Comma,
+  Dot,
+  At,
+  Assign,
+  Question,
+  Not,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Lt,
+  Gt,
+  Invalid,
 };
 
 struct Token {
   Tok kind = Tok::Eof;
   uint32_t line = 1, col = 1;
-  uint32_t endLine = 1, endCol = 1;  // just past the token
-  std::string text;                  // Id/Path/Uri/Str text (Str unescaped)
+  uint32_t endLine = 1, endCol = 1; // just past the token
+  std::string text;                 // Id/Path/Uri/Str text (Str unescaped)
   int64_t intValue = 0;
   double floatValue = 0;
-  bool hasIndentation = false;  // for IndStr: raw text whose leading spaces count
+  bool hasIndentation = false; // for IndStr: raw text whose leading spaces count
   bool intOverflow = false;
 };
 
 // Bison's names for tokens, as Nix's syntax errors print them.
-const char* tokenDescription(Tok t);
+const char *tokenDescription(Tok t);
 
 class Lexer {
- public:
+public:
   explicit Lexer(std::string_view src) : s_(src) {}
-  Token next();            // code
-  Token nextStringPart();  // inside "…"
-  Token nextIndStringPart();  // inside ''…''
-  Token nextPathPart();    // after a path token: more path, ${, or PathEnd
+  Token next();              // code
+  Token nextStringPart();    // inside "…"
+  Token nextIndStringPart(); // inside ''…''
+  Token nextPathPart();      // after a path token: more path, ${, or PathEnd
   bool atEof() const { return p_ >= s_.size(); }
   // Position of the next character (for errors at end of file).
   uint32_t line() const { return line_; }
@@ -46,18 +95,18 @@ class Lexer {
   // "path has a trailing slash" and similar lexical errors.
   std::string error;
 
- private:
+private:
   std::string_view s_;
   size_t p_ = 0;
   uint32_t line_ = 1, col_ = 1;
 
   char at(size_t i) const { return i < s_.size() ? s_[i] : '\0'; }
   void advance(size_t n);
-  bool skipSpaceAndComments();  // false on an unterminated comment
+  bool skipSpaceAndComments(); // false on an unterminated comment
   Token make(Tok k, size_t len);
   size_t matchId(size_t i) const;
-  size_t matchPath(size_t i) const;      // {PATH_CHAR}*(\/{PATH_CHAR}+)+\/?
-  size_t matchPathSegInterp(size_t i) const;  // {PATH_CHAR}*\/\$\{
+  size_t matchPath(size_t i) const;          // {PATH_CHAR}*(\/{PATH_CHAR}+)+\/?
+  size_t matchPathSegInterp(size_t i) const; // {PATH_CHAR}*\/\$\{
   size_t matchHPath(size_t i) const;
   size_t matchSPath(size_t i) const;
   size_t matchUri(size_t i) const;
@@ -75,4 +124,4 @@ class Lexer {
   size_t schemeRunEnd(size_t i) const;
 };
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

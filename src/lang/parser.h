@@ -10,11 +10,11 @@ namespace bastion::lang {
 // Parses `text` (from `origin`), resolving relative paths against basePath
 // and variables against `scope`. Throws EvalError (kind Parse /
 // UndefinedVar) on bad input.
-Expr* parseNix(EvalState& state, std::string_view text, uint32_t origin, const std::string& basePath,
-               const StaticEnv* scope);
+Expr *parseNix(EvalState &state, std::string_view text, uint32_t origin,
+               const std::string &basePath, const StaticEnv *scope);
 
 // Path helpers shared with builtins.
 std::string canonPath(std::string_view path);
 std::string absPath(std::string_view path, std::string_view base);
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

@@ -9,15 +9,15 @@
 namespace bastion::lang {
 
 struct PosIdx {
-  uint32_t id = 0;  // 0 means "no position"
+  uint32_t id = 0; // 0 means "no position"
   explicit operator bool() const { return id != 0; }
-  bool operator==(const PosIdx&) const = default;
+  bool operator==(const PosIdx &) const = default;
 };
 
 struct Origin {
   enum Kind { File, Stdin, String, None } kind = None;
-  std::string path;                      // for File
-  std::shared_ptr<const std::string> source;  // for showing the offending line
+  std::string path;                          // for File
+  std::shared_ptr<const std::string> source; // for showing the offending line
 };
 
 struct Pos {
@@ -26,7 +26,7 @@ struct Pos {
 };
 
 class PosTable {
- public:
+public:
   PosTable() {
     origins_.emplace_back();
     positions_.emplace_back();
@@ -39,14 +39,14 @@ class PosTable {
     positions_.push_back(Pos{origin, line, column});
     return PosIdx{uint32_t(positions_.size() - 1)};
   }
-  const Pos& operator[](PosIdx p) const { return positions_[p.id]; }
-  const Origin& origin(uint32_t i) const { return origins_[i]; }
+  const Pos &operator[](PosIdx p) const { return positions_[p.id]; }
+  const Origin &origin(uint32_t i) const { return origins_[i]; }
   // "/file.nix:3:5", "«stdin»:1:1", "«string»:1:1", or "" without a position.
   std::string describe(PosIdx p) const;
 
- private:
+private:
   std::vector<Origin> origins_;
   std::vector<Pos> positions_;
 };
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

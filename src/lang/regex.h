@@ -17,7 +17,7 @@ namespace bastion::lang {
 
 // what() is Nix's message, e.g. "invalid regular expression '(.*'".
 struct RegexError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+  using std::runtime_error::runtime_error;
 };
 
 // One capture group: nullopt when the group did not take part in the match.
@@ -30,9 +30,9 @@ std::optional<RegexGroups> regexMatch(std::string_view pattern, std::string_view
 // One element of builtins.split's result: either the text between matches
 // (isMatch false) or one match's capture groups (isMatch true).
 struct SplitPart {
-    bool isMatch = false;
-    std::string text;
-    RegexGroups groups;
+  bool isMatch = false;
+  std::string text;
+  RegexGroups groups;
 };
 
 // builtins.split: text, groups, text, ..., text (always an odd count; [s]
@@ -40,4 +40,4 @@ struct SplitPart {
 // takes them. Throws RegexError.
 std::vector<SplitPart> regexSplit(std::string_view pattern, std::string_view s);
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

@@ -8,5 +8,5 @@
 #endif
 #endif
 #if defined(__SANITIZE_ADDRESS__)
-extern "C" const char* __asan_default_options() { return "detect_leaks=0"; }
+extern "C" const char *__asan_default_options() { return "detect_leaks=0"; }
 #endif

@@ -9,18 +9,23 @@
 
 namespace bastion::lang {
 
-void ExprInt::show(const SymbolTable&, std::ostream& out) const { out << v.integer; }
-void ExprFloat::show(const SymbolTable&, std::ostream& out) const { out << v.fpoint; }
-void ExprString::show(const SymbolTable&, std::ostream& out) const { out << printLiteralString(s); }
-void ExprPath::show(const SymbolTable&, std::ostream& out) const { out << s; }
-void ExprVar::show(const SymbolTable& symbols, std::ostream& out) const { out << symbols[name]; }
-void ExprInheritFrom::show(const SymbolTable& symbols, std::ostream& out) const { out << symbols[name]; }
+void ExprInt::show(const SymbolTable &, std::ostream &out) const { out << v.integer; }
+void ExprFloat::show(const SymbolTable &, std::ostream &out) const { out << v.fpoint; }
+void ExprString::show(const SymbolTable &, std::ostream &out) const {
+  out << printLiteralString(s);
+}
+void ExprPath::show(const SymbolTable &, std::ostream &out) const { out << s; }
+void ExprVar::show(const SymbolTable &symbols, std::ostream &out) const { out << symbols[name]; }
+void ExprInheritFrom::show(const SymbolTable &symbols, std::ostream &out) const {
+  out << symbols[name];
+}
 
-std::string showAttrPath(const SymbolTable& symbols, const AttrPath& path) {
+std::string showAttrPath(const SymbolTable &symbols, const AttrPath &path) {
   std::ostringstream out;
   bool first = true;
-  for (auto& a : path) {
-    if (!first) out << '.';
+  for (auto &a : path) {
+    if (!first)
+      out << '.';
     first = false;
     if (a.symbol) {
       out << symbols[a.symbol];
@@ -33,7 +38,7 @@ std::string showAttrPath(const SymbolTable& symbols, const AttrPath& path) {
   return out.str();
 }
 
-void ExprSelect::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprSelect::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "(";
   e->show(symbols, out);
   out << ")." << showAttrPath(symbols, path);
@@ -44,44 +49,50 @@ void ExprSelect::show(const SymbolTable& symbols, std::ostream& out) const {
   }
 }
 
-void ExprOpHasAttr::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprOpHasAttr::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "((";
   e->show(symbols, out);
   out << ") ? " << showAttrPath(symbols, path) << ")";
 }
 
-void ExprAttrs::showBindings(const SymbolTable& symbols, std::ostream& out) const {
-  std::vector<const std::pair<const Symbol, AttrDef>*> sorted;
-  for (auto& i : attrs) sorted.push_back(&i);
-  std::sort(sorted.begin(), sorted.end(), [&](auto* a, auto* b) { return symbols[a->first] < symbols[b->first]; });
+void ExprAttrs::showBindings(const SymbolTable &symbols, std::ostream &out) const {
+  std::vector<const std::pair<const Symbol, AttrDef> *> sorted;
+  for (auto &i : attrs)
+    sorted.push_back(&i);
+  std::sort(sorted.begin(), sorted.end(),
+            [&](auto *a, auto *b) { return symbols[a->first] < symbols[b->first]; });
   std::vector<Symbol> inherits;
   std::map<uint32_t, std::vector<Symbol>> inheritsFrom;
-  for (auto* i : sorted) {
-    if (i->second.kind == Kind::Inherited) inherits.push_back(i->first);
+  for (auto *i : sorted) {
+    if (i->second.kind == Kind::Inherited)
+      inherits.push_back(i->first);
     if (i->second.kind == Kind::InheritedFrom) {
-      auto* sel = static_cast<ExprSelect*>(i->second.e);
-      inheritsFrom[static_cast<ExprInheritFrom*>(sel->e)->displ].push_back(i->first);
+      auto *sel = static_cast<ExprSelect *>(i->second.e);
+      inheritsFrom[static_cast<ExprInheritFrom *>(sel->e)->displ].push_back(i->first);
     }
   }
   if (!inherits.empty()) {
     out << "inherit";
-    for (auto s : inherits) out << " " << symbols[s];
+    for (auto s : inherits)
+      out << " " << symbols[s];
     out << "; ";
   }
-  for (auto& [from, syms] : inheritsFrom) {
+  for (auto &[from, syms] : inheritsFrom) {
     out << "inherit (";
     inheritFrom[from]->show(symbols, out);
     out << ")";
-    for (auto s : syms) out << " " << symbols[s];
+    for (auto s : syms)
+      out << " " << symbols[s];
     out << "; ";
   }
-  for (auto* i : sorted) {
-    if (i->second.kind != Kind::Plain) continue;
+  for (auto *i : sorted) {
+    if (i->second.kind != Kind::Plain)
+      continue;
     out << symbols[i->first] << " = ";
     i->second.e->show(symbols, out);
     out << "; ";
   }
-  for (auto& d : dynamicAttrs) {
+  for (auto &d : dynamicAttrs) {
     out << "\"${";
     d.name->show(symbols, out);
     out << "}\" = ";
@@ -90,16 +101,17 @@ void ExprAttrs::showBindings(const SymbolTable& symbols, std::ostream& out) cons
   }
 }
 
-void ExprAttrs::show(const SymbolTable& symbols, std::ostream& out) const {
-  if (recursive) out << "rec ";
+void ExprAttrs::show(const SymbolTable &symbols, std::ostream &out) const {
+  if (recursive)
+    out << "rec ";
   out << "{ ";
   showBindings(symbols, out);
   out << "}";
 }
 
-void ExprList::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprList::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "[ ";
-  for (auto* e : elems) {
+  for (auto *e : elems) {
     out << "(";
     e->show(symbols, out);
     out << ") ";
@@ -107,13 +119,14 @@ void ExprList::show(const SymbolTable& symbols, std::ostream& out) const {
   out << "]";
 }
 
-void ExprLambda::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprLambda::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "(";
   if (formals) {
     out << "{ ";
     bool first = true;
-    for (auto& f : formals->lexicographicOrder(symbols)) {
-      if (!first) out << ", ";
+    for (auto &f : formals->lexicographicOrder(symbols)) {
+      if (!first)
+        out << ", ";
       first = false;
       out << symbols[f.name];
       if (f.def) {
@@ -122,29 +135,32 @@ void ExprLambda::show(const SymbolTable& symbols, std::ostream& out) const {
       }
     }
     if (formals->ellipsis) {
-      if (!first) out << ", ";
+      if (!first)
+        out << ", ";
       out << "...";
     }
     out << " }";
-    if (arg) out << " @ ";
+    if (arg)
+      out << " @ ";
   }
-  if (arg) out << symbols[arg];
+  if (arg)
+    out << symbols[arg];
   out << ": ";
   body->show(symbols, out);
   out << ")";
 }
 
-void ExprCall::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprCall::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "(";
   fun->show(symbols, out);
-  for (auto* a : args) {
+  for (auto *a : args) {
     out << " ";
     a->show(symbols, out);
   }
   out << ")";
 }
 
-void ExprLet::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprLet::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "(let ";
   attrs->showBindings(symbols, out);
   out << "in ";
@@ -152,7 +168,7 @@ void ExprLet::show(const SymbolTable& symbols, std::ostream& out) const {
   out << ")";
 }
 
-void ExprWith::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprWith::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "(with ";
   attrs->show(symbols, out);
   out << "; ";
@@ -160,7 +176,7 @@ void ExprWith::show(const SymbolTable& symbols, std::ostream& out) const {
   out << ")";
 }
 
-void ExprIf::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprIf::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "(if ";
   cond->show(symbols, out);
   out << " then ";
@@ -170,21 +186,21 @@ void ExprIf::show(const SymbolTable& symbols, std::ostream& out) const {
   out << ")";
 }
 
-void ExprAssert::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprAssert::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "assert ";
   cond->show(symbols, out);
   out << "; ";
   body->show(symbols, out);
 }
 
-void ExprOpNot::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprOpNot::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "(! ";
   e->show(symbols, out);
   out << ")";
 }
 
-void ExprBinOp::show(const SymbolTable& symbols, std::ostream& out) const {
-  static const char* ops[] = {"==", "!=", "&&", "||", "->", "//", "++"};
+void ExprBinOp::show(const SymbolTable &symbols, std::ostream &out) const {
+  static const char *ops[] = {"==", "!=", "&&", "||", "->", "//", "++"};
   out << "(";
   e1->show(symbols, out);
   out << " " << ops[int(op)] << " ";
@@ -192,7 +208,7 @@ void ExprBinOp::show(const SymbolTable& symbols, std::ostream& out) const {
   out << ")";
 }
 
-void ExprArith::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprArith::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "(";
   fn->show(symbols, out);
   out << " ";
@@ -202,15 +218,16 @@ void ExprArith::show(const SymbolTable& symbols, std::ostream& out) const {
   out << ")";
 }
 
-void ExprConcatStrings::show(const SymbolTable& symbols, std::ostream& out) const {
+void ExprConcatStrings::show(const SymbolTable &symbols, std::ostream &out) const {
   out << "(";
   bool first = true;
-  for (auto& [pos, e] : es) {
-    if (!first) out << " + ";
+  for (auto &[pos, e] : es) {
+    if (!first)
+      out << " + ";
     first = false;
     e->show(symbols, out);
   }
   out << ")";
 }
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

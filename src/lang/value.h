@@ -30,14 +30,14 @@ enum class VType : uint8_t {
   PrimOp,
   PrimOpApp,
   Thunk,
-  App,       // a delayed function application, produced by builtins such as map
-  Blackhole  // a thunk being evaluated; meeting one again is infinite recursion
+  App,      // a delayed function application, produced by builtins such as map
+  Blackhole // a thunk being evaluated; meeting one again is infinite recursion
 };
 
 // String context entries are encoded as Nix encodes them: "/nix/store/…"
 // (a plain store path), "=/nix/store/….drv" (a derivation and its whole
 // closure), "!out!/nix/store/….drv" (one output of a derivation).
-using Context = const char* const*;  // null-terminated array, or nullptr
+using Context = const char *const *; // null-terminated array, or nullptr
 
 struct Value {
   VType type = VType::Null;
@@ -46,31 +46,31 @@ struct Value {
     double fpoint;
     bool boolean;
     struct {
-      const char* chars;
+      const char *chars;
       Context context;
     } string;
-    const char* path;
-    Bindings* attrs;
+    const char *path;
+    Bindings *attrs;
     struct {
       size_t size;
-      Value** elems;
+      Value **elems;
     } list;
     struct {
-      Env* env;
-      Expr* expr;
+      Env *env;
+      Expr *expr;
     } thunk;
     struct {
-      Value* left;
-      Value* right;
+      Value *left;
+      Value *right;
     } app;
     struct {
-      Env* env;
-      ExprLambda* fun;
+      Env *env;
+      ExprLambda *fun;
     } lambda;
-    const PrimOp* primOp;
+    const PrimOp *primOp;
     struct {
-      Value* left;  // a PrimOp or another PrimOpApp
-      Value* right;
+      Value *left; // a PrimOp or another PrimOpApp
+      Value *right;
     } primOpApp;
   };
 
@@ -83,39 +83,57 @@ struct Value {
   std::string_view str() const { return string.chars; }
 
   void mkNull() { type = VType::Null; }
-  void mkBool(bool b) { type = VType::Bool; boolean = b; }
-  void mkInt(int64_t i) { type = VType::Int; integer = i; }
-  void mkFloat(double f) { type = VType::Float; fpoint = f; }
-  void mkString(const char* s, Context ctx = nullptr) {
+  void mkBool(bool b) {
+    type = VType::Bool;
+    boolean = b;
+  }
+  void mkInt(int64_t i) {
+    type = VType::Int;
+    integer = i;
+  }
+  void mkFloat(double f) {
+    type = VType::Float;
+    fpoint = f;
+  }
+  void mkString(const char *s, Context ctx = nullptr) {
     type = VType::String;
     string.chars = s;
     string.context = ctx;
   }
-  void mkString(std::string_view s);  // copies onto the GC heap
-  void mkPath(const char* p) { type = VType::Path; path = p; }
-  void mkAttrs(Bindings* b) { type = VType::Attrs; attrs = b; }
-  void mkList(size_t n, Value** elems) {
+  void mkString(std::string_view s); // copies onto the GC heap
+  void mkPath(const char *p) {
+    type = VType::Path;
+    path = p;
+  }
+  void mkAttrs(Bindings *b) {
+    type = VType::Attrs;
+    attrs = b;
+  }
+  void mkList(size_t n, Value **elems) {
     type = VType::List;
     list.size = n;
     list.elems = elems;
   }
-  void mkThunk(Env* e, Expr* x) {
+  void mkThunk(Env *e, Expr *x) {
     type = VType::Thunk;
     thunk.env = e;
     thunk.expr = x;
   }
-  void mkApp(Value* f, Value* x) {
+  void mkApp(Value *f, Value *x) {
     type = VType::App;
     app.left = f;
     app.right = x;
   }
-  void mkLambda(Env* e, ExprLambda* f) {
+  void mkLambda(Env *e, ExprLambda *f) {
     type = VType::Lambda;
     lambda.env = e;
     lambda.fun = f;
   }
-  void mkPrimOp(const PrimOp* p) { type = VType::PrimOp; primOp = p; }
-  void mkPrimOpApp(Value* f, Value* x) {
+  void mkPrimOp(const PrimOp *p) {
+    type = VType::PrimOp;
+    primOp = p;
+  }
+  void mkPrimOpApp(Value *f, Value *x) {
     type = VType::PrimOpApp;
     primOpApp.left = f;
     primOpApp.right = x;
@@ -127,7 +145,7 @@ struct Value {
 struct Attr {
   Symbol name;
   PosIdx pos;
-  Value* value;
+  Value *value;
 };
 
 struct Bindings {
@@ -136,13 +154,13 @@ struct Bindings {
   PosIdx pos;
   Attr attrs[0];
 
-  Attr* begin() { return attrs; }
-  Attr* end() { return attrs + size; }
-  const Attr* begin() const { return attrs; }
-  const Attr* end() const { return attrs + size; }
+  Attr *begin() { return attrs; }
+  Attr *end() { return attrs + size; }
+  const Attr *begin() const { return attrs; }
+  const Attr *end() const { return attrs + size; }
   bool empty() const { return size == 0; }
 
-  const Attr* find(Symbol s) const {
+  const Attr *find(Symbol s) const {
     uint32_t lo = 0, hi = size;
     while (lo < hi) {
       uint32_t mid = (lo + hi) / 2;
@@ -153,18 +171,18 @@ struct Bindings {
     }
     return lo < size && attrs[lo].name == s ? &attrs[lo] : nullptr;
   }
-  Value* get(Symbol s) const {
-    auto* a = find(s);
+  Value *get(Symbol s) const {
+    auto *a = find(s);
     return a ? a->value : nullptr;
   }
-  void push(Symbol n, Value* v, PosIdx p = {}) { attrs[size++] = Attr{n, p, v}; }
-  void sort();  // after pushes in arbitrary order
+  void push(Symbol n, Value *v, PosIdx p = {}) { attrs[size++] = Attr{n, p, v}; }
+  void sort(); // after pushes in arbitrary order
 };
 
-Bindings* allocBindings(uint32_t capacity);
+Bindings *allocBindings(uint32_t capacity);
 
 // The name of a value's type as error messages and builtins.typeOf use it.
-const char* showType(VType t);         // "an integer", "a set", ...
-const char* typeOfName(const Value& v);  // "int", "set", ...
+const char *showType(VType t);          // "an integer", "a set", ...
+const char *typeOfName(const Value &v); // "int", "set", ...
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

@@ -20,8 +20,8 @@ std::vector<std::string> splitVersion(std::string_view v);
 // "apache-httpd-2.0.48" -> {"apache-httpd", "2.0.48"}: split at the first
 // '-' that is followed by a character other than an ASCII letter.
 struct DrvName {
-    std::string name, version;
+  std::string name, version;
 };
 DrvName parseDrvName(std::string_view s);
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

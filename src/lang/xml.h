@@ -8,7 +8,7 @@
 
 namespace bastion::lang {
 
-void printValueAsXML(EvalState& state, bool strict, bool location, Value& v, std::ostream& out,
-                     std::vector<std::string>& ctx, PosIdx pos);
+void printValueAsXML(EvalState &state, bool strict, bool location, Value &v, std::ostream &out,
+                     std::vector<std::string> &ctx, PosIdx pos);
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

@@ -13,6 +13,6 @@ namespace bastion::store {
 // Canonicalises the tree at `path` (children before their directory) and,
 // with `sync`, flushes every file and directory to disk so that a crash
 // after the object is renamed into place cannot leave it half-written.
-void canonicalisePathMetaData(const std::string& path, bool sync);
+void canonicalisePathMetaData(const std::string &path, bool sync);
 
-}  // namespace bastion::store
+} // namespace bastion::store

@@ -11,21 +11,21 @@
 namespace bastion::store {
 
 struct ClosureOptions {
-    bool flipDirection = false;   // follow referrers instead of references
-    bool includeOutputs = false;  // a .drv brings its valid outputs (flipped: an output its derivers)
-    bool includeDerivers = false; // a path brings its valid deriver (flipped: a .drv its outputs)
+  bool flipDirection = false;   // follow referrers instead of references
+  bool includeOutputs = false;  // a .drv brings its valid outputs (flipped: an output its derivers)
+  bool includeDerivers = false; // a path brings its valid deriver (flipped: a .drv its outputs)
 };
 
 // Adds to `out` the paths reachable from `start` (including them). Going
 // forward, an invalid path is a StoreError "path '…' is not valid"; going
 // backward it simply has no referrers.
-void computeFSClosure(LocalStore& store, const std::set<StorePath>& start,
-                      std::set<StorePath>& out, const ClosureOptions& opts = {});
+void computeFSClosure(LocalStore &store, const std::set<StorePath> &start, std::set<StorePath> &out,
+                      const ClosureOptions &opts = {});
 
 // Referrers before their references: for A referring to B, A comes first.
 // Ties are broken by Nix's order (the sorted set, depth first), so the
 // result is the one Nix prints. References outside `paths` are ignored;
 // a cycle is a StoreError.
-std::vector<StorePath> topoSortPaths(LocalStore& store, const std::set<StorePath>& paths);
+std::vector<StorePath> topoSortPaths(LocalStore &store, const std::set<StorePath> &paths);
 
-}  // namespace bastion::store
+} // namespace bastion::store

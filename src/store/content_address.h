@@ -10,6 +10,6 @@
 
 namespace bastion::store {
 
-std::string renderContentAddress(format::FileIngestionMethod method, const format::Hash& hash);
+std::string renderContentAddress(format::FileIngestionMethod method, const format::Hash &hash);
 
-}  // namespace bastion::store
+} // namespace bastion::store

@@ -12,13 +12,13 @@
 namespace bastion::store {
 
 struct DownloadError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+  using std::runtime_error::runtime_error;
 };
 
 struct DownloadOptions {
-    // Off only where the result is checked against a hash anyway (the
-    // builtin:fetchurl builder), as Nix does.
-    bool verifyTls = true;
+  // Off only where the result is checked against a hash anyway (the
+  // builtin:fetchurl builder), as Nix does.
+  bool verifyTls = true;
 };
 
 // Receives the body, chunk by chunk; may throw to abort the transfer.
@@ -27,10 +27,12 @@ using DownloadSink = std::function<void(std::string_view chunk)>;
 // Streams the body of `url` into `sink`. Only successful responses reach
 // the sink (an error page never does). Throws DownloadError, or whatever
 // the sink threw.
-void download(const std::string& url, const DownloadSink& sink, const DownloadOptions& options = {});
+void download(const std::string &url, const DownloadSink &sink,
+              const DownloadOptions &options = {});
 
 // Writes the body of `url` to the new file `path` (mode 0666 less the
 // umask); on failure the partial file is removed.
-void downloadToFile(const std::string& url, const std::string& path, const DownloadOptions& options = {});
+void downloadToFile(const std::string &url, const std::string &path,
+                    const DownloadOptions &options = {});
 
-}  // namespace bastion::store
+} // namespace bastion::store

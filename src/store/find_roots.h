@@ -26,15 +26,15 @@ namespace bastion::store {
 
 // Informational messages of the collector ("skipping invalid root …"),
 // printed by Nix at its default verbosity.
-using GcLog = std::function<void(const std::string&)>;
+using GcLog = std::function<void(const std::string &)>;
 
 // Root path -> the links (or "{temp:<pid>}", "/proc/…" labels) that keep
 // it. With `censor`, runtime and temporary labels read "{censored}", as
 // Nix shows them to unprivileged users.
 using Roots = std::map<StorePath, std::set<std::string>>;
 
-Roots findPermanentRoots(LocalStore& store, bool censor, const GcLog& log);  // links and /proc
-Roots findTempRootsOf(LocalStore& store, bool censor);
-Roots findRoots(LocalStore& store, bool censor, const GcLog& log);  // both
+Roots findPermanentRoots(LocalStore &store, bool censor, const GcLog &log); // links and /proc
+Roots findTempRootsOf(LocalStore &store, bool censor);
+Roots findRoots(LocalStore &store, bool censor, const GcLog &log); // both
 
-}  // namespace bastion::store
+} // namespace bastion::store

@@ -42,7 +42,7 @@ uint64_t freedBytes(const std::string &path) {
   try {
     names = readDirNames(path);
   } catch (const std::exception &) {
-    return total;  // unreadable: counts as nothing, as before
+    return total; // unreadable: counts as nothing, as before
   }
   for (const std::string &n : names)
     total += freedBytes(path + "/" + n);

@@ -26,34 +26,34 @@
 namespace bastion::store {
 
 struct GcOptions {
-    enum class Action {
-        DeleteDead,      // nix-store --gc
-        ReturnLive,      // --gc --print-live
-        ReturnDead,      // --gc --print-dead
-        DeleteSpecific,  // nix-store --delete
-    };
-    Action action = Action::DeleteDead;
-    std::set<StorePath> pathsToDelete;  // DeleteSpecific
-    bool ignoreLiveness = false;        // DeleteSpecific: no permanent roots
-    // Stop once more than this many bytes were freed; 0 examines nothing.
-    uint64_t maxFreed = std::numeric_limits<uint64_t>::max();
-    bool keepDerivations = true;  // Nix's keep-derivations / keep-outputs
-    bool keepOutputs = false;
+  enum class Action {
+    DeleteDead,     // nix-store --gc
+    ReturnLive,     // --gc --print-live
+    ReturnDead,     // --gc --print-dead
+    DeleteSpecific, // nix-store --delete
+  };
+  Action action = Action::DeleteDead;
+  std::set<StorePath> pathsToDelete; // DeleteSpecific
+  bool ignoreLiveness = false;       // DeleteSpecific: no permanent roots
+  // Stop once more than this many bytes were freed; 0 examines nothing.
+  uint64_t maxFreed = std::numeric_limits<uint64_t>::max();
+  bool keepDerivations = true; // Nix's keep-derivations / keep-outputs
+  bool keepOutputs = false;
 };
 
 struct GcResults {
-    std::set<std::string> paths;  // printed: deleted, or listed by ReturnLive/ReturnDead
-    uint64_t bytesFreed = 0;      // sizes of deleted files that had no other link
+  std::set<std::string> paths; // printed: deleted, or listed by ReturnLive/ReturnDead
+  uint64_t bytesFreed = 0;     // sizes of deleted files that had no other link
 };
 
 // Fills `results` as it goes, so that it is meaningful also when this
 // throws: for DeleteSpecific, StoreError "Cannot delete path '…' since it
 // is still alive. …" when a path is reachable from a root or has
 // referrers outside pathsToDelete.
-void collectGarbage(LocalStore& store, const GcOptions& options, GcResults& results,
-                    const GcLog& log);
+void collectGarbage(LocalStore &store, const GcOptions &options, GcResults &results,
+                    const GcLog &log);
 
 // Nix's showBytes: "%.2f MiB".
 std::string showBytes(uint64_t bytes);
 
-}  // namespace bastion::store
+} // namespace bastion::store

@@ -15,6 +15,6 @@ namespace bastion::store {
 // the path while the link exists. Returns the absolute link path. Throws
 // StoreError if gcRoot lies in the store, is something other than a
 // symlink into the store, or the store is read-only.
-std::string addPermRoot(LocalStore& store, const StorePath& path, const std::string& gcRoot);
+std::string addPermRoot(LocalStore &store, const StorePath &path, const std::string &gcRoot);
 
-}  // namespace bastion::store
+} // namespace bastion::store

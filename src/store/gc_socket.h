@@ -12,21 +12,21 @@ namespace bastion::store {
 
 class GcRootServer {
 public:
-    // Listens until destroyed; `onRoot` gets each printed path (on the
-    // server's thread) before the client is answered, so it may block
-    // until the path is safe to use.
-    GcRootServer(const std::string& stateDir, std::function<void(const std::string&)> onRoot);
-    ~GcRootServer();
-    GcRootServer(const GcRootServer&) = delete;
-    GcRootServer& operator=(const GcRootServer&) = delete;
+  // Listens until destroyed; `onRoot` gets each printed path (on the
+  // server's thread) before the client is answered, so it may block
+  // until the path is safe to use.
+  GcRootServer(const std::string &stateDir, std::function<void(const std::string &)> onRoot);
+  ~GcRootServer();
+  GcRootServer(const GcRootServer &) = delete;
+  GcRootServer &operator=(const GcRootServer &) = delete;
 
 private:
-    std::function<void(const std::string&)> onRoot_;
-    int listenFd_ = -1;
-    int stopPipe_[2] = {-1, -1};
-    std::thread thread_;
+  std::function<void(const std::string &)> onRoot_;
+  int listenFd_ = -1;
+  int stopPipe_[2] = {-1, -1};
+  std::thread thread_;
 
-    void serve();
+  void serve();
 };
 
-}  // namespace bastion::store
+} // namespace bastion::store

@@ -12,12 +12,12 @@
 namespace bastion::store {
 
 struct OptimiseStats {
-    uint64_t filesLinked = 0;
-    uint64_t bytesFreed = 0;  // sizes of the files replaced by links
+  uint64_t filesLinked = 0;
+  uint64_t bytesFreed = 0; // sizes of the files replaced by links
 };
 
 // Logs Nix's warnings ("skipping suspicious writable file '…'"); the
 // caller prints the summary ("%s freed by hard-linking %d files").
-OptimiseStats optimiseStore(LocalStore& store, const GcLog& log);
+OptimiseStats optimiseStore(LocalStore &store, const GcLog &log);
 
-}  // namespace bastion::store
+} // namespace bastion::store

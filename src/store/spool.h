@@ -19,39 +19,42 @@ inline constexpr size_t kSpoolMemoryLimit = 4 << 20;
 
 class Spool : public format::NarSink {
 public:
-    explicit Spool(std::string spillDir) : spillDir_(std::move(spillDir)) {}
-    ~Spool() override;
-    Spool(const Spool&) = delete;
-    Spool& operator=(const Spool&) = delete;
+  explicit Spool(std::string spillDir) : spillDir_(std::move(spillDir)) {}
+  ~Spool() override;
+  Spool(const Spool &) = delete;
+  Spool &operator=(const Spool &) = delete;
 
-    void write(std::string_view data) override;
-    uint64_t size() const { return size_; }
-    // Reads everything written so far, from the start. One reader at a time.
-    std::unique_ptr<format::NarSource> reader();
-    // Copies everything into the file descriptor `fd`.
-    void copyTo(int fd, const std::string& shown);
+  void write(std::string_view data) override;
+  uint64_t size() const { return size_; }
+  // Reads everything written so far, from the start. One reader at a time.
+  std::unique_ptr<format::NarSource> reader();
+  // Copies everything into the file descriptor `fd`.
+  void copyTo(int fd, const std::string &shown);
 
 private:
-    std::string spillDir_;
-    std::string mem_;
-    int fd_ = -1;
-    uint64_t size_ = 0;
+  std::string spillDir_;
+  std::string mem_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
 
-    void spill();
+  void spill();
 };
 
 // Feeds every write to several sinks (hashes and a spool).
 struct TeeSink : format::NarSink {
-    format::NarSink* a;
-    format::NarSink* b;
-    format::NarSink* c;
-    TeeSink(format::NarSink* a_, format::NarSink* b_, format::NarSink* c_ = nullptr)
-        : a(a_), b(b_), c(c_) {}
-    void write(std::string_view data) override {
-        if (a) a->write(data);
-        if (b) b->write(data);
-        if (c) c->write(data);
-    }
+  format::NarSink *a;
+  format::NarSink *b;
+  format::NarSink *c;
+  TeeSink(format::NarSink *a_, format::NarSink *b_, format::NarSink *c_ = nullptr)
+      : a(a_), b(b_), c(c_) {}
+  void write(std::string_view data) override {
+    if (a)
+      a->write(data);
+    if (b)
+      b->write(data);
+    if (c)
+      c->write(data);
+  }
 };
 
-}  // namespace bastion::store
+} // namespace bastion::store

@@ -13,23 +13,23 @@ namespace bastion::store {
 
 class Db {
 public:
-    enum class Mode { ReadOnly, ReadWrite, Create };
-    // `uri` opens with SQLITE_OPEN_URI (for "file:...?immutable=1").
-    Db(const std::string& path, Mode mode, bool uri = false);
-    ~Db();
-    Db(const Db&) = delete;
-    Db& operator=(const Db&) = delete;
+  enum class Mode { ReadOnly, ReadWrite, Create };
+  // `uri` opens with SQLITE_OPEN_URI (for "file:...?immutable=1").
+  Db(const std::string &path, Mode mode, bool uri = false);
+  ~Db();
+  Db(const Db &) = delete;
+  Db &operator=(const Db &) = delete;
 
-    sqlite3* get() const { return db_; }
-    const std::string& path() const { return path_; }
-    // Runs one or more statements that return no rows.
-    void exec(const std::string& sql);
-    // Throws StoreError with SQLite's message for the last failed call.
-    [[noreturn]] void fail(const std::string& what) const;
+  sqlite3 *get() const { return db_; }
+  const std::string &path() const { return path_; }
+  // Runs one or more statements that return no rows.
+  void exec(const std::string &sql);
+  // Throws StoreError with SQLite's message for the last failed call.
+  [[noreturn]] void fail(const std::string &what) const;
 
 private:
-    sqlite3* db_ = nullptr;
-    std::string path_;
+  sqlite3 *db_ = nullptr;
+  std::string path_;
 };
 
 // A prepared statement. bind() fills the parameters left to right; step()
@@ -37,32 +37,30 @@ private:
 // no rows. Both reset the statement when it is done, so it can be reused.
 class Stmt {
 public:
-    Stmt(Db& db, const char* sql);
-    ~Stmt();
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
+  Stmt(Db &db, const char *sql);
+  ~Stmt();
+  Stmt(const Stmt &) = delete;
+  Stmt &operator=(const Stmt &) = delete;
 
-    Stmt& bind(std::string_view text);
-    Stmt& bind(int64_t n);
-    Stmt& bindNull();
-    // bind(text) when `present`, else NULL (how Nix stores absent columns).
-    Stmt& bindOpt(std::string_view text, bool present) {
-        return present ? bind(text) : bindNull();
-    }
+  Stmt &bind(std::string_view text);
+  Stmt &bind(int64_t n);
+  Stmt &bindNull();
+  // bind(text) when `present`, else NULL (how Nix stores absent columns).
+  Stmt &bindOpt(std::string_view text, bool present) { return present ? bind(text) : bindNull(); }
 
-    bool step();
-    void exec();
-    void reset();
+  bool step();
+  void exec();
+  void reset();
 
-    bool isNull(int col) const;
-    std::string text(int col) const;
-    int64_t integer(int col) const;
+  bool isNull(int col) const;
+  std::string text(int col) const;
+  int64_t integer(int col) const;
 
 private:
-    Db& db_;
-    sqlite3_stmt* stmt_ = nullptr;
-    int next_ = 1;
-    std::string sql_;
+  Db &db_;
+  sqlite3_stmt *stmt_ = nullptr;
+  int next_ = 1;
+  std::string sql_;
 };
 
 // "begin immediate" at once (taking the write lock up front, so that the
@@ -70,15 +68,15 @@ private:
 // unless commit() was called.
 class Transaction {
 public:
-    explicit Transaction(Db& db);
-    ~Transaction();
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    void commit();
+  explicit Transaction(Db &db);
+  ~Transaction();
+  Transaction(const Transaction &) = delete;
+  Transaction &operator=(const Transaction &) = delete;
+  void commit();
 
 private:
-    Db& db_;
-    bool active_ = true;
+  Db &db_;
+  bool active_ = true;
 };
 
-}  // namespace bastion::store
+} // namespace bastion::store

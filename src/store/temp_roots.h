@@ -22,29 +22,29 @@ namespace bastion::store {
 
 class TempRoots {
 public:
-    explicit TempRoots(std::string stateDir) : stateDir_(std::move(stateDir)) {}
-    ~TempRoots();
-    TempRoots(const TempRoots&) = delete;
-    TempRoots& operator=(const TempRoots&) = delete;
+  explicit TempRoots(std::string stateDir) : stateDir_(std::move(stateDir)) {}
+  ~TempRoots();
+  TempRoots(const TempRoots &) = delete;
+  TempRoots &operator=(const TempRoots &) = delete;
 
-    // Protects `printedPath` from any collector until this process exits.
-    void add(const std::string& printedPath);
+  // Protects `printedPath` from any collector until this process exits.
+  void add(const std::string &printedPath);
 
 private:
-    std::string stateDir_;
-    std::mutex mutex_;
-    int fd_ = -1;      // our temproots file
-    int gcLock_ = -1;  // gc.lock, opened once
+  std::string stateDir_;
+  std::mutex mutex_;
+  int fd_ = -1;     // our temproots file
+  int gcLock_ = -1; // gc.lock, opened once
 
-    void createFile();
-    bool sendToCollector(const std::string& printedPath);
+  void createFile();
+  bool sendToCollector(const std::string &printedPath);
 };
 
 // Opens (creating) <state>/gc.lock.
-int openGcLock(const std::string& stateDir);
+int openGcLock(const std::string &stateDir);
 
 // The temporary roots of live processes other than this one: printed path
 // -> "{temp:<pid>}" labels. Removes the files of dead processes.
-std::map<std::string, std::set<std::string>> readTempRoots(const std::string& stateDir);
+std::map<std::string, std::set<std::string>> readTempRoots(const std::string &stateDir);
 
-}  // namespace bastion::store
+} // namespace bastion::store

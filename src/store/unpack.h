@@ -17,13 +17,13 @@
 
 #include "format/nar.h"
 
-struct archive;  // libarchive's, kept out of this header
+struct archive; // libarchive's, kept out of this header
 
 namespace bastion::store {
 
 // A bad or hostile archive; what() names the entry or libarchive's reason.
 struct UnpackError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+  using std::runtime_error::runtime_error;
 };
 
 // Extracts the archive in the file `archive` into the new directory `dest`
@@ -31,24 +31,24 @@ struct UnpackError : std::runtime_error {
 // archive marks them executable for their owner; directories 0755. Later
 // entries replace earlier ones of the same name, as tar does. On any error
 // `dest` is removed and UnpackError (or StoreError for I/O) is thrown.
-void unpackArchive(const std::string& archive, const std::string& dest);
+void unpackArchive(const std::string &archive, const std::string &dest);
 
 // What fetchTarball keeps of an unpacked archive: its only top-level entry
 // when that is a directory (the usual "name-1.0/" wrapper), else `dest`.
-std::string tarballRoot(const std::string& dest);
+std::string tarballRoot(const std::string &dest);
 
 // The decompressed bytes of an xz-compressed file.
 class XzFileSource : public format::NarSource {
-   public:
-    explicit XzFileSource(const std::string& path);
-    ~XzFileSource() override;
-    XzFileSource(const XzFileSource&) = delete;
-    XzFileSource& operator=(const XzFileSource&) = delete;
-    size_t read(char* buf, size_t len) override;
+public:
+  explicit XzFileSource(const std::string &path);
+  ~XzFileSource() override;
+  XzFileSource(const XzFileSource &) = delete;
+  XzFileSource &operator=(const XzFileSource &) = delete;
+  size_t read(char *buf, size_t len) override;
 
-   private:
-    ::archive* a_;
-    std::string path_;
+private:
+  ::archive *a_;
+  std::string path_;
 };
 
-}  // namespace bastion::store
+} // namespace bastion::store

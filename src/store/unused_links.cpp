@@ -13,39 +13,44 @@
 
 namespace bastion::store {
 
-void removeUnusedLinks(LocalStore& store, const GcLog& log) {
-    std::string linksDir = store.realStoreDir() + "/.links";
-    DIR* d = ::opendir(linksDir.c_str());
-    if (!d) {
-        if (errno == ENOENT) return;
-        throwSysError("opening directory '" + linksDir + "'");
-    }
-    std::vector<std::string> names;
-    while (struct dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(n);
-    }
-    ::closedir(d);
+void removeUnusedLinks(LocalStore &store, const GcLog &log) {
+  std::string linksDir = store.realStoreDir() + "/.links";
+  DIR *d = ::opendir(linksDir.c_str());
+  if (!d) {
+    if (errno == ENOENT)
+      return;
+    throwSysError("opening directory '" + linksDir + "'");
+  }
+  std::vector<std::string> names;
+  while (struct dirent *e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..")
+      names.push_back(n);
+  }
+  ::closedir(d);
 
-    int64_t actualSize = 0, unsharedSize = 0;
-    for (const std::string& name : names) {
-        std::string path = linksDir + "/" + name;
-        struct stat st;
-        if (::lstat(path.c_str(), &st) != 0) throwSysError("getting status of '" + path + "'");
-        if (st.st_nlink != 1) {
-            actualSize += st.st_size;
-            unsharedSize += static_cast<int64_t>(st.st_nlink - 1) * st.st_size;
-            continue;
-        }
-        if (::unlink(path.c_str()) != 0) throwSysError("deleting '" + path + "'");
-    }
+  int64_t actualSize = 0, unsharedSize = 0;
+  for (const std::string &name : names) {
+    std::string path = linksDir + "/" + name;
     struct stat st;
-    if (::stat(linksDir.c_str(), &st) != 0) throwSysError("getting status of '" + linksDir + "'");
-    int64_t overhead = static_cast<int64_t>(st.st_blocks) * 512;
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "note: currently hard linking saves %.2f MiB",
-                  static_cast<double>(unsharedSize - actualSize - overhead) / (1024.0 * 1024.0));
-    log(buf);
+    if (::lstat(path.c_str(), &st) != 0)
+      throwSysError("getting status of '" + path + "'");
+    if (st.st_nlink != 1) {
+      actualSize += st.st_size;
+      unsharedSize += static_cast<int64_t>(st.st_nlink - 1) * st.st_size;
+      continue;
+    }
+    if (::unlink(path.c_str()) != 0)
+      throwSysError("deleting '" + path + "'");
+  }
+  struct stat st;
+  if (::stat(linksDir.c_str(), &st) != 0)
+    throwSysError("getting status of '" + linksDir + "'");
+  int64_t overhead = static_cast<int64_t>(st.st_blocks) * 512;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "note: currently hard linking saves %.2f MiB",
+                static_cast<double>(unsharedSize - actualSize - overhead) / (1024.0 * 1024.0));
+  log(buf);
 }
 
-}  // namespace bastion::store
+} // namespace bastion::store

@@ -10,6 +10,6 @@ namespace bastion::store {
 
 // Removes unshared links and logs, as Nix 2.8, "note: currently hard
 // linking saves X.YZ MiB".
-void removeUnusedLinks(LocalStore& store, const GcLog& log);
+void removeUnusedLinks(LocalStore &store, const GcLog &log);
 
-}  // namespace bastion::store
+} // namespace bastion::store

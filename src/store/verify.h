@@ -13,11 +13,11 @@ namespace bastion::store {
 // modified! expected hash '…', got '…'", "path '…' disappeared, …").
 // Bastion cannot substitute or rebuild in here, so `repair` only turns
 // each error into "cannot repair path '…'".
-bool verifyStore(LocalStore& store, bool checkContents, bool repair, const GcLog& log,
-                 const GcLog& error);
+bool verifyStore(LocalStore &store, bool checkContents, bool repair, const GcLog &log,
+                 const GcLog &error);
 
 // Recomputes the NAR hash of one valid path; false (after logging the
 // "was modified!" message) if it differs.
-bool verifyPathContents(LocalStore& store, const StorePath& path, const GcLog& error);
+bool verifyPathContents(LocalStore &store, const StorePath &path, const GcLog &error);
 
-}  // namespace bastion::store
+} // namespace bastion::store

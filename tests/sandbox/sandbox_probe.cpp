@@ -23,66 +23,86 @@
 
 using namespace bastion;
 
-int main(int argc, char** argv) {
-    std::string drvFile, storeDir = "/nix/store", sandboxPaths;
-    build::SandboxSpec spec;
-    std::set<std::string> extraInputs;
-    double killAfter = 0;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) { std::cerr << "missing value for " << a << "\n"; std::exit(2); }
-            return argv[++i];
-        };
-        if (a == "--drv") drvFile = next();
-        else if (a == "--real-store") spec.realStoreDir = next();
-        else if (a == "--build-store") spec.buildStoreDir = next();
-        else if (a == "--build-dir") spec.buildDir = next();
-        else if (a == "--store-dir") storeDir = next();
-        else if (a == "--sandbox-paths") sandboxPaths = next();
-        else if (a == "--cores") spec.cores = static_cast<unsigned>(std::stoul(next()));
-        else if (a == "--input") extraInputs.insert(next());
-        else if (a == "--host-uid") spec.hostUid = spec.hostGid = std::stol(next());
-        else if (a == "--kill-after") killAfter = std::stod(next());
-        else { std::cerr << "unknown argument " << a << "\n"; return 2; }
+int main(int argc, char **argv) {
+  std::string drvFile, storeDir = "/nix/store", sandboxPaths;
+  build::SandboxSpec spec;
+  std::set<std::string> extraInputs;
+  double killAfter = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "missing value for " << a << "\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--drv")
+      drvFile = next();
+    else if (a == "--real-store")
+      spec.realStoreDir = next();
+    else if (a == "--build-store")
+      spec.buildStoreDir = next();
+    else if (a == "--build-dir")
+      spec.buildDir = next();
+    else if (a == "--store-dir")
+      storeDir = next();
+    else if (a == "--sandbox-paths")
+      sandboxPaths = next();
+    else if (a == "--cores")
+      spec.cores = static_cast<unsigned>(std::stoul(next()));
+    else if (a == "--input")
+      extraInputs.insert(next());
+    else if (a == "--host-uid")
+      spec.hostUid = spec.hostGid = std::stol(next());
+    else if (a == "--kill-after")
+      killAfter = std::stod(next());
+    else {
+      std::cerr << "unknown argument " << a << "\n";
+      return 2;
     }
-    try {
-        std::ifstream in(drvFile, std::ios::binary);
-        std::stringstream text;
-        text << in.rdbuf();
-        if (!in) throw std::runtime_error("cannot read " + drvFile);
-        format::Derivation drv = format::parseDerivation(text.str());
+  }
+  try {
+    std::ifstream in(drvFile, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in)
+      throw std::runtime_error("cannot read " + drvFile);
+    format::Derivation drv = format::parseDerivation(text.str());
 
-        build::BuildEnvOptions opts;
-        opts.storeDir = storeDir;
-        opts.cores = spec.cores;
-        opts.buildDir = spec.buildDir;
-        build::BuildEnv benv = build::makeBuildEnv(drv, opts);
+    build::BuildEnvOptions opts;
+    opts.storeDir = storeDir;
+    opts.cores = spec.cores;
+    opts.buildDir = spec.buildDir;
+    build::BuildEnv benv = build::makeBuildEnv(drv, opts);
 
-        spec.builder = drv.builder;
-        spec.args = benv.args;
-        spec.env = benv.env;
-        spec.storeDir = storeDir;
-        spec.inputPaths = drv.inputSrcs;
-        spec.inputPaths.insert(extraInputs.begin(), extraInputs.end());
-        spec.extraPaths = build::parseSandboxPaths(sandboxPaths);
-        spec.network = format::isFixedOutputDerivation(drv);
-        spec.logFd = 1;
+    spec.builder = drv.builder;
+    spec.args = benv.args;
+    spec.env = benv.env;
+    spec.storeDir = storeDir;
+    spec.inputPaths = drv.inputSrcs;
+    spec.inputPaths.insert(extraInputs.begin(), extraInputs.end());
+    spec.extraPaths = build::parseSandboxPaths(sandboxPaths);
+    spec.network = format::isFixedOutputDerivation(drv);
+    spec.logFd = 1;
 
-        build::SandboxedProcess proc = build::startSandboxed(spec);
-        std::thread killer;
-        if (killAfter > 0)
-            killer = std::thread([&] {
-                std::this_thread::sleep_for(std::chrono::duration<double>(killAfter));
-                proc.kill();
-            });
-        int status = proc.wait();
-        if (killer.joinable()) killer.join();
-        if (WIFEXITED(status)) return WEXITSTATUS(status);
-        if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-        return 126;
-    } catch (std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 125;
-    }
+    build::SandboxedProcess proc = build::startSandboxed(spec);
+    std::thread killer;
+    if (killAfter > 0)
+      killer = std::thread([&] {
+        std::this_thread::sleep_for(std::chrono::duration<double>(killAfter));
+        proc.kill();
+      });
+    int status = proc.wait();
+    if (killer.joinable())
+      killer.join();
+    if (WIFEXITED(status))
+      return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+      return 128 + WTERMSIG(status);
+    return 126;
+  } catch (std::exception &e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 125;
+  }
 }

@@ -18,9 +18,10 @@ namespace bastion::lang::test {
 struct Session {
   EvalState state;
 
-  explicit Session(std::string experimentalFeatures = "") : state(makeSettings(experimentalFeatures)) {}
+  explicit Session(std::string experimentalFeatures = "")
+      : state(makeSettings(experimentalFeatures)) {}
 
-  static EvalSettings makeSettings(const std::string& features) {
+  static EvalSettings makeSettings(const std::string &features) {
     GC_INIT();
     EvalSettings settings;
     settings.options["experimental-features"] = features;
@@ -33,32 +34,32 @@ struct Session {
 
   // Evaluates `expr` deeply into `v` (which must live on the stack or the
   // GC heap so that the collector sees it).
-  void eval(const std::string& expr, Value& v) {
-    Expr* e = state.parseString(expr, "/tmp", Origin::String);
+  void eval(const std::string &expr, Value &v) {
+    Expr *e = state.parseString(expr, "/tmp", Origin::String);
     state.eval(e, v);
     state.forceValueDeep(v);
   }
 
   // The value printed as `nix-instantiate --eval --strict` prints it.
-  std::string evalPrint(const std::string& expr) {
+  std::string evalPrint(const std::string &expr) {
     Value v;
     eval(expr, v);
     std::ostringstream out;
-    std::set<const void*> seen;
+    std::set<const void *> seen;
     printAmbiguous(state, v, out, &seen, 1 << 30);
     return out.str();
   }
 
   // The message of the error `expr` fails with (parse errors included), or
   // "" if it does not fail.
-  std::string evalError(const std::string& expr) {
+  std::string evalError(const std::string &expr) {
     try {
       evalPrint(expr);
-    } catch (EvalError& e) {
+    } catch (EvalError &e) {
       return e.message;
     }
     return "";
   }
 };
 
-}  // namespace bastion::lang::test
+} // namespace bastion::lang::test

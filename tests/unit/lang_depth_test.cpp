@@ -19,12 +19,13 @@ using namespace bastion::lang;
 namespace {
 
 // Parses and evaluates `text` deeply; returns the error message or "".
-std::string run(const std::string& text) { return test::Session().evalError(text); }
+std::string run(const std::string &text) { return test::Session().evalError(text); }
 
-std::string repeat(const std::string& s, size_t n) {
+std::string repeat(const std::string &s, size_t n) {
   std::string out;
   out.reserve(s.size() * n);
-  for (size_t i = 0; i < n; i++) out += s;
+  for (size_t i = 0; i < n; i++)
+    out += s;
   return out;
 }
 
@@ -59,4 +60,4 @@ TEST(LangDepth, SelfReferenceIsInfiniteRecursion) {
   EXPECT_EQ(run("let x = x + 1; in x"), "infinite recursion encountered");
 }
 
-}  // namespace
+} // namespace

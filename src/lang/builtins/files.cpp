@@ -36,25 +36,33 @@ namespace {
 
 enum class FileType { Missing, Regular, Directory, Symlink, Unknown };
 
-FileType lstatType(const std::string& path) {
+FileType lstatType(const std::string &path) {
   struct stat st;
-  if (lstat(path.c_str(), &st) != 0) return FileType::Missing;
-  if (S_ISREG(st.st_mode)) return FileType::Regular;
-  if (S_ISDIR(st.st_mode)) return FileType::Directory;
-  if (S_ISLNK(st.st_mode)) return FileType::Symlink;
+  if (lstat(path.c_str(), &st) != 0)
+    return FileType::Missing;
+  if (S_ISREG(st.st_mode))
+    return FileType::Regular;
+  if (S_ISDIR(st.st_mode))
+    return FileType::Directory;
+  if (S_ISLNK(st.st_mode))
+    return FileType::Symlink;
   return FileType::Unknown;
 }
 
-const char* fileTypeName(FileType t) {
+const char *fileTypeName(FileType t) {
   switch (t) {
-    case FileType::Regular: return "regular";
-    case FileType::Directory: return "directory";
-    case FileType::Symlink: return "symlink";
-    default: return "unknown";
+  case FileType::Regular:
+    return "regular";
+  case FileType::Directory:
+    return "directory";
+  case FileType::Symlink:
+    return "symlink";
+  default:
+    return "unknown";
   }
 }
 
-std::string readLink(const std::string& path) {
+std::string readLink(const std::string &path) {
   std::string buf(256, '\0');
   for (;;) {
     ssize_t n = readlink(path.c_str(), buf.data(), buf.size());
@@ -69,25 +77,27 @@ std::string readLink(const std::string& path) {
 }
 
 // "/a/b" + "c" with canonical inputs.
-std::string joinPath(const std::string& dir, std::string_view name) {
+std::string joinPath(const std::string &dir, std::string_view name) {
   std::string r = dir;
-  if (r.empty() || r.back() != '/') r += '/';
+  if (r.empty() || r.back() != '/')
+    r += '/';
   r += name;
   return r;
 }
 
-std::string parentOf(const std::string& path) {
+std::string parentOf(const std::string &path) {
   auto k = path.rfind('/');
-  if (k == std::string::npos || k == 0) return "/";
+  if (k == std::string::npos || k == 0)
+    return "/";
   return path.substr(0, k);
 }
 
-std::string baseOf(const std::string& path) {
+std::string baseOf(const std::string &path) {
   auto k = path.rfind('/');
   return k == std::string::npos ? path : path.substr(k + 1);
 }
 
-[[noreturn]] void throwNotFound(const std::string& path) {
+[[noreturn]] void throwNotFound(const std::string &path) {
   throw EvalError(ErrorKind::Eval, "path '" + path + "' does not exist");
 }
 
@@ -96,30 +106,35 @@ enum class Resolve { Full, Ancestors };
 // Follows symlinks in a canonical absolute path. With Ancestors, the last
 // component is left alone (so that a symlink itself can be inspected).
 // Components that do not exist are kept as they are.
-std::string resolveSymlinks(const std::string& path, Resolve mode) {
+std::string resolveSymlinks(const std::string &path, Resolve mode) {
   std::list<std::string> todo;
   {
     size_t i = 0;
     while (i < path.size()) {
       size_t j = path.find('/', i);
-      if (j == std::string::npos) j = path.size();
-      if (j > i) todo.emplace_back(path.substr(i, j - i));
+      if (j == std::string::npos)
+        j = path.size();
+      if (j > i)
+        todo.emplace_back(path.substr(i, j - i));
       i = j + 1;
     }
   }
   std::vector<std::string> res;
   auto current = [&] {
     std::string s;
-    for (auto& c : res) s += "/" + c;
+    for (auto &c : res)
+      s += "/" + c;
     return s.empty() ? std::string("/") : s;
   };
   int linksAllowed = 1024;
   while (!todo.empty()) {
     std::string c = std::move(todo.front());
     todo.pop_front();
-    if (c.empty() || c == ".") continue;
+    if (c.empty() || c == ".")
+      continue;
     if (c == "..") {
-      if (!res.empty()) res.pop_back();
+      if (!res.empty())
+        res.pop_back();
       continue;
     }
     res.push_back(c);
@@ -130,13 +145,16 @@ std::string resolveSymlinks(const std::string& path, Resolve mode) {
           throw EvalError(ErrorKind::Eval, "infinite symlink recursion in path '" + path + "'");
         std::string target = readLink(here);
         res.pop_back();
-        if (!target.empty() && target[0] == '/') res.clear();
+        if (!target.empty() && target[0] == '/')
+          res.clear();
         std::list<std::string> parts;
         size_t i = 0;
         while (i <= target.size()) {
           size_t j = target.find('/', i);
-          if (j == std::string::npos) j = target.size();
-          if (j > i) parts.emplace_back(target.substr(i, j - i));
+          if (j == std::string::npos)
+            j = target.size();
+          if (j > i)
+            parts.emplace_back(target.substr(i, j - i));
           i = j + 1;
         }
         todo.splice(todo.begin(), parts);
@@ -154,7 +172,7 @@ const std::string corepkgsPrefix = "/__corepkgs__/";
 
 // The same function as Nix's corepkgs fetchurl.nix: a fixed-output
 // derivation built by the builtin:fetchurl builder.
-const char* const fetchurlNix = R"NIX({
+const char *const fetchurlNix = R"NIX({
   system ? "", # obsolete
   url,
   hash ? "", # an SRI hash
@@ -232,7 +250,7 @@ derivation (
 // Nix 2.8's buildenv.nix: nix-env's user environment, a derivation built
 // by builtin:buildenv from the manifest's elements ("active priority
 // nOutputs outPath…" for each).
-const char* const buildenvNix = R"NIX({ derivations, manifest }:
+const char *const buildenvNix = R"NIX({ derivations, manifest }:
 
 derivation {
   name = "user-environment";
@@ -259,24 +277,29 @@ derivation {
 }
 )NIX";
 
-bool isCorepkgsPath(const std::string& path) { return path.rfind(corepkgsPrefix, 0) == 0; }
+bool isCorepkgsPath(const std::string &path) { return path.rfind(corepkgsPrefix, 0) == 0; }
 
-std::optional<std::string> corepkgsFile(const std::string& path) {
-  if (path == corepkgsPrefix + "fetchurl.nix") return std::string(fetchurlNix);
-  if (path == corepkgsPrefix + "buildenv.nix") return std::string(buildenvNix);
+std::optional<std::string> corepkgsFile(const std::string &path) {
+  if (path == corepkgsPrefix + "fetchurl.nix")
+    return std::string(fetchurlNix);
+  if (path == corepkgsPrefix + "buildenv.nix")
+    return std::string(buildenvNix);
   return std::nullopt;
 }
 
 // ---- reading ---------------------------------------------------------------
 
-std::string readRegularFile(const std::string& path) {
-  if (auto c = corepkgsFile(path)) return *c;
+std::string readRegularFile(const std::string &path) {
+  if (auto c = corepkgsFile(path))
+    return *c;
   FileType t = lstatType(path);
-  if (t == FileType::Missing) throwNotFound(path);
+  if (t == FileType::Missing)
+    throwNotFound(path);
   if (t == FileType::Directory)
     throw EvalError(ErrorKind::Eval, "reading from file '" + path + "': " + strerror(EISDIR));
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw EvalError(ErrorKind::Eval, "opening file '" + path + "': " + strerror(errno));
+  if (!in)
+    throw EvalError(ErrorKind::Eval, "opening file '" + path + "': " + strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -286,13 +309,15 @@ std::string readRegularFile(const std::string& path) {
 // value, or a string or set coercible to one), with symlinks resolved as
 // asked. String context would name store paths to build first; without a
 // store there is nothing to realise, so it is dropped.
-std::string realisePath(EvalState& state, Value& v, std::optional<Resolve> mode = Resolve::Full) {
+std::string realisePath(EvalState &state, Value &v, std::optional<Resolve> mode = Resolve::Full) {
   std::vector<std::string> ctx;
-  std::string path = canonPath(state.coerceToPath(PosIdx{}, v, ctx, "while realising the context of a path"));
-  if (!mode || isCorepkgsPath(path)) return path;
+  std::string path =
+      canonPath(state.coerceToPath(PosIdx{}, v, ctx, "while realising the context of a path"));
+  if (!mode || isCorepkgsPath(path))
+    return path;
   try {
     return resolveSymlinks(path, *mode);
-  } catch (EvalError& e) {
+  } catch (EvalError &e) {
     e.addTrace(PosIdx{}, "while realising the context of path '" + path + "'");
     throw;
   }
@@ -302,24 +327,30 @@ std::string realisePath(EvalState& state, Value& v, std::optional<Resolve> mode 
 // that paths inside it are relative to where it really is, and use
 // default.nix for a directory.
 std::string resolveExprPath(std::string path) {
-  if (isCorepkgsPath(path)) return path;
+  if (isCorepkgsPath(path))
+    return path;
   unsigned followCount = 0;
   while (path != "/") {
     if (++followCount >= 1024)
       throw EvalError(ErrorKind::Eval,
-                      "too many symbolic links encountered while traversing the path '" + path + "'");
+                      "too many symbolic links encountered while traversing the path '" + path +
+                          "'");
     std::string parent = parentOf(path);
     std::string p = joinPath(resolveSymlinks(parent, Resolve::Full), baseOf(path));
     FileType t = lstatType(p);
-    if (t == FileType::Missing) throwNotFound(p);
-    if (t != FileType::Symlink) break;
+    if (t == FileType::Missing)
+      throwNotFound(p);
+    if (t != FileType::Symlink)
+      break;
     std::string target = readLink(p);
-    path = !target.empty() && target[0] == '/' ? canonPath(target) : canonPath(parent + "/" + target);
+    path =
+        !target.empty() && target[0] == '/' ? canonPath(target) : canonPath(parent + "/" + target);
   }
   std::string resolved = resolveSymlinks(path, Resolve::Full);
   if (lstatType(resolved) == FileType::Directory) {
     std::string file = joinPath(path, "default.nix");
-    if (lstatType(resolveSymlinks(file, Resolve::Full)) == FileType::Missing) throwNotFound(file);
+    if (lstatType(resolveSymlinks(file, Resolve::Full)) == FileType::Missing)
+      throwNotFound(file);
     return file;
   }
   return path;
@@ -327,13 +358,13 @@ std::string resolveExprPath(std::string path) {
 
 // A scope above the base scope. The expression tree may refer to its static
 // scope for as long as it lives, so these are kept.
-StaticEnv* newStaticEnv(EvalState& state) {
+StaticEnv *newStaticEnv(EvalState &state) {
   static std::deque<std::unique_ptr<StaticEnv>> scopes;
   scopes.push_back(std::make_unique<StaticEnv>(nullptr, state.staticBaseEnv));
   return scopes.back().get();
 }
 
-Expr* parseFileIn(EvalState& state, const std::string& path, const StaticEnv* scope) {
+Expr *parseFileIn(EvalState &state, const std::string &path, const StaticEnv *scope) {
   std::string text = readRegularFile(resolveSymlinks(path, Resolve::Full));
   Origin o;
   o.kind = Origin::File;
@@ -342,32 +373,33 @@ Expr* parseFileIn(EvalState& state, const std::string& path, const StaticEnv* sc
 }
 
 // <nix/fetchurl.nix> and friends, evaluated once like any imported file.
-void evalCorepkgsFile(EvalState& state, const std::string& path, Value& v) {
+void evalCorepkgsFile(EvalState &state, const std::string &path, Value &v) {
   auto it = state.fileEvalCache.find(path);
   if (it != state.fileEvalCache.end()) {
     state.forceValue(*it->second, PosIdx{});
     v = *it->second;
     return;
   }
-  if (!corepkgsFile(path)) throwNotFound(path);
+  if (!corepkgsFile(path))
+    throwNotFound(path);
   // The file calls `derivation`; until the store layer defines it, bind the
   // name to an error so that the file still parses (and is a function).
   Symbol sDerivation = state.symbols.intern("derivation");
-  Expr* e;
-  Value* res = state.allocValue();
+  Expr *e;
+  Value *res = state.allocValue();
   if (state.staticBaseEnv->find(sDerivation)) {
     e = parseFileIn(state, path, state.staticBaseEnv);
     state.eval(e, *res);
   } else {
-    StaticEnv* scope = newStaticEnv(state);
+    StaticEnv *scope = newStaticEnv(state);
     scope->vars.emplace_back(sDerivation, 0);
     e = parseFileIn(state, path, scope);
-    Env* env = state.allocEnv(1);
+    Env *env = state.allocEnv(1);
     env->up = state.baseEnv;
     env->isWith = false;
-    Value* missing = state.allocValue();
-    Expr* body = state.parseString("abort \"builtins.derivation is not available in this build\"", "/",
-                                   Origin::String);
+    Value *missing = state.allocValue();
+    Expr *body = state.parseString("abort \"builtins.derivation is not available in this build\"",
+                                   "/", Origin::String);
     missing->mkThunk(state.baseEnv, body);
     env->values[0] = missing;
     e->eval(state, *env, *res);
@@ -376,7 +408,7 @@ void evalCorepkgsFile(EvalState& state, const std::string& path, Value& v) {
   v = *res;
 }
 
-void importFile(EvalState& state, PosIdx pos, Value& vPath, Value* vScope, Value& v) {
+void importFile(EvalState &state, PosIdx pos, Value &vPath, Value *vScope, Value &v) {
   std::string path = realisePath(state, vPath, std::nullopt);
   if (!vScope) {
     if (isCorepkgsPath(path)) {
@@ -387,86 +419,107 @@ void importFile(EvalState& state, PosIdx pos, Value& vPath, Value* vScope, Value
     return;
   }
 
-  state.forceAttrs(*vScope, pos, "while evaluating the first argument passed to builtins.scopedImport");
-  Bindings* attrs = vScope->attrs;
+  state.forceAttrs(*vScope, pos,
+                   "while evaluating the first argument passed to builtins.scopedImport");
+  Bindings *attrs = vScope->attrs;
   // The scope's names sit right above the base scope.
-  StaticEnv* se = newStaticEnv(state);
-  Env* env = state.allocEnv(attrs->size);
+  StaticEnv *se = newStaticEnv(state);
+  Env *env = state.allocEnv(attrs->size);
   env->up = state.baseEnv;
   env->isWith = false;
   uint32_t displ = 0;
-  for (auto& a : *attrs) {
+  for (auto &a : *attrs) {
     se->vars.emplace_back(a.name, displ);
     env->values[displ++] = a.value;
   }
   se->sort();
   std::string file = resolveExprPath(path);
-  Expr* e = parseFileIn(state, file, se);
+  Expr *e = parseFileIn(state, file, se);
   e->eval(state, *env, v);
 }
 
-void prim_import(EvalState& state, PosIdx pos, Value** args, Value& v) { importFile(state, pos, *args[0], nullptr, v); }
+void prim_import(EvalState &state, PosIdx pos, Value **args, Value &v) {
+  importFile(state, pos, *args[0], nullptr, v);
+}
 RegisterPrimOp r_import("import", 1, prim_import);
 
-void prim_scopedImport(EvalState& state, PosIdx pos, Value** args, Value& v) {
+void prim_scopedImport(EvalState &state, PosIdx pos, Value **args, Value &v) {
   importFile(state, pos, *args[1], args[0], v);
 }
 RegisterPrimOp r_scopedImport("scopedImport", 2, prim_scopedImport);
 
-void prim_readFile(EvalState& state, PosIdx pos, Value** args, Value& v) {
+void prim_readFile(EvalState &state, PosIdx pos, Value **args, Value &v) {
   std::string path = realisePath(state, *args[0]);
   std::string s = readRegularFile(path);
   if (s.find('\0') != std::string::npos)
-    throw EvalError(ErrorKind::Eval, "the contents of the file '" + path + "' cannot be represented as a Nix string");
+    throw EvalError(ErrorKind::Eval, "the contents of the file '" + path +
+                                         "' cannot be represented as a Nix string");
   v.mkString(s);
 }
 RegisterPrimOp r_readFile("__readFile", 1, prim_readFile);
 
-void prim_readFileType(EvalState& state, PosIdx pos, Value** args, Value& v) {
+void prim_readFileType(EvalState &state, PosIdx pos, Value **args, Value &v) {
   std::string path = realisePath(state, *args[0], std::nullopt);
   if (corepkgsFile(path)) {
     v.mkString("regular", nullptr);
     return;
   }
   FileType t = lstatType(path);
-  if (t == FileType::Missing) throwNotFound(path);
+  if (t == FileType::Missing)
+    throwNotFound(path);
   v.mkString(fileTypeName(t), nullptr);
 }
 RegisterPrimOp r_readFileType("__readFileType", 1, prim_readFileType);
 
-void prim_readDir(EvalState& state, PosIdx pos, Value** args, Value& v) {
+void prim_readDir(EvalState &state, PosIdx pos, Value **args, Value &v) {
   std::string path = realisePath(state, *args[0]);
   FileType t = lstatType(path);
-  if (t == FileType::Missing) throwNotFound(path);
-  if (t != FileType::Directory) throw EvalError(ErrorKind::Eval, "'" + path + "' is not a directory");
-  DIR* dir = opendir(path.c_str());
-  if (!dir) throw EvalError(ErrorKind::Eval, "opening directory '" + path + "': " + strerror(errno));
+  if (t == FileType::Missing)
+    throwNotFound(path);
+  if (t != FileType::Directory)
+    throw EvalError(ErrorKind::Eval, "'" + path + "' is not a directory");
+  DIR *dir = opendir(path.c_str());
+  if (!dir)
+    throw EvalError(ErrorKind::Eval, "opening directory '" + path + "': " + strerror(errno));
   std::vector<std::pair<std::string, FileType>> entries;
   errno = 0;
-  while (dirent* d = readdir(dir)) {
+  while (dirent *d = readdir(dir)) {
     std::string name = d->d_name;
-    if (name == "." || name == "..") continue;
+    if (name == "." || name == "..")
+      continue;
     FileType ft;
     switch (d->d_type) {
-      case DT_REG: ft = FileType::Regular; break;
-      case DT_DIR: ft = FileType::Directory; break;
-      case DT_LNK: ft = FileType::Symlink; break;
-      case DT_UNKNOWN: ft = lstatType(joinPath(path, name)); break;
-      default: ft = FileType::Unknown; break;
+    case DT_REG:
+      ft = FileType::Regular;
+      break;
+    case DT_DIR:
+      ft = FileType::Directory;
+      break;
+    case DT_LNK:
+      ft = FileType::Symlink;
+      break;
+    case DT_UNKNOWN:
+      ft = lstatType(joinPath(path, name));
+      break;
+    default:
+      ft = FileType::Unknown;
+      break;
     }
     entries.emplace_back(std::move(name), ft);
   }
   int err = errno;
   closedir(dir);
-  if (err) throw EvalError(ErrorKind::Eval, "reading directory '" + path + "': " + strerror(err));
+  if (err)
+    throw EvalError(ErrorKind::Eval, "reading directory '" + path + "': " + strerror(err));
   EvalState::BindingsBuilder b(state, uint32_t(entries.size()));
-  for (auto& [name, ft] : entries) b.alloc(name).mkString(fileTypeName(ft), nullptr);
+  for (auto &[name, ft] : entries)
+    b.alloc(name).mkString(fileTypeName(ft), nullptr);
   v.mkAttrs(b.finish());
 }
 RegisterPrimOp r_readDir("__readDir", 1, prim_readDir);
 
-void prim_pathExists(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  Value& arg = *args[0];
+void prim_pathExists(EvalState &state, PosIdx pos, Value **args, Value &v) {
+  Value &arg = *args[0];
   state.forceValue(arg, pos);
   // A string naming a directory with a trailing slash must be one.
   bool mustBeDir = false;
@@ -484,21 +537,21 @@ void prim_pathExists(EvalState& state, PosIdx pos, Value** args, Value& v) {
 }
 RegisterPrimOp r_pathExists("__pathExists", 1, prim_pathExists);
 
-void prim_toPath(EvalState& state, PosIdx pos, Value** args, Value& v) {
+void prim_toPath(EvalState &state, PosIdx pos, Value **args, Value &v) {
   std::vector<std::string> ctx;
-  std::string path =
-      state.coerceToPath(PosIdx{}, *args[0], ctx, "while evaluating the first argument passed to builtins.toPath");
+  std::string path = state.coerceToPath(
+      PosIdx{}, *args[0], ctx, "while evaluating the first argument passed to builtins.toPath");
   state.mkString(v, canonPath(path), ctx);
 }
 RegisterPrimOp r_toPath("__toPath", 1, prim_toPath);
 
-void prim_hashFile(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  std::string_view algoName =
-      state.forceStringNoCtx(*args[0], pos, "while evaluating the first argument passed to builtins.hashFile");
+void prim_hashFile(EvalState &state, PosIdx pos, Value **args, Value &v) {
+  std::string_view algoName = state.forceStringNoCtx(
+      *args[0], pos, "while evaluating the first argument passed to builtins.hashFile");
   format::HashAlgo algo;
   try {
     algo = format::parseHashAlgoOrThrow(algoName);
-  } catch (format::HashError& e) {
+  } catch (format::HashError &e) {
     throw EvalError(ErrorKind::Eval, e.what());
   }
   std::string path = realisePath(state, *args[1]);
@@ -507,12 +560,13 @@ void prim_hashFile(EvalState& state, PosIdx pos, Value** args, Value& v) {
     h = format::hashString(algo, readRegularFile(path));
   } else {
     FileType t = lstatType(path);
-    if (t == FileType::Missing) throwNotFound(path);
+    if (t == FileType::Missing)
+      throwNotFound(path);
     if (t == FileType::Directory)
       throw EvalError(ErrorKind::Eval, "reading from file '" + path + "': " + strerror(EISDIR));
     try {
       h = format::hashFile(algo, path);
-    } catch (std::system_error& e) {
+    } catch (std::system_error &e) {
       throw EvalError(ErrorKind::Eval, e.what());
     }
   }
@@ -529,49 +583,60 @@ struct LookupElem {
 // "prefix=path", or a plain "path" with an empty prefix.
 LookupElem parseLookupElem(std::string_view raw) {
   size_t eq = raw.find('=');
-  if (eq == std::string_view::npos) return {"", std::string(raw)};
+  if (eq == std::string_view::npos)
+    return {"", std::string(raw)};
   return {std::string(raw.substr(0, eq)), std::string(raw.substr(eq + 1))};
 }
 
-std::vector<LookupElem> stateLookupPath(EvalState& state) {
+std::vector<LookupElem> stateLookupPath(EvalState &state) {
   std::vector<LookupElem> r;
-  if (state.settings.pureEval) return r;
-  for (auto& s : state.settings.nixPath) r.push_back(parseLookupElem(s));
+  if (state.settings.pureEval)
+    return r;
+  for (auto &s : state.settings.nixPath)
+    r.push_back(parseLookupElem(s));
   return r;
 }
 
 // The rest of `name` below `prefix`, if the prefix applies to it.
-std::optional<std::string_view> suffixIfPotentialMatch(std::string_view prefix, std::string_view name) {
+std::optional<std::string_view> suffixIfPotentialMatch(std::string_view prefix,
+                                                       std::string_view name) {
   size_t n = prefix.size();
   bool needSeparator = n > 0 && n < name.size();
-  if (needSeparator && name[n] != '/') return std::nullopt;
-  if (name.compare(0, n, prefix) != 0) return std::nullopt;
+  if (needSeparator && name[n] != '/')
+    return std::nullopt;
+  if (name.compare(0, n, prefix) != 0)
+    return std::nullopt;
   return name.substr(needSeparator ? n + 1 : n);
 }
 
 std::string currentDir() {
   char buf[4096];
-  if (!getcwd(buf, sizeof buf)) return "/";
+  if (!getcwd(buf, sizeof buf))
+    return "/";
   return buf;
 }
 
 bool isPseudoUrl(std::string_view s) {
-  if (s.starts_with("channel:") || s.starts_with("flake:")) return true;
+  if (s.starts_with("channel:") || s.starts_with("flake:"))
+    return true;
   size_t c = s.find("://");
-  if (c == std::string_view::npos) return false;
+  if (c == std::string_view::npos)
+    return false;
   std::string_view scheme = s.substr(0, c);
   for (auto known : {"http", "https", "file", "channel", "git", "s3", "ssh"})
-    if (scheme == known || scheme.ends_with(std::string("+") + known)) return true;
+    if (scheme == known || scheme.ends_with(std::string("+") + known))
+      return true;
   return false;
 }
 
 // A search path entry's directory, once per entry and run (Nix warns once
 // about an entry that does not exist).
-std::optional<std::string> resolveLookupPathPath(EvalState& state, const std::string& value) {
-  static std::map<std::pair<const EvalState*, std::string>, std::optional<std::string>> resolved;
-  auto key = std::make_pair(static_cast<const EvalState*>(&state), value);
+std::optional<std::string> resolveLookupPathPath(EvalState &state, const std::string &value) {
+  static std::map<std::pair<const EvalState *, std::string>, std::optional<std::string>> resolved;
+  auto key = std::make_pair(static_cast<const EvalState *>(&state), value);
   auto it = resolved.find(key);
-  if (it != resolved.end()) return it->second;
+  if (it != resolved.end())
+    return it->second;
   std::optional<std::string> res;
   if (isPseudoUrl(value)) {
     // Downloads need the store and fetchers, which do not exist yet.
@@ -587,76 +652,85 @@ std::optional<std::string> resolveLookupPathPath(EvalState& state, const std::st
   return res;
 }
 
-std::optional<std::string> lookupInPath(EvalState& state, const std::vector<LookupElem>& lookupPath,
+std::optional<std::string> lookupInPath(EvalState &state, const std::vector<LookupElem> &lookupPath,
                                         std::string_view name) {
-  for (auto& e : lookupPath) {
+  for (auto &e : lookupPath) {
     auto suffix = suffixIfPotentialMatch(e.prefix, name);
-    if (!suffix) continue;
+    if (!suffix)
+      continue;
     auto dir = resolveLookupPathPath(state, e.path);
-    if (!dir) continue;
+    if (!dir)
+      continue;
     // The match is returned as found, without following symlinks in it.
     std::string res = canonPath(*dir + "/" + std::string(*suffix));
-    if (lstatType(res) != FileType::Missing) return res;
+    if (lstatType(res) != FileType::Missing)
+      return res;
   }
-  if (name.starts_with("nix/")) return corepkgsPrefix + std::string(name.substr(4));
+  if (name.starts_with("nix/"))
+    return corepkgsPrefix + std::string(name.substr(4));
   return std::nullopt;
 }
 
-void prim_findFile(EvalState& state, PosIdx pos, Value** args, Value& v) {
+void prim_findFile(EvalState &state, PosIdx pos, Value **args, Value &v) {
   state.forceList(*args[0], pos, "while evaluating the first argument passed to builtins.findFile");
   std::vector<LookupElem> lookupPath;
   for (size_t i = 0; i < args[0]->list.size; i++) {
-    Value& elem = *args[0]->list.elems[i];
-    state.forceAttrs(elem, pos, "while evaluating an element of the list passed to builtins.findFile");
+    Value &elem = *args[0]->list.elems[i];
+    state.forceAttrs(elem, pos,
+                     "while evaluating an element of the list passed to builtins.findFile");
     LookupElem le;
-    if (Value* p = elem.attrs->get(state.s.prefix))
-      le.prefix = state.forceStringNoCtx(
-          *p, pos, "while evaluating the `prefix` attribute of an element of the list passed to builtins.findFile");
-    Value* path = elem.attrs->get(state.s.path);
+    if (Value *p = elem.attrs->get(state.s.prefix))
+      le.prefix = state.forceStringNoCtx(*p, pos,
+                                         "while evaluating the `prefix` attribute of an element of "
+                                         "the list passed to builtins.findFile");
+    Value *path = elem.attrs->get(state.s.path);
     if (!path) {
       EvalError e(ErrorKind::Type, "attribute 'path' missing");
       e.addTrace(PosIdx{}, "in an element of the __nixPath");
       throw e;
     }
     std::vector<std::string> ctx;
-    le.path = state.coerceToString(
-        PosIdx{}, *path, ctx, "while evaluating the `path` attribute of an element of the list passed to builtins.findFile",
-        false, false);
+    le.path = state.coerceToString(PosIdx{}, *path, ctx,
+                                   "while evaluating the `path` attribute of an element of the "
+                                   "list passed to builtins.findFile",
+                                   false, false);
     lookupPath.push_back(std::move(le));
   }
-  std::string_view name =
-      state.forceStringNoCtx(*args[1], pos, "while evaluating the second argument passed to builtins.findFile");
+  std::string_view name = state.forceStringNoCtx(
+      *args[1], pos, "while evaluating the second argument passed to builtins.findFile");
   auto found = lookupInPath(state, lookupPath, name);
   if (!found) {
     std::string n(name);
-    throw EvalError(ErrorKind::Throw,
-                    state.settings.pureEval
-                        ? "cannot look up '<" + n + ">' in pure evaluation mode (use '--impure' to override)"
-                        : "file '" + n + "' was not found in the Nix search path (add it using $NIX_PATH or -I)");
+    throw EvalError(
+        ErrorKind::Throw,
+        state.settings.pureEval
+            ? "cannot look up '<" + n + ">' in pure evaluation mode (use '--impure' to override)"
+            : "file '" + n +
+                  "' was not found in the Nix search path (add it using $NIX_PATH or -I)");
   }
   v.mkPath(gcString(*found));
 }
 RegisterPrimOp r_findFile("__findFile", 2, prim_findFile);
 
 // builtins.nixPath: the search path as { prefix, path } sets, paths as given.
-RegisterConstant c_nixPath("__nixPath", [](EvalState& state, Value& v) {
+RegisterConstant c_nixPath("__nixPath", [](EvalState &state, Value &v) {
   auto lookupPath = stateLookupPath(state);
   state.mkList(v, lookupPath.size());
   for (size_t i = 0; i < lookupPath.size(); i++) {
     EvalState::BindingsBuilder b(state, 2);
     b.alloc(state.s.path).mkString(lookupPath[i].path);
     b.alloc(state.s.prefix).mkString(lookupPath[i].prefix);
-    Value* e = state.allocValue();
+    Value *e = state.allocValue();
     e->mkAttrs(b.finish());
     v.list.elems[i] = e;
   }
 });
 
-}  // namespace
+} // namespace
 
 // <name> given on the command line: the state's own search path.
 std::optional<std::string> EvalState::findFile(std::string_view name) {
   return lookupInPath(*this, stateLookupPath(*this), name);
 }
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

@@ -32,40 +32,55 @@ struct FlakeError {
 
 struct Explicit {
   bool b;
-  bool operator==(const Explicit&) const = default;
+  bool operator==(const Explicit &) const = default;
 };
 using Attr = std::variant<std::string, uint64_t, Explicit>;
 using Attrs = std::map<std::string, Attr>;
 using StringMap = std::map<std::string, std::string>;
 
-std::string jsonString(const std::string& s) {
+std::string jsonString(const std::string &s) {
   std::string r = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': r += "\\\""; break;
-      case '\\': r += "\\\\"; break;
-      case '\n': r += "\\n"; break;
-      case '\r': r += "\\r"; break;
-      case '\t': r += "\\t"; break;
-      case '\b': r += "\\b"; break;
-      case '\f': r += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          snprintf(buf, sizeof buf, "\\u%04x", c);
-          r += buf;
-        } else
-          r += char(c);
+    case '"':
+      r += "\\\"";
+      break;
+    case '\\':
+      r += "\\\\";
+      break;
+    case '\n':
+      r += "\\n";
+      break;
+    case '\r':
+      r += "\\r";
+      break;
+    case '\t':
+      r += "\\t";
+      break;
+    case '\b':
+      r += "\\b";
+      break;
+    case '\f':
+      r += "\\f";
+      break;
+    default:
+      if (c < 0x20) {
+        char buf[8];
+        snprintf(buf, sizeof buf, "\\u%04x", c);
+        r += buf;
+      } else
+        r += char(c);
     }
   }
   return r + "\"";
 }
 
-std::string attrsToJSON(const Attrs& attrs) {
+std::string attrsToJSON(const Attrs &attrs) {
   std::string r = "{";
   bool first = true;
-  for (auto& [k, v] : attrs) {
-    if (!first) r += ",";
+  for (auto &[k, v] : attrs) {
+    if (!first)
+      r += ",";
     first = false;
     r += jsonString(k) + ":";
     if (auto s = std::get_if<std::string>(&v))
@@ -78,37 +93,47 @@ std::string attrsToJSON(const Attrs& attrs) {
   return r + "}";
 }
 
-std::optional<std::string> maybeGetStrAttr(const Attrs& attrs, const std::string& name) {
+std::optional<std::string> maybeGetStrAttr(const Attrs &attrs, const std::string &name) {
   auto i = attrs.find(name);
-  if (i == attrs.end()) return std::nullopt;
-  if (auto s = std::get_if<std::string>(&i->second)) return *s;
+  if (i == attrs.end())
+    return std::nullopt;
+  if (auto s = std::get_if<std::string>(&i->second))
+    return *s;
   fail("input attribute '" + name + "' is not a string " + attrsToJSON(attrs));
 }
-std::string getStrAttr(const Attrs& attrs, const std::string& name) {
+std::string getStrAttr(const Attrs &attrs, const std::string &name) {
   auto s = maybeGetStrAttr(attrs, name);
-  if (!s) fail("input attribute '" + name + "' is missing");
+  if (!s)
+    fail("input attribute '" + name + "' is missing");
   return *s;
 }
-std::optional<uint64_t> maybeGetIntAttr(const Attrs& attrs, const std::string& name) {
+std::optional<uint64_t> maybeGetIntAttr(const Attrs &attrs, const std::string &name) {
   auto i = attrs.find(name);
-  if (i == attrs.end()) return std::nullopt;
-  if (auto n = std::get_if<uint64_t>(&i->second)) return *n;
+  if (i == attrs.end())
+    return std::nullopt;
+  if (auto n = std::get_if<uint64_t>(&i->second))
+    return *n;
   fail("input attribute '" + name + "' is not an integer");
 }
-std::optional<bool> maybeGetBoolAttr(const Attrs& attrs, const std::string& name) {
+std::optional<bool> maybeGetBoolAttr(const Attrs &attrs, const std::string &name) {
   auto i = attrs.find(name);
-  if (i == attrs.end()) return std::nullopt;
-  if (auto b = std::get_if<Explicit>(&i->second)) return b->b;
+  if (i == attrs.end())
+    return std::nullopt;
+  if (auto b = std::get_if<Explicit>(&i->second))
+    return b->b;
   fail("input attribute '" + name + "' is not a Boolean");
 }
 
-std::optional<uint64_t> parseUInt(const std::string& s) {
-  if (s.empty() || s.size() > 20) return std::nullopt;
+std::optional<uint64_t> parseUInt(const std::string &s) {
+  if (s.empty() || s.size() > 20)
+    return std::nullopt;
   uint64_t n = 0;
   for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
+    if (c < '0' || c > '9')
+      return std::nullopt;
     uint64_t d = uint64_t(c - '0');
-    if (n > (UINT64_MAX - d) / 10) return std::nullopt;
+    if (n > (UINT64_MAX - d) / 10)
+      return std::nullopt;
     n = n * 10 + d;
   }
   return n;
@@ -121,7 +146,7 @@ bool isUnreserved(char c) {
          c == '.' || c == '_' || c == '~';
 }
 
-std::string percentEncode(const std::string& s, std::string_view keep = "") {
+std::string percentEncode(const std::string &s, std::string_view keep = "") {
   std::string r;
   for (unsigned char c : s) {
     if (isUnreserved(char(c)) || keep.find(char(c)) != std::string_view::npos)
@@ -136,9 +161,12 @@ std::string percentEncode(const std::string& s, std::string_view keep = "") {
 }
 
 int hexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
@@ -146,9 +174,11 @@ std::string percentDecode(std::string_view in) {
   std::string r;
   for (size_t i = 0; i < in.size(); i++) {
     if (in[i] == '%') {
-      if (i + 2 >= in.size()) badURL("invalid URI parameter '" + std::string(in) + "': invalid format");
+      if (i + 2 >= in.size())
+        badURL("invalid URI parameter '" + std::string(in) + "': invalid format");
       int a = hexVal(in[i + 1]), b = hexVal(in[i + 2]);
-      if (a < 0 || b < 0) badURL("invalid URI parameter '" + std::string(in) + "': invalid format");
+      if (a < 0 || b < 0)
+        badURL("invalid URI parameter '" + std::string(in) + "': invalid format");
       r += char(a * 16 + b);
       i += 2;
     } else
@@ -173,20 +203,23 @@ std::vector<std::string> splitString(std::string_view s, char sep) {
 
 StringMap decodeQuery(std::string_view q) {
   StringMap r;
-  if (q.empty()) return r;
-  for (auto& part : splitString(q, '&')) {
+  if (q.empty())
+    return r;
+  for (auto &part : splitString(q, '&')) {
     auto eq = part.find('=');
-    if (eq == std::string::npos) continue;  // Nix warns and ignores it
+    if (eq == std::string::npos)
+      continue; // Nix warns and ignores it
     r.emplace(percentDecode(part.substr(0, eq)), percentDecode(part.substr(eq + 1)));
   }
   return r;
 }
 
-std::string encodeQuery(const StringMap& q) {
+std::string encodeQuery(const StringMap &q) {
   std::string r;
   bool first = true;
-  for (auto& [k, v] : q) {
-    if (!first) r += '&';
+  for (auto &[k, v] : q) {
+    if (!first)
+      r += '&';
     first = false;
     r += percentEncode(k, ":@/?") + "=" + percentEncode(v, ":@/?");
   }
@@ -195,47 +228,58 @@ std::string encodeQuery(const StringMap& q) {
 
 struct ParsedURL {
   std::string scheme;
-  std::optional<std::string> authority;  // as written, encoded
-  std::vector<std::string> path;         // decoded segments; "/a" is {"", "a"}
+  std::optional<std::string> authority; // as written, encoded
+  std::vector<std::string> path;        // decoded segments; "/a" is {"", "a"}
   StringMap query;
   std::string fragment;
 
   std::string to_string() const {
     std::string r = scheme + ":";
-    if (authority) r += "//" + *authority;
+    if (authority)
+      r += "//" + *authority;
     std::string p;
     for (size_t i = 0; i < path.size(); i++) {
-      if (i) p += '/';
+      if (i)
+        p += '/';
       p += percentEncode(path[i], ":@");
     }
     r += p;
-    if (!query.empty()) r += "?" + encodeQuery(query);
-    if (!fragment.empty()) r += "#" + percentEncode(fragment);
+    if (!query.empty())
+      r += "?" + encodeQuery(query);
+    if (!fragment.empty())
+      r += "#" + percentEncode(fragment);
     return r;
   }
 
   std::vector<std::string> segments() const {
     std::vector<std::string> r;
-    for (auto& s : path)
-      if (!s.empty()) r.push_back(s);
+    for (auto &s : path)
+      if (!s.empty())
+        r.push_back(s);
     return r;
   }
 };
 
-std::pair<std::string, std::string> splitScheme(const std::string& scheme) {
+std::pair<std::string, std::string> splitScheme(const std::string &scheme) {
   auto plus = scheme.find('+');
-  if (plus == std::string::npos) return {"", scheme};
+  if (plus == std::string::npos)
+    return {"", scheme};
   return {scheme.substr(0, plus), scheme.substr(plus + 1)};
 }
 
-ParsedURL parseURL(const std::string& url) {
+ParsedURL parseURL(const std::string &url) {
   size_t i = 0;
-  if (url.empty() || !isalpha((unsigned char)url[0])) badURL("'" + url + "' doesn't have a scheme");
-  while (i < url.size() && (isalnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-' || url[i] == '.')) i++;
-  if (i >= url.size() || url[i] != ':') badURL("'" + url + "' doesn't have a scheme");
+  if (url.empty() || !isalpha((unsigned char)url[0]))
+    badURL("'" + url + "' doesn't have a scheme");
+  while (i < url.size() &&
+         (isalnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-' || url[i] == '.'))
+    i++;
+  if (i >= url.size() || url[i] != ':')
+    badURL("'" + url + "' doesn't have a scheme");
   ParsedURL r;
   r.scheme = url.substr(0, i);
-  for (auto& c : r.scheme) c = char(tolower((unsigned char)c));
+  for (auto &c : r.scheme)
+    c = char(tolower((unsigned char)c));
   std::string_view rest = std::string_view(url).substr(i + 1);
   if (rest.starts_with("//")) {
     rest.remove_prefix(2);
@@ -252,56 +296,68 @@ ParsedURL parseURL(const std::string& url) {
   size_t qe = rest.find_first_of("?#");
   std::string_view pathPart = rest.substr(0, qe);
   rest = qe == std::string_view::npos ? std::string_view() : rest.substr(qe);
-  for (auto& seg : splitString(pathPart, '/')) r.path.push_back(percentDecode(seg));
-  if (r.authority && pathPart.empty()) r.path.clear();
+  for (auto &seg : splitString(pathPart, '/'))
+    r.path.push_back(percentDecode(seg));
+  if (r.authority && pathPart.empty())
+    r.path.clear();
   auto [app, transport] = splitScheme(r.scheme);
-  if (transport == "file" && r.path.empty()) r.path = {""};
+  if (transport == "file" && r.path.empty())
+    r.path = {""};
   if (rest.starts_with("?")) {
     size_t fe = rest.find('#');
-    r.query = decodeQuery(rest.substr(1, fe == std::string_view::npos ? std::string_view::npos : fe - 1));
+    r.query =
+        decodeQuery(rest.substr(1, fe == std::string_view::npos ? std::string_view::npos : fe - 1));
     rest = fe == std::string_view::npos ? std::string_view() : rest.substr(fe);
   }
-  if (rest.starts_with("#")) r.fragment = percentDecode(rest.substr(1));
+  if (rest.starts_with("#"))
+    r.fragment = percentDecode(rest.substr(1));
   return r;
 }
 
 // --- refs and revisions -----------------------------------------------------
 
-const std::regex& revRegex() {
+const std::regex &revRegex() {
   static const std::regex r("[0-9a-fA-F]{40}", std::regex::ECMAScript);
   return r;
 }
 
 // A coarse version of git's rules for reference names (check-ref-format,
 // allowing one-level names).
-bool isLegalRefName(const std::string& ref) {
-  if (ref.empty() || ref == "@") return false;
-  if (ref.front() == '/' || ref.back() == '/' || ref.back() == '.') return false;
+bool isLegalRefName(const std::string &ref) {
+  if (ref.empty() || ref == "@")
+    return false;
+  if (ref.front() == '/' || ref.back() == '/' || ref.back() == '.')
+    return false;
   if (ref.find("//") != std::string::npos || ref.find("..") != std::string::npos ||
       ref.find("@{") != std::string::npos)
     return false;
   for (unsigned char c : ref)
-    if (c < 0x20 || c == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' || c == '*' ||
-        c == '[' || c == '\\')
+    if (c < 0x20 || c == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' ||
+        c == '*' || c == '[' || c == '\\')
       return false;
-  for (auto& comp : splitString(ref, '/')) {
-    if (comp.empty() || comp.front() == '.') return false;
-    if (comp.size() >= 5 && comp.ends_with(".lock")) return false;
+  for (auto &comp : splitString(ref, '/')) {
+    if (comp.empty() || comp.front() == '.')
+      return false;
+    if (comp.size() >= 5 && comp.ends_with(".lock"))
+      return false;
   }
   return true;
 }
 
 // A SHA-1 revision as Nix accepts it: 40 hex digits (or a prefixed/SRI
 // form, which we only check for shape).
-void checkRev(const std::string& rev) {
-  if (std::regex_match(rev, revRegex())) return;
-  if (rev.starts_with("sha1:") || rev.starts_with("sha1-")) return;
+void checkRev(const std::string &rev) {
+  if (std::regex_match(rev, revRegex()))
+    return;
+  if (rev.starts_with("sha1:") || rev.starts_with("sha1-"))
+    return;
   fail("hash '" + rev + "' has wrong length for hash algorithm 'sha1'");
 }
-std::string normRev(const std::string& rev) {
+std::string normRev(const std::string &rev) {
   std::string r = rev;
   if (std::regex_match(r, revRegex()))
-    for (auto& c : r) c = char(tolower((unsigned char)c));
+    for (auto &c : r)
+      c = char(tolower((unsigned char)c));
   return r;
 }
 
@@ -309,28 +365,32 @@ std::string normRev(const std::string& rev) {
 
 struct Input {
   Attrs attrs;
-  bool known = false;  // has a scheme
+  bool known = false; // has a scheme
 };
 
-void fixupInput(const Attrs& attrs) {
+void fixupInput(const Attrs &attrs) {
   getStrAttr(attrs, "type");
   maybeGetStrAttr(attrs, "ref");
   maybeGetIntAttr(attrs, "revCount");
   maybeGetIntAttr(attrs, "lastModified");
 }
 
-bool isForge(const std::string& t) { return t == "github" || t == "gitlab" || t == "sourcehut"; }
+bool isForge(const std::string &t) { return t == "github" || t == "gitlab" || t == "sourcehut"; }
 
-const std::vector<std::string>& allowedAttrs(const std::string& type) {
+const std::vector<std::string> &allowedAttrs(const std::string &type) {
   static const std::map<std::string, std::vector<std::string>> m = {
-      {"github", {"owner", "repo", "ref", "rev", "narHash", "lastModified", "host", "submodules", "lfs"}},
-      {"gitlab", {"owner", "repo", "ref", "rev", "narHash", "lastModified", "host", "submodules", "lfs"}},
-      {"sourcehut", {"owner", "repo", "ref", "rev", "narHash", "lastModified", "host", "submodules", "lfs"}},
+      {"github",
+       {"owner", "repo", "ref", "rev", "narHash", "lastModified", "host", "submodules", "lfs"}},
+      {"gitlab",
+       {"owner", "repo", "ref", "rev", "narHash", "lastModified", "host", "submodules", "lfs"}},
+      {"sourcehut",
+       {"owner", "repo", "ref", "rev", "narHash", "lastModified", "host", "submodules", "lfs"}},
       {"indirect", {"id", "ref", "rev", "narHash"}},
       {"path", {"path", "rev", "revCount", "lastModified", "narHash"}},
       {"git",
-       {"url", "ref", "rev", "shallow", "submodules", "lfs", "exportIgnore", "lastModified", "revCount", "narHash",
-        "allRefs", "name", "dirtyRev", "dirtyShortRev", "verifyCommit", "keytype", "publicKey", "publicKeys"}},
+       {"url", "ref", "rev", "shallow", "submodules", "lfs", "exportIgnore", "lastModified",
+        "revCount", "narHash", "allRefs", "name", "dirtyRev", "dirtyShortRev", "verifyCommit",
+        "keytype", "publicKey", "publicKeys"}},
       {"tarball", {"url", "narHash", "name", "unpack", "rev", "revCount", "lastModified"}},
       {"file", {"url", "narHash", "name", "unpack", "rev", "revCount", "lastModified"}},
       {"mercurial", {"url", "ref", "rev", "revCount", "narHash", "name"}},
@@ -342,16 +402,18 @@ const std::vector<std::string>& allowedAttrs(const std::string& type) {
 
 Input inputFromAttrs(Attrs attrs);
 
-Input forgeFromAttrs(const Attrs& attrs) {
+Input forgeFromAttrs(const Attrs &attrs) {
   getStrAttr(attrs, "owner");
   getStrAttr(attrs, "repo");
   auto ref = maybeGetStrAttr(attrs, "ref");
   auto rev = maybeGetStrAttr(attrs, "rev");
   if (ref && rev)
-    badURL("input " + attrsToJSON(attrs) + " contains both a commit hash ('" + *rev + "') and a branch/tag name ('" +
-           *ref + "')");
-  if (rev) checkRev(*rev);
-  if (ref && !isLegalRefName(*ref)) badURL("input " + attrsToJSON(attrs) + " contains an invalid branch/tag name");
+    badURL("input " + attrsToJSON(attrs) + " contains both a commit hash ('" + *rev +
+           "') and a branch/tag name ('" + *ref + "')");
+  if (rev)
+    checkRev(*rev);
+  if (ref && !isLegalRefName(*ref))
+    badURL("input " + attrsToJSON(attrs) + " contains an invalid branch/tag name");
   if (auto host = maybeGetStrAttr(attrs, "host")) {
     static const std::regex hostRegex("[a-zA-Z0-9.-]*", std::regex::ECMAScript);
     if (!std::regex_match(*host, hostRegex))
@@ -363,20 +425,29 @@ Input forgeFromAttrs(const Attrs& attrs) {
     // Forge archives cannot carry these: the equivalent git input.
     std::string type = getStrAttr(attrs, "type");
     std::string host = maybeGetStrAttr(attrs, "host")
-                           .value_or(type == "github" ? "github.com" : type == "gitlab" ? "gitlab.com" : "git.sr.ht");
+                           .value_or(type == "github"   ? "github.com"
+                                     : type == "gitlab" ? "gitlab.com"
+                                                        : "git.sr.ht");
     std::string owner = getStrAttr(attrs, "owner");
-    if (type == "sourcehut" && !owner.starts_with("~")) owner = "~" + owner;
+    if (type == "sourcehut" && !owner.starts_with("~"))
+      owner = "~" + owner;
     Attrs g;
     g["type"] = std::string("git");
-    g["url"] = "https://" + host + "/" + percentEncode(owner, ":@") + "/" + percentEncode(getStrAttr(attrs, "repo"), ":@") +
-               (type == "sourcehut" ? "" : ".git");
+    g["url"] = "https://" + host + "/" + percentEncode(owner, ":@") + "/" +
+               percentEncode(getStrAttr(attrs, "repo"), ":@") + (type == "sourcehut" ? "" : ".git");
     g["shallow"] = Explicit{true};
-    if (submodules) g["submodules"] = Explicit{true};
-    if (lfs) g["lfs"] = Explicit{true};
-    if (ref) g["ref"] = *ref;
-    if (rev) g["rev"] = *rev;
-    if (auto n = maybeGetStrAttr(attrs, "narHash")) g["narHash"] = *n;
-    if (auto n = maybeGetIntAttr(attrs, "lastModified")) g["lastModified"] = *n;
+    if (submodules)
+      g["submodules"] = Explicit{true};
+    if (lfs)
+      g["lfs"] = Explicit{true};
+    if (ref)
+      g["ref"] = *ref;
+    if (rev)
+      g["rev"] = *rev;
+    if (auto n = maybeGetStrAttr(attrs, "narHash"))
+      g["narHash"] = *n;
+    if (auto n = maybeGetIntAttr(attrs, "lastModified"))
+      g["lastModified"] = *n;
     return inputFromAttrs(std::move(g));
   }
   Input in;
@@ -387,21 +458,24 @@ Input forgeFromAttrs(const Attrs& attrs) {
   return in;
 }
 
-bool hasTarballExtension(const ParsedURL& url) {
+bool hasTarballExtension(const ParsedURL &url) {
   std::string last = url.path.empty() ? "" : url.path.back();
   for (auto ext : {".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst"})
-    if (last.ends_with(ext)) return true;
+    if (last.ends_with(ext))
+      return true;
   return false;
 }
 
-Input schemeFromAttrs(const std::string& type, const Attrs& attrs) {
+Input schemeFromAttrs(const std::string &type, const Attrs &attrs) {
   Input in;
   in.known = true;
-  if (isForge(type)) return forgeFromAttrs(attrs);
+  if (isForge(type))
+    return forgeFromAttrs(attrs);
   if (type == "indirect") {
     static const std::regex flakeRegex("[a-zA-Z][a-zA-Z0-9_-]*", std::regex::ECMAScript);
     auto id = getStrAttr(attrs, "id");
-    if (!std::regex_match(id, flakeRegex)) badURL("'" + id + "' is not a valid flake ID");
+    if (!std::regex_match(id, flakeRegex))
+      badURL("'" + id + "' is not a valid flake ID");
   } else if (type == "path") {
     getStrAttr(attrs, "path");
   } else if (type == "git" || type == "mercurial") {
@@ -421,24 +495,26 @@ Input schemeFromAttrs(const std::string& type, const Attrs& attrs) {
 
 Input inputFromAttrs(Attrs attrs) {
   auto typeOpt = maybeGetStrAttr(attrs, "type");
-  if (!typeOpt) fail("'type' attribute to specify input scheme is required but not provided");
+  if (!typeOpt)
+    fail("'type' attribute to specify input scheme is required but not provided");
   std::string type = *typeOpt;
-  static const std::vector<std::string> schemes = {"file",      "git",  "github",    "gitlab", "indirect",
-                                                   "mercurial", "path", "sourcehut", "tarball"};
+  static const std::vector<std::string> schemes = {
+      "file", "git", "github", "gitlab", "indirect", "mercurial", "path", "sourcehut", "tarball"};
   if (std::find(schemes.begin(), schemes.end(), type) == schemes.end()) {
     fixupInput(attrs);
     return Input{attrs, false};
   }
-  auto& allowed = allowedAttrs(type);
-  for (auto& [name, _] : attrs)
-    if (name != "type" && name != "__final" && std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+  auto &allowed = allowedAttrs(type);
+  for (auto &[name, _] : attrs)
+    if (name != "type" && name != "__final" &&
+        std::find(allowed.begin(), allowed.end(), name) == allowed.end())
       fail("input attribute '" + name + "' not supported by scheme '" + type + "'");
   Input in = schemeFromAttrs(type, attrs);
   fixupInput(in.attrs);
   return in;
 }
 
-std::optional<Input> forgeFromURL(const ParsedURL& url) {
+std::optional<Input> forgeFromURL(const ParsedURL &url) {
   auto path = url.segments();
   std::optional<std::string> rev, ref, host;
   std::optional<bool> submodules, lfs;
@@ -449,16 +525,19 @@ std::optional<Input> forgeFromURL(const ParsedURL& url) {
       ref = path[2];
   } else if (path.size() > 3) {
     std::string rs;
-    for (size_t i = 2; i < path.size(); i++) rs += (i > 2 ? "/" : "") + path[i];
+    for (size_t i = 2; i < path.size(); i++)
+      rs += (i > 2 ? "/" : "") + path[i];
     ref = rs;
   } else if (path.size() < 2)
     badURL("URL '" + url.to_string() + "' is invalid");
-  for (auto& [name, value] : url.query) {
+  for (auto &[name, value] : url.query) {
     if (name == "rev") {
-      if (rev) badURL("URL '" + url.to_string() + "' contains multiple commit hashes");
+      if (rev)
+        badURL("URL '" + url.to_string() + "' contains multiple commit hashes");
       rev = value;
     } else if (name == "ref") {
-      if (ref) badURL("URL '" + url.to_string() + "' contains multiple branch/tag names");
+      if (ref)
+        badURL("URL '" + url.to_string() + "' contains multiple branch/tag names");
       ref = value;
     } else if (name == "host")
       host = value;
@@ -471,34 +550,44 @@ std::optional<Input> forgeFromURL(const ParsedURL& url) {
   attrs["type"] = url.scheme;
   attrs["owner"] = path[0];
   attrs["repo"] = path[1];
-  if (rev) attrs["rev"] = *rev;
-  if (ref) attrs["ref"] = *ref;
-  if (host) attrs["host"] = *host;
-  if (submodules) attrs["submodules"] = Explicit{*submodules};
-  if (lfs) attrs["lfs"] = Explicit{*lfs};
-  if (auto i = url.query.find("narHash"); i != url.query.end()) attrs["narHash"] = i->second;
+  if (rev)
+    attrs["rev"] = *rev;
+  if (ref)
+    attrs["ref"] = *ref;
+  if (host)
+    attrs["host"] = *host;
+  if (submodules)
+    attrs["submodules"] = Explicit{*submodules};
+  if (lfs)
+    attrs["lfs"] = Explicit{*lfs};
+  if (auto i = url.query.find("narHash"); i != url.query.end())
+    attrs["narHash"] = i->second;
   return forgeFromAttrs(attrs);
 }
 
-std::optional<Input> inputFromURLScheme(const ParsedURL& url) {
+std::optional<Input> inputFromURLScheme(const ParsedURL &url) {
   auto [app, transport] = splitScheme(url.scheme);
   // In name order, as Nix tries its input schemes.
   // file / tarball
   if ((transport == "file" || transport == "http" || transport == "https") &&
       (app == "file" || app == "tarball" || app.empty())) {
     bool tarball = app == "tarball" || (app.empty() && hasTarballExtension(url));
-    bool file = app == "file";  // a plain non-archive URL is not a tree
+    bool file = app == "file"; // a plain non-archive URL is not a tree
     if (tarball || file) {
       ParsedURL u = url;
       u.scheme = transport;
       Attrs attrs;
       attrs["type"] = std::string(tarball ? "tarball" : "file");
-      if (auto i = u.query.find("narHash"); i != u.query.end()) attrs["narHash"] = i->second;
-      if (auto i = u.query.find("rev"); i != u.query.end()) attrs["rev"] = i->second;
+      if (auto i = u.query.find("narHash"); i != u.query.end())
+        attrs["narHash"] = i->second;
+      if (auto i = u.query.find("rev"); i != u.query.end())
+        attrs["rev"] = i->second;
       for (auto k : {"revCount", "lastModified"})
         if (auto i = u.query.find(k); i != u.query.end())
-          if (auto n = parseUInt(i->second)) attrs[k] = *n;
-      for (auto k : {"narHash", "rev", "revCount", "lastModified"}) u.query.erase(k);
+          if (auto n = parseUInt(i->second))
+            attrs[k] = *n;
+      for (auto k : {"narHash", "rev", "revCount", "lastModified"})
+        u.query.erase(k);
       attrs["url"] = u.to_string();
       Input in;
       in.attrs = attrs;
@@ -506,21 +595,24 @@ std::optional<Input> inputFromURLScheme(const ParsedURL& url) {
       return in;
     }
   }
-  if (url.scheme == "git" || url.scheme == "git+http" || url.scheme == "git+https" || url.scheme == "git+ssh" ||
-      url.scheme == "git+file") {
+  if (url.scheme == "git" || url.scheme == "git+http" || url.scheme == "git+https" ||
+      url.scheme == "git+ssh" || url.scheme == "git+file") {
     ParsedURL u = url;
-    if (u.scheme.starts_with("git+")) u.scheme = u.scheme.substr(4);
+    if (u.scheme.starts_with("git+"))
+      u.scheme = u.scheme.substr(4);
     u.query.clear();
     Attrs attrs;
     attrs["type"] = std::string("git");
-    for (auto& [name, value] : url.query) {
-      if (name == "rev" || name == "ref" || name == "keytype" || name == "publicKey" || name == "publicKeys")
+    for (auto &[name, value] : url.query) {
+      if (name == "rev" || name == "ref" || name == "keytype" || name == "publicKey" ||
+          name == "publicKeys")
         attrs.emplace(name, value);
-      else if (name == "shallow" || name == "submodules" || name == "lfs" || name == "exportIgnore" ||
-               name == "allRefs" || name == "verifyCommit")
+      else if (name == "shallow" || name == "submodules" || name == "lfs" ||
+               name == "exportIgnore" || name == "allRefs" || name == "verifyCommit")
         attrs.emplace(name, Explicit{value == "1"});
       else if (name == "revCount" || name == "lastModified") {
-        if (auto n = parseUInt(value)) attrs.emplace(name, *n);
+        if (auto n = parseUInt(value))
+          attrs.emplace(name, *n);
       } else if (name == "narHash" || name == "name")
         attrs.emplace(name, value);
       else
@@ -529,14 +621,16 @@ std::optional<Input> inputFromURLScheme(const ParsedURL& url) {
     attrs["url"] = u.to_string();
     return inputFromAttrs(attrs);
   }
-  if (url.scheme == "github" || url.scheme == "gitlab" || url.scheme == "sourcehut") return forgeFromURL(url);
-  if (url.scheme == "hg+http" || url.scheme == "hg+https" || url.scheme == "hg+ssh" || url.scheme == "hg+file") {
+  if (url.scheme == "github" || url.scheme == "gitlab" || url.scheme == "sourcehut")
+    return forgeFromURL(url);
+  if (url.scheme == "hg+http" || url.scheme == "hg+https" || url.scheme == "hg+ssh" ||
+      url.scheme == "hg+file") {
     ParsedURL u = url;
     u.scheme = u.scheme.substr(3);
     u.query.clear();
     Attrs attrs;
     attrs["type"] = std::string("mercurial");
-    for (auto& [name, value] : url.query) {
+    for (auto &[name, value] : url.query) {
       if (name == "rev" || name == "ref")
         attrs.emplace(name, value);
       else
@@ -556,28 +650,34 @@ std::optional<Input> inputFromURLScheme(const ParsedURL& url) {
       else if (isLegalRefName(path[1]))
         ref = path[1];
       else
-        badURL("in flake URL '" + url.to_string() + "', '" + path[1] + "' is not a commit hash or branch/tag name");
+        badURL("in flake URL '" + url.to_string() + "', '" + path[1] +
+               "' is not a commit hash or branch/tag name");
     } else if (path.size() == 3) {
       if (!isLegalRefName(path[1]))
-        badURL("in flake URL '" + url.to_string() + "', '" + path[1] + "' is not a branch/tag name");
+        badURL("in flake URL '" + url.to_string() + "', '" + path[1] +
+               "' is not a branch/tag name");
       ref = path[1];
       if (!std::regex_match(path[2], revRegex()))
         badURL("in flake URL '" + url.to_string() + "', '" + path[2] + "' is not a commit hash");
       rev = path[2];
     } else
       badURL("GitHub URL '" + url.to_string() + "' is invalid");
-    if (!std::regex_match(path[0], flakeRegex)) badURL("'" + path[0] + "' is not a valid flake ID");
+    if (!std::regex_match(path[0], flakeRegex))
+      badURL("'" + path[0] + "' is not a valid flake ID");
     Input in;
     in.known = true;
     in.attrs["type"] = std::string("indirect");
     in.attrs["id"] = path[0];
-    if (rev) in.attrs["rev"] = normRev(*rev);
-    if (ref) in.attrs["ref"] = *ref;
+    if (rev)
+      in.attrs["rev"] = normRev(*rev);
+    if (ref)
+      in.attrs["ref"] = *ref;
     return in;
   }
   if (url.scheme == "path") {
     if (url.authority) {
-      std::string host = url.authority->substr(url.authority->find('@') == std::string::npos ? 0 : url.authority->find('@') + 1);
+      std::string host = url.authority->substr(
+          url.authority->find('@') == std::string::npos ? 0 : url.authority->find('@') + 1);
       if (!host.empty())
         fail("path URL '" + url.to_string() + "' should not have an authority ('" + host + "')");
     }
@@ -591,7 +691,7 @@ std::optional<Input> inputFromURLScheme(const ParsedURL& url) {
     in.known = true;
     in.attrs["type"] = std::string("path");
     in.attrs["path"] = p;
-    for (auto& [name, value] : url.query) {
+    for (auto &[name, value] : url.query) {
       if (name == "rev" || name == "narHash")
         in.attrs[name] = value;
       else if (name == "revCount" || name == "lastModified") {
@@ -607,20 +707,21 @@ std::optional<Input> inputFromURLScheme(const ParsedURL& url) {
   return std::nullopt;
 }
 
-Input inputFromURL(const ParsedURL& url) {
+Input inputFromURL(const ParsedURL &url) {
   if (auto in = inputFromURLScheme(url)) {
     fixupInput(in->attrs);
     return *in;
   }
   auto [app, transport] = splitScheme(url.scheme);
   if (app == "file" && transport == "git")
-    fail("input '" + url.to_string() + "' is unsupported; did you mean 'git+file' instead of 'file+git'?");
+    fail("input '" + url.to_string() +
+         "' is unsupported; did you mean 'git+file' instead of 'file+git'?");
   fail("input '" + url.to_string() + "' is unsupported");
 }
 
-StringMap attrsToQuery(const Attrs& attrs) {
+StringMap attrsToQuery(const Attrs &attrs) {
   StringMap q;
-  for (auto& [k, v] : attrs) {
+  for (auto &[k, v] : attrs) {
     if (auto s = std::get_if<std::string>(&v))
       q[k] = *s;
     else if (auto n = std::get_if<uint64_t>(&v))
@@ -631,23 +732,30 @@ StringMap attrsToQuery(const Attrs& attrs) {
   return q;
 }
 
-ParsedURL toURL(const Input& in) {
-  if (!in.known) fail("cannot show unsupported input '" + attrsToJSON(in.attrs) + "'");
-  auto& a = in.attrs;
+ParsedURL toURL(const Input &in) {
+  if (!in.known)
+    fail("cannot show unsupported input '" + attrsToJSON(in.attrs) + "'");
+  auto &a = in.attrs;
   std::string type = getStrAttr(a, "type");
   ParsedURL url;
   if (isForge(type)) {
     url.scheme = type;
     url.path = {getStrAttr(a, "owner"), getStrAttr(a, "repo")};
-    if (auto ref = maybeGetStrAttr(a, "ref")) url.path.push_back(*ref);
-    if (auto rev = maybeGetStrAttr(a, "rev")) url.path.push_back(normRev(*rev));
-    if (auto n = maybeGetStrAttr(a, "narHash")) url.query["narHash"] = *n;
-    if (auto h = maybeGetStrAttr(a, "host")) url.query["host"] = *h;
+    if (auto ref = maybeGetStrAttr(a, "ref"))
+      url.path.push_back(*ref);
+    if (auto rev = maybeGetStrAttr(a, "rev"))
+      url.path.push_back(normRev(*rev));
+    if (auto n = maybeGetStrAttr(a, "narHash"))
+      url.query["narHash"] = *n;
+    if (auto h = maybeGetStrAttr(a, "host"))
+      url.query["host"] = *h;
   } else if (type == "indirect") {
     url.scheme = "flake";
     url.path = {getStrAttr(a, "id")};
-    if (auto ref = maybeGetStrAttr(a, "ref")) url.path.push_back(*ref);
-    if (auto rev = maybeGetStrAttr(a, "rev")) url.path.push_back(normRev(*rev));
+    if (auto ref = maybeGetStrAttr(a, "ref"))
+      url.path.push_back(*ref);
+    if (auto rev = maybeGetStrAttr(a, "rev"))
+      url.path.push_back(normRev(*rev));
   } else if (type == "path") {
     url.scheme = "path";
     url.path = splitString(getStrAttr(a, "path"), '/');
@@ -657,23 +765,32 @@ ParsedURL toURL(const Input& in) {
     url.query.erase("__final");
   } else if (type == "git") {
     url = parseURL(getStrAttr(a, "url"));
-    if (url.scheme != "git") url.scheme = "git+" + url.scheme;
-    if (auto rev = maybeGetStrAttr(a, "rev")) url.query["rev"] = normRev(*rev);
-    if (auto ref = maybeGetStrAttr(a, "ref")) url.query["ref"] = *ref;
+    if (url.scheme != "git")
+      url.scheme = "git+" + url.scheme;
+    if (auto rev = maybeGetStrAttr(a, "rev"))
+      url.query["rev"] = normRev(*rev);
+    if (auto ref = maybeGetStrAttr(a, "ref"))
+      url.query["ref"] = *ref;
     for (auto b : {"shallow", "lfs", "submodules", "exportIgnore", "verifyCommit", "allRefs"})
-      if (maybeGetBoolAttr(a, b).value_or(false)) url.query[b] = "1";
+      if (maybeGetBoolAttr(a, b).value_or(false))
+        url.query[b] = "1";
     for (auto k : {"keytype", "publicKey", "publicKeys"})
-      if (auto s = maybeGetStrAttr(a, k)) url.query[k] = *s;
+      if (auto s = maybeGetStrAttr(a, k))
+        url.query[k] = *s;
   } else if (type == "mercurial") {
     url = parseURL(getStrAttr(a, "url"));
     url.scheme = "hg+" + url.scheme;
-    if (auto rev = maybeGetStrAttr(a, "rev")) url.query["rev"] = *rev;
-    if (auto ref = maybeGetStrAttr(a, "ref")) url.query["ref"] = *ref;
+    if (auto rev = maybeGetStrAttr(a, "rev"))
+      url.query["rev"] = *rev;
+    if (auto ref = maybeGetStrAttr(a, "ref"))
+      url.query["ref"] = *ref;
   } else if (type == "tarball" || type == "file") {
     url = parseURL(getStrAttr(a, "url"));
     auto [app, transport] = splitScheme(url.scheme);
-    if (app.empty() && (type == "file" || !hasTarballExtension(url))) url.scheme = type + "+" + url.scheme;
-    if (auto n = maybeGetStrAttr(a, "narHash")) url.query["narHash"] = *n;
+    if (app.empty() && (type == "file" || !hasTarballExtension(url)))
+      url.scheme = type + "+" + url.scheme;
+    if (auto n = maybeGetStrAttr(a, "narHash"))
+      url.query["narHash"] = *n;
   } else
     fail("don't know how to convert input '" + attrsToJSON(a) + "' to a URL");
   return url;
@@ -697,13 +814,15 @@ std::pair<FlakeRef, std::string> fromParsedURL(ParsedURL url) {
   return {FlakeRef{inputFromURL(url), dir}, fragment};
 }
 
-std::pair<FlakeRef, std::string> parseFlakeRefWithFragment(const std::string& url) {
+std::pair<FlakeRef, std::string> parseFlakeRefWithFragment(const std::string &url) {
   // A flake ID: nixpkgs, nixpkgs/branch, nixpkgs/branch/rev, nixpkgs/rev.
   static const std::string refS = "[a-zA-Z0-9@][a-zA-Z0-9_.\\/@+-]*";
   static const std::string revS = "[0-9a-fA-F]{40}";
-  static const std::string pchar = "(?:[a-zA-Z0-9-._~]|%[0-9a-fA-F][0-9a-fA-F]|[!$&'\"()*+,;=]|[:@])";
-  static const std::regex flakeIdRegex("(([a-zA-Z][a-zA-Z0-9_-]*)(?:/(?:(?:(" + revS + ")|(?:(" + refS + ")(?:/(" +
-                                           revS + "))?))))?)(?:#((?:" + pchar + "|[/? \"^])*))?",
+  static const std::string pchar =
+      "(?:[a-zA-Z0-9-._~]|%[0-9a-fA-F][0-9a-fA-F]|[!$&'\"()*+,;=]|[:@])";
+  static const std::regex flakeIdRegex("(([a-zA-Z][a-zA-Z0-9_-]*)(?:/(?:(?:(" + revS + ")|(?:(" +
+                                           refS + ")(?:/(" + revS + "))?))))?)(?:#((?:" + pchar +
+                                           "|[/? \"^])*))?",
                                        std::regex::ECMAScript);
   std::smatch m;
   if (std::regex_match(url, m, flakeIdRegex)) {
@@ -713,17 +832,19 @@ std::pair<FlakeRef, std::string> parseFlakeRefWithFragment(const std::string& ur
     return {FlakeRef{inputFromURL(p), ""}, percentDecode(m[6].str())};
   }
   try {
-    std::string fixed = url;  // Nix accepts unescaped spaces and quotes in the query
+    std::string fixed = url; // Nix accepts unescaped spaces and quotes in the query
     return fromParsedURL(parseURL(fixed));
-  } catch (BadURL&) {
+  } catch (BadURL &) {
   }
   // A path.
   static const std::regex pathRegex(R"(([^?#]*)(\?([^#]*))?(#(.*))?)", std::regex::ECMAScript);
-  if (!std::regex_match(url, m, pathRegex)) fail("invalid flakeref '" + url + "'");
+  if (!std::regex_match(url, m, pathRegex))
+    fail("invalid flakeref '" + url + "'");
   std::string path = m[1].str();
   auto query = decodeQuery(m[3].str());
   auto fragment = percentDecode(m[5].str());
-  if (path.empty() || path[0] != '/') fail("flake reference '" + url + "' is not an absolute path");
+  if (path.empty() || path[0] != '/')
+    fail("flake reference '" + url + "' is not an absolute path");
   ParsedURL p;
   p.scheme = "path";
   p.authority = "";
@@ -733,39 +854,43 @@ std::pair<FlakeRef, std::string> parseFlakeRefWithFragment(const std::string& ur
   return fromParsedURL(p);
 }
 
-FlakeRef parseFlakeRef(const std::string& url) {
+FlakeRef parseFlakeRef(const std::string &url) {
   try {
     auto [ref, fragment] = parseFlakeRefWithFragment(url);
-    if (!fragment.empty()) fail("unexpected fragment '" + fragment + "' in flake reference '" + url + "'");
+    if (!fragment.empty())
+      fail("unexpected fragment '" + fragment + "' in flake reference '" + url + "'");
     return ref;
-  } catch (BadURL& e) {
+  } catch (BadURL &e) {
     fail(e.msg);
   }
 }
 
-std::string flakeRefToString(const FlakeRef& ref) {
+std::string flakeRefToString(const FlakeRef &ref) {
   auto url = toURL(ref.input);
-  if (!ref.subdir.empty()) url.query.emplace("dir", ref.subdir);
+  if (!ref.subdir.empty())
+    url.query.emplace("dir", ref.subdir);
   return url.to_string();
 }
 
 // --- the builtins -----------------------------------------------------------
 
-void prim_parseFlakeRef(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  std::string s(state.forceStringNoCtx(*args[0], pos, "while evaluating the argument passed to builtins.parseFlakeRef"));
+void prim_parseFlakeRef(EvalState &state, PosIdx pos, Value **args, Value &v) {
+  std::string s(state.forceStringNoCtx(
+      *args[0], pos, "while evaluating the argument passed to builtins.parseFlakeRef"));
   Attrs attrs;
   try {
     auto ref = parseFlakeRef(s);
     attrs = ref.input.attrs;
-    if (!ref.subdir.empty()) attrs.emplace("dir", ref.subdir);
-  } catch (FlakeError& e) {
+    if (!ref.subdir.empty())
+      attrs.emplace("dir", ref.subdir);
+  } catch (FlakeError &e) {
     state.throwError(ErrorKind::Eval, e.msg);
-  } catch (BadURL& e) {
+  } catch (BadURL &e) {
     state.throwError(ErrorKind::Eval, e.msg);
   }
   EvalState::BindingsBuilder b(state, uint32_t(attrs.size()));
-  for (auto& [k, val] : attrs) {
-    Value& vv = b.alloc(k);
+  for (auto &[k, val] : attrs) {
+    Value &vv = b.alloc(k);
     if (auto str = std::get_if<std::string>(&val))
       vv.mkString(*str);
     else if (auto n = std::get_if<uint64_t>(&val))
@@ -777,30 +902,32 @@ void prim_parseFlakeRef(EvalState& state, PosIdx pos, Value** args, Value& v) {
 }
 RegisterPrimOp r_parseFlakeRef("__parseFlakeRef", 1, prim_parseFlakeRef);
 
-void prim_flakeRefToString(EvalState& state, PosIdx pos, Value** args, Value& v) {
-  state.forceAttrs(*args[0], pos, "while evaluating the argument passed to builtins.flakeRefToString");
+void prim_flakeRefToString(EvalState &state, PosIdx pos, Value **args, Value &v) {
+  state.forceAttrs(*args[0], pos,
+                   "while evaluating the argument passed to builtins.flakeRefToString");
   Attrs attrs;
-  for (auto& a : *args[0]->attrs) {
+  for (auto &a : *args[0]->attrs) {
     state.forceValue(*a.value, a.pos);
-    const std::string& name = state.symbols[a.name];
+    const std::string &name = state.symbols[a.name];
     switch (a.value->type) {
-      case VType::Int:
-        if (a.value->integer < 0)
-          state.throwError(ErrorKind::Eval,
-                           "negative value given for flake ref attr " + name + ": " + std::to_string(a.value->integer));
-        attrs.emplace(name, uint64_t(a.value->integer));
-        break;
-      case VType::Bool:
-        attrs.emplace(name, Explicit{a.value->boolean});
-        break;
-      case VType::String:
-        attrs.emplace(name, std::string(a.value->str()));
-        break;
-      default:
-        state.throwError(ErrorKind::Eval,
-                         "flake reference attribute sets may only contain integers, Booleans, and strings, but "
-                         "attribute '" +
-                             name + "' is " + showType(a.value->type));
+    case VType::Int:
+      if (a.value->integer < 0)
+        state.throwError(ErrorKind::Eval, "negative value given for flake ref attr " + name + ": " +
+                                              std::to_string(a.value->integer));
+      attrs.emplace(name, uint64_t(a.value->integer));
+      break;
+    case VType::Bool:
+      attrs.emplace(name, Explicit{a.value->boolean});
+      break;
+    case VType::String:
+      attrs.emplace(name, std::string(a.value->str()));
+      break;
+    default:
+      state.throwError(
+          ErrorKind::Eval,
+          "flake reference attribute sets may only contain integers, Booleans, and strings, but "
+          "attribute '" +
+              name + "' is " + showType(a.value->type));
     }
   }
   std::string result;
@@ -809,14 +936,14 @@ void prim_flakeRefToString(EvalState& state, PosIdx pos, Value** args, Value& v)
     rest.erase("dir");
     FlakeRef ref{inputFromAttrs(std::move(rest)), maybeGetStrAttr(attrs, "dir").value_or("")};
     result = flakeRefToString(ref);
-  } catch (FlakeError& e) {
+  } catch (FlakeError &e) {
     state.throwError(ErrorKind::Eval, e.msg);
-  } catch (BadURL& e) {
+  } catch (BadURL &e) {
     state.throwError(ErrorKind::Eval, e.msg);
   }
   v.mkString(result);
 }
 RegisterPrimOp r_flakeRefToString("__flakeRefToString", 1, prim_flakeRefToString);
 
-}  // namespace
-}  // namespace bastion::lang
+} // namespace
+} // namespace bastion::lang

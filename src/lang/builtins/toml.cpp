@@ -22,16 +22,17 @@ namespace bastion::lang {
 
 namespace {
 
-constexpr PosIdx noPos{};  // see builtins/json.cpp
+constexpr PosIdx noPos{}; // see builtins/json.cpp
 
 // Nix's forceNoNullByte, as its message reads inside "while parsing TOML: "
 // (Nix prints the caught error's what(), which starts with "error: ").
 void forceNoNullByte(std::string_view s) {
-  if (s.find('\0') == std::string_view::npos) return;
+  if (s.find('\0') == std::string_view::npos)
+    return;
   std::string shown;
   for (char c : s) {
     if (c == '\0')
-      shown += "\u2400";  // ␀
+      shown += "\u2400"; // ␀
     else
       shown += c;
   }
@@ -41,7 +42,7 @@ void forceNoNullByte(std::string_view s) {
 
 // A number toml11 4.x would have refused, with where and why.
 struct NumberError {
-  uint32_t line, column;  // column just past the number, as 4.x points
+  uint32_t line, column; // column just past the number, as 4.x points
   std::string lineText;
   std::string title, comment;
 };
@@ -52,7 +53,7 @@ struct NumberError {
 //      |
 //    1 | LINE
 //      |      ^-- COMMENT
-std::string formatTomlError(const NumberError& e) {
+std::string formatTomlError(const NumberError &e) {
   std::string num = std::to_string(e.line);
   std::string pad(num.size() + 2, ' ');
   std::ostringstream out;
@@ -64,14 +65,16 @@ std::string formatTomlError(const NumberError& e) {
   return out.str();
 }
 
-std::optional<NumberError> checkNumber(const toml::value& t) {
+std::optional<NumberError> checkNumber(const toml::value &t) {
   toml::source_location loc = t.location();
-  const std::string& line = loc.line_str();
-  if (loc.column() == 0 || loc.column() - 1 + loc.region() > line.size()) return std::nullopt;
+  const std::string &line = loc.line_str();
+  if (loc.column() == 0 || loc.column() - 1 + loc.region() > line.size())
+    return std::nullopt;
   std::string token = line.substr(loc.column() - 1, loc.region());
   std::string digits;
   for (char c : token)
-    if (c != '_') digits += c;
+    if (c != '_')
+      digits += c;
   auto fail = [&](std::string title, std::string comment) {
     return NumberError{loc.line(), uint32_t(loc.column() + loc.region()), line, std::move(title),
                        std::move(comment)};
@@ -79,7 +82,7 @@ std::optional<NumberError> checkNumber(const toml::value& t) {
 
   if (t.is_integer()) {
     int base = 10;
-    const char* kind = "dec";
+    const char *kind = "dec";
     std::string body = digits;
     if (body.size() > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'o' || body[1] == 'b')) {
       base = body[1] == 'x' ? 16 : body[1] == 'o' ? 8 : 2;
@@ -87,14 +90,15 @@ std::optional<NumberError> checkNumber(const toml::value& t) {
       body = body.substr(2);
     }
     errno = 0;
-    char* end = nullptr;
+    char *end = nullptr;
     long long v = std::strtoll(body.c_str(), &end, base);
     (void)v;
-    if (end == body.c_str() || *end != '\0') return std::nullopt;  // not what we think it is
+    if (end == body.c_str() || *end != '\0')
+      return std::nullopt; // not what we think it is
     if (errno == ERANGE) {
       std::string what = base == 10 ? "digits" : "value";
-      return fail(std::string("toml::parse_") + kind + "_integer: too large integer: current max " + what +
-                      " = 2^63",
+      return fail(std::string("toml::parse_") + kind + "_integer: too large integer: current max " +
+                      what + " = 2^63",
                   "must be < 2^63");
     }
     return std::nullopt;
@@ -102,12 +106,15 @@ std::optional<NumberError> checkNumber(const toml::value& t) {
 
   if (t.is_floating()) {
     std::string lower;
-    for (char c : digits) lower += char(std::tolower(static_cast<unsigned char>(c)));
-    if (lower.find("inf") != std::string::npos || lower.find("nan") != std::string::npos) return std::nullopt;
+    for (char c : digits)
+      lower += char(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("inf") != std::string::npos || lower.find("nan") != std::string::npos)
+      return std::nullopt;
     errno = 0;
-    char* end = nullptr;
+    char *end = nullptr;
     double d = std::strtod(digits.c_str(), &end);
-    if (end == digits.c_str() || *end != '\0') return std::nullopt;
+    if (end == digits.c_str() || *end != '\0')
+      return std::nullopt;
     if (errno == ERANGE && std::isinf(d))
       return fail("toml::parse_floating: failed to read floating point value from stream", "here");
     return std::nullopt;
@@ -116,94 +123,101 @@ std::optional<NumberError> checkNumber(const toml::value& t) {
 }
 
 // The first (in source order) number that 4.x would have stopped at.
-void findNumberError(const toml::value& t, std::optional<NumberError>& first) {
+void findNumberError(const toml::value &t, std::optional<NumberError> &first) {
   std::optional<NumberError> e;
   switch (t.type()) {
-    case toml::value_t::table:
-      for (auto& [k, v] : t.as_table()) findNumberError(v, first);
-      return;
-    case toml::value_t::array:
-      for (auto& v : t.as_array()) findNumberError(v, first);
-      return;
-    case toml::value_t::integer:
-    case toml::value_t::floating:
-      e = checkNumber(t);
-      break;
-    default:
-      return;
+  case toml::value_t::table:
+    for (auto &[k, v] : t.as_table())
+      findNumberError(v, first);
+    return;
+  case toml::value_t::array:
+    for (auto &v : t.as_array())
+      findNumberError(v, first);
+    return;
+  case toml::value_t::integer:
+  case toml::value_t::floating:
+    e = checkNumber(t);
+    break;
+  default:
+    return;
   }
-  if (e && (!first || e->line < first->line || (e->line == first->line && e->column < first->column)))
+  if (e &&
+      (!first || e->line < first->line || (e->line == first->line && e->column < first->column)))
     first = std::move(e);
 }
 
-void visit(EvalState& state, Value& v, const toml::value& t, bool timestamps) {
+void visit(EvalState &state, Value &v, const toml::value &t, bool timestamps) {
   switch (t.type()) {
-    case toml::value_t::table: {
-      auto& table = t.as_table();
-      EvalState::BindingsBuilder b(state, uint32_t(table.size()));
-      for (auto& [key, elem] : table) {
-        forceNoNullByte(key);
-        visit(state, b.alloc(key), elem, timestamps);
-      }
-      v.mkAttrs(b.finish());
-      break;
+  case toml::value_t::table: {
+    auto &table = t.as_table();
+    EvalState::BindingsBuilder b(state, uint32_t(table.size()));
+    for (auto &[key, elem] : table) {
+      forceNoNullByte(key);
+      visit(state, b.alloc(key), elem, timestamps);
     }
-    case toml::value_t::array: {
-      auto& array = t.as_array();
-      state.mkList(v, array.size());
-      for (size_t n = 0; n < array.size(); n++) v.list.elems[n] = state.allocValue();
-      for (size_t n = 0; n < array.size(); n++) visit(state, *v.list.elems[n], array[n], timestamps);
-      break;
-    }
-    case toml::value_t::boolean:
-      v.mkBool(t.as_boolean());
-      break;
-    case toml::value_t::integer:
-      v.mkInt(int64_t(t.as_integer()));
-      break;
-    case toml::value_t::floating:
-      v.mkFloat(double(t.as_floating()));
-      break;
-    case toml::value_t::string: {
-      const std::string& s = t.as_string().str;
-      forceNoNullByte(s);
-      v.mkString(s);
-      break;
-    }
-    case toml::value_t::local_datetime:
-    case toml::value_t::offset_datetime:
-    case toml::value_t::local_date:
-    case toml::value_t::local_time: {
-      if (!timestamps) throw std::runtime_error("Dates and times are not supported");
-      std::ostringstream s;
-      s << t;
-      forceNoNullByte(s.str());
-      EvalState::BindingsBuilder b(state, 2);
-      b.alloc("_type").mkString("timestamp");
-      b.alloc("value").mkString(s.str());
-      v.mkAttrs(b.finish());
-      break;
-    }
-    case toml::value_t::empty:
-      v.mkNull();
-      break;
+    v.mkAttrs(b.finish());
+    break;
+  }
+  case toml::value_t::array: {
+    auto &array = t.as_array();
+    state.mkList(v, array.size());
+    for (size_t n = 0; n < array.size(); n++)
+      v.list.elems[n] = state.allocValue();
+    for (size_t n = 0; n < array.size(); n++)
+      visit(state, *v.list.elems[n], array[n], timestamps);
+    break;
+  }
+  case toml::value_t::boolean:
+    v.mkBool(t.as_boolean());
+    break;
+  case toml::value_t::integer:
+    v.mkInt(int64_t(t.as_integer()));
+    break;
+  case toml::value_t::floating:
+    v.mkFloat(double(t.as_floating()));
+    break;
+  case toml::value_t::string: {
+    const std::string &s = t.as_string().str;
+    forceNoNullByte(s);
+    v.mkString(s);
+    break;
+  }
+  case toml::value_t::local_datetime:
+  case toml::value_t::offset_datetime:
+  case toml::value_t::local_date:
+  case toml::value_t::local_time: {
+    if (!timestamps)
+      throw std::runtime_error("Dates and times are not supported");
+    std::ostringstream s;
+    s << t;
+    forceNoNullByte(s.str());
+    EvalState::BindingsBuilder b(state, 2);
+    b.alloc("_type").mkString("timestamp");
+    b.alloc("value").mkString(s.str());
+    v.mkAttrs(b.finish());
+    break;
+  }
+  case toml::value_t::empty:
+    v.mkNull();
+    break;
   }
 }
 
-void prim_fromTOML(EvalState& state, PosIdx, Value** args, Value& v) {
-  std::string_view text =
-      state.forceStringNoCtx(*args[0], noPos, "while evaluating the argument passed to builtins.fromTOML");
+void prim_fromTOML(EvalState &state, PosIdx, Value **args, Value &v) {
+  std::string_view text = state.forceStringNoCtx(
+      *args[0], noPos, "while evaluating the argument passed to builtins.fromTOML");
   bool timestamps = state.settings.experimentalFeature("parse-toml-timestamps");
   std::istringstream in{std::string(text)};
   try {
     toml::value root = toml::parse(in, "fromTOML");
     std::optional<NumberError> bad;
     findNumberError(root, bad);
-    if (bad) throw std::runtime_error(formatTomlError(*bad));
+    if (bad)
+      throw std::runtime_error(formatTomlError(*bad));
     visit(state, v, root, timestamps);
-  } catch (EvalError&) {
+  } catch (EvalError &) {
     throw;
-  } catch (std::exception& e) {
+  } catch (std::exception &e) {
     // Nix attaches the primop's position, which is none (see above).
     throw EvalError(ErrorKind::Eval, std::string("while parsing TOML: ") + e.what(), noPos);
   }
@@ -211,6 +225,6 @@ void prim_fromTOML(EvalState& state, PosIdx, Value** args, Value& v) {
 
 RegisterPrimOp regFromTOML("fromTOML", 1, prim_fromTOML);
 
-}  // namespace
+} // namespace
 
-}  // namespace bastion::lang
+} // namespace bastion::lang

@@ -8,7 +8,7 @@ namespace bastion::lang {
 
 namespace {
 
-void prim_toXML(EvalState& state, PosIdx, Value** args, Value& v) {
+void prim_toXML(EvalState &state, PosIdx, Value **args, Value &v) {
   std::ostringstream out;
   std::vector<std::string> ctx;
   // Nix passes its primops no position (see builtins/json.cpp), and toXML
@@ -19,6 +19,6 @@ void prim_toXML(EvalState& state, PosIdx, Value** args, Value& v) {
 
 RegisterPrimOp regToXML("__toXML", 1, prim_toXML);
 
-}  // namespace
+} // namespace
 
-}  // namespace bastion::lang
+} // namespace bastion::lang
