@@ -38,6 +38,14 @@ let
     // trivial
     // {
       inherit (lists) replicate;
+      inherit (types)
+        isType
+        setType
+        defaultTypeMerge
+        defaultFunctor
+        isOptionType
+        mkOptionType
+        ;
       inherit (modules) mkIf mkMerge mkOverride;
       inherit (builtins)
         addErrorContext

@@ -334,14 +334,59 @@ rec {
           in
           unifyModuleSyntax path path (applyModuleArgsIfFunction path (import m) args);
 
+      # Paragraphs as lib's messages.not_a_module writes them (with its
+      # terminal colours).
       notAModule =
         file: m: t:
-        if t == "configuration" then
-          "Could not load a value as a module, because it is of type ${lib.strings.escapeNixString t}, in file ${toString file}. If you do intend to import this configuration, please only import the modules that make up the configuration. You may have to create a `let` binding, file or attribute to give yourself access to the relevant modules.\nWhile loading a configuration into the module system is a very sensible idea, it can not be done cleanly in practice."
-        else if t == "flake" then
-          "Could not load a value as a module, because it is of type ${lib.strings.escapeNixString t}, in file ${toString file}."
-        else
-          "Could not load a value as a module, because it is of type ${lib.strings.escapeNixString t}, in file ${toString file}.";
+        let
+          esc = b.fromJSON "\"\\u001b\"";
+          warn = s: "${esc}[1;35m${s}${esc}[0m";
+          good = s: "${esc}[1;32m${s}${esc}[0m";
+          code = s: "${esc}[1m${s}${esc}[0m";
+          prefix = args._prefix;
+          intoFile = lib.optionalString (
+            file != null && file != unknownModule
+          ) ", while trying to load a module into ${toString file}";
+          intoPrefix = lib.optionalString (
+            prefix != [ ]
+          ) ", while trying to load a module into ${code (showOption prefix)}";
+          first = ''
+            Expected a module, but found a value of type ${warn (lib.escapeNixString t)}${intoFile}${intoPrefix}.
+            A module is typically loaded by adding it to the ${code "imports = [ ... ];"} attribute of an existing module, or in the ${code "modules = [ ... ];"} argument of various functions.
+            Please make sure that each of the list items is a module, and not a different kind of value.
+          '';
+          byType = {
+            configuration = ''
+              If you really mean to import this configuration, instead please only import the modules that make up the configuration.
+              You may have to create a `let` binding, file or attribute to give yourself access to the relevant modules.
+              While loading a configuration into the module system is a very sensible idea, it can not be done cleanly in practice.
+            '';
+            flake = b.concatStringsSep "\n" (
+              map lib.trim (
+                [
+                  ''
+                    Perhaps you forgot to select an attribute name?
+                    Instead of, for example,
+                        ${warn "inputs.someflake"}
+                    you need to write something like
+                        ${warn "inputs.someflake"}${
+                          if class == null then good ".modules.someApp.default" else good ".modules.${class}.default"
+                        }
+                  ''
+                ]
+                ++ optional (class == "nixos") ''
+                  or
+                      ${warn "inputs.someflake"}${good ".nixosModules.default"}
+                ''
+                ++ optional (class == "darwin") ''
+                  or
+                      ${warn "inputs.someflake"}${good ".darwinModules.default"}
+                ''
+              )
+            );
+          };
+        in
+        b.concatStringsSep "\n\n" (map lib.trim ([ first ] ++ optional (byType ? ${t}) byType.${t}));
 
       checkClass =
         if class == null then
@@ -683,7 +728,7 @@ rec {
       b.sort (x: y: x < y) (
         concatMap (
           d:
-          map (sub: "  - option(s) with prefix `${showOption (loc ++ [ sub ])}' in module `${d._file}'") (
+          map (sub: " - option(s) with prefix `${showOption (loc ++ [ sub ])}' in module `${d._file}'") (
             attrNames d.options
           )
         ) decls

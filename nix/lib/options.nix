@@ -239,8 +239,14 @@ rec {
           type = opt.type.description or "unspecified";
         }
         // lib.optionalAttrs (opt ? example) { example = renderOptionValue opt.example; }
-        // lib.optionalAttrs (opt ? defaultText || opt ? default) {
-          default = renderOptionValue (opt.defaultText or opt.default);
+        // lib.optionalAttrs (
+          opt ? defaultText
+          || opt ? default
+          || (opt.type.emptyValue or { }) ? value && opt.type.getSubModules or null == null
+        ) {
+          default = b.addErrorContext "while evaluating the ${
+            if opt ? defaultText then "defaultText" else "default value"
+          } of option `${name}`" (renderOptionValue (opt.defaultText or opt.default or opt.type.emptyValue.value));
         }
         // lib.optionalAttrs (opt ? relatedPackages && opt.relatedPackages != null) {
           inherit (opt) relatedPackages;

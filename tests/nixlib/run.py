@@ -26,6 +26,9 @@ DEFAULT_REF = os.path.normpath(os.path.join(REPO, "..", "shared", "reference", "
 
 def message(stderr):
     """The error message as the user reads it, independent of each tool's trace layout."""
+    # Nix 2.8 drops terminal escapes from messages when stderr is no terminal; Bastion's CLI
+    # keeps them (a CLI difference, not lib's): compare the text without them.
+    stderr = re.sub(r"\x1b\[[0-9;]*m", "", stderr)
     lines = stderr.splitlines()
     start = None
     for i, l in enumerate(lines):
@@ -35,7 +38,8 @@ def message(stderr):
         return "\n".join(l for l in lines if not l.startswith("warning:")).strip()
     out = []
     for l in lines[start:]:
-        if l.startswith("(use '--show-trace'"):
+        # Positions point into each lib's own files: the message ends before them.
+        if l.startswith("(use '--show-trace'") or re.match(r"^\s*at .*:\d+:\d+:$", l):
             break
         out.append(l)
     out[0] = re.sub(r"^\s*error: ?", "", out[0])
