@@ -762,7 +762,7 @@ rec {
   # types merge) and sub-modules may come from more than one of them.
   mergeOptionDecls =
     loc: decls:
-    foldl' (
+    if length decls == 1 then singleOptionDecl loc (head decls) else foldl' (
       acc: d:
       let
         o = d.options;
@@ -807,6 +807,32 @@ rec {
       declarationPositions = [ ];
       options = [ ];
     } decls;
+
+  # The common case, one declaration: the fold above without the folding.
+  singleOptionDecl =
+    loc: d:
+    let
+      o = d.options;
+      subModules = o.type.getSubModules or null;
+    in
+    o
+    // {
+      inherit loc;
+      declarations = [ d._file ];
+      declarationPositions = [
+        (
+          if d.pos != null then
+            d.pos
+          else
+            {
+              file = d._file;
+              line = null;
+              column = null;
+            }
+        )
+      ];
+      options = if subModules != null then map (setDefaultModuleLocation d._file) subModules else [ ];
+    };
 
   fixupOptionType =
     loc: opt:
