@@ -11,7 +11,7 @@ plants a secret there, and runs `bastion nix-build` of a derivation whose
 builder (keyring_probe.c, bind-mounted as /keyring-probe) tries to read
 that key by its serial, find it by name, link it, and add a key of its own.
 All of that must fail, the key must not even be listed in the builder's
-/proc/keys, and afterwards the caller's session keyring must hold exactly
+/proc/keys (which shows the builder's own fresh session keyring), and afterwards the caller's session keyring must hold exactly
 the secret it planted, still readable by the caller.
 
 Exits 77 (skipped) without keyctl or without kernel keyrings.
@@ -80,6 +80,11 @@ def inner(args):
                   "the builder's %s fails (%s)" % (what, " ".join(result.get(what, ["missing"]))))
         check(secret not in seen, "the secret does not reach the build's output")
         check("bastion-test-secret" not in seen, "the caller's key is not in the builder's /proc/keys")
+        # Seen without a system call: the builder's own session keyring,
+        # which the kernel names "_ses" when it makes one for a process.
+        if "proc-keys" in result and not result["proc-keys"]:
+            check(any(" keyring " in l and "_ses" in l for l in lines if l.startswith("  ")),
+                  "the builder's /proc/keys shows a fresh session keyring of its own")
         code, listed, _ = keyctl("rlist", "@s")
         check(code == 0 and listed.split() == [serial],
               "the caller's session keyring holds only its own key afterwards (%r)" % listed)
