@@ -45,44 +45,21 @@ let
   typeOf = v: v._type or "";
 
   # The attributes a module with explicit `options`/`config` may have.
-  moduleKeys = [
-    "_class"
-    "_file"
-    "key"
-    "disabledModules"
-    "imports"
-    "options"
-    "config"
-    "meta"
-    "freeformType"
-  ];
+  moduleKeys = [ "key" "_file" "_class" "imports" "disabledModules" "options" "config" "freeformType" "meta" ];
   # What the shorthand form (everything is config) sets apart.
-  shorthandKeys = [
-    "_class"
-    "_file"
-    "key"
-    "disabledModules"
-    "require"
-    "imports"
-    "freeformType"
-  ];
+  shorthandKeys = [ "key" "_file" "_class" "imports" "require" "disabledModules" "freeformType" ];
 in
 rec {
   defaultOverridePriority = 100;
   defaultPriority = defaultOverridePriority;
   defaultOrderPriority = 1000;
 
-  mkIf = condition: content: {
-    _type = "if";
-    inherit condition content;
-  };
+  # The properties a definition may be wrapped in.
+  mkIf = condition: content: { inherit content condition; _type = "if"; };
+  mkMerge = contents: { inherit contents; _type = "merge"; };
   mkAssert =
-    assertion: message: content:
-    mkIf (if assertion then true else throw "\nFailed assertion: ${message}") content;
-  mkMerge = contents: {
-    _type = "merge";
-    inherit contents;
-  };
+    assertion: message:
+    mkIf (assertion || throw "\nFailed assertion: ${message}");
   mkDefinition = args: args // { _type = "definition"; };
   mkOverride = priority: content: {
     _type = "override";
@@ -389,38 +366,39 @@ rec {
         b.concatStringsSep "\n\n" (map lib.trim ([ first ] ++ optional (byType ? ${t}) byType.${t}));
 
       checkClass =
-        if class == null then
-          lib.id
-        else
-          m:
-          if m._class == null || m._class == class then
-            m
-          else
-            throw ''
-              The module `${m._file or m.key}` (class: ${lib.strings.escapeNixString m._class}) cannot be imported into a module evaluation that expects class ${lib.strings.escapeNixString class}.
+        m: if class != null && m._class != null && m._class != class then throw (classMismatch m) else m;
+      classMismatch =
+        m:
+        let
+          q = lib.strings.escapeNixString;
+        in
+        ''
+          The module `${m._file or m.key}` (class: ${q m._class}) cannot be imported into a module evaluation that expects class ${q class}.
 
-              Help:
-              - Ensure that you are importing the correct module.
-              - Verify that the module's `_class`, ${lib.strings.escapeNixString m._class} matches the expected `class` ${lib.strings.escapeNixString class}.
-              - If you are using a custom class, make sure it is correctly defined and used consistently across your modules.
-            '';
+          Help:
+          - Ensure that you are importing the correct module.
+          - Verify that the module's `_class`, ${q m._class} matches the expected `class` ${q class}.
+          - If you are using a custom class, make sure it is correctly defined and used consistently across your modules.
+        '';
 
       disabledKeys = concatMap (d: map (disabledKey d.file) d.list) (concatMap (n: n.disabled) tree);
+      # What a disabledModules entry names: a path (relative ones below
+      # modulesPath), something with a string form, or a module's key.
       disabledKey =
         file: m:
+        let
+          ambiguous = "Module `${file}` contains a disabledModules item that is an attribute set that can be converted to a string (${toString m}) but also has a `.key` attribute (${m.key}) with a different value. This makes it ambiguous which module should be disabled.";
+          keyless = "Module `${file}` contains a disabledModules item that is an attribute set, presumably a module, that does not have a `key` attribute. This means that the module system doesn't have any means to identify the module that should be disabled. Make sure that you've put the correct value in disabledModules: a string path relative to modulesPath, a path value, or an attribute set with a `key` attribute.";
+          unusable = "Each disabledModules item must be a path, string, or a attribute set with a key attribute, or a value supported by toString. However, one of the disabledModules items in `${toString file}` is none of that, but is of type ${b.typeOf m}.";
+        in
         if isString m then
           (if b.substring 0 1 m == "/" then m else toString modulesPath + "/" + m)
         else if lib.isConvertibleWithToString m then
-          if m ? key && m.key != toString m then
-            throw "Module `${file}` contains a disabledModules item that is an attribute set that can be converted to a string (${toString m}) but also has a `.key` attribute (${m.key}) with a different value. This makes it ambiguous which module should be disabled."
-          else
-            toString m
-        else if m ? key then
-          m.key
+          (if m ? key && m.key != toString m then throw ambiguous else toString m)
         else if isAttrs m then
-          throw "Module `${file}` contains a disabledModules item that is an attribute set, presumably a module, that does not have a `key` attribute. This means that the module system doesn't have any means to identify the module that should be disabled. Make sure that you've put the correct value in disabledModules: a string path relative to modulesPath, a path value, or an attribute set with a `key` attribute."
+          (if m ? key then m.key else throw keyless)
         else
-          throw "Each disabledModules item must be a path, string, or a attribute set with a key attribute, or a value supported by toString. However, one of the disabledModules items in `${toString file}` is none of that, but is of type ${b.typeOf m}.";
+          throw unusable;
       enabled = if disabledKeys == [ ] then lib.id else filter (n: !(elem n.key disabledKeys));
 
       graphOf = n: {
@@ -577,15 +555,10 @@ rec {
 
   mergeModules =
     prefix: modules:
-    mergeModules' prefix modules (
-      concatMap (
-        m:
-        map (config: {
-          file = m._file;
-          inherit config;
-        }) (pushDownProperties m.config)
-      ) modules
-    );
+    let
+      configsOf = m: map (c: { file = m._file; config = c; }) (pushDownProperties m.config);
+    in
+    mergeModules' prefix modules (concatMap configsOf modules);
 
   # One level of the option tree: declarations of this level's names from
   # every module, definitions of them from every config; recurses where a
@@ -834,16 +807,16 @@ rec {
       options = if subModules != null then map (setDefaultModuleLocation d._file) subModules else [ ];
     };
 
+  # A submodule-typed option gets the sub-modules of all its declarations.
   fixupOptionType =
     loc: opt:
-    if opt.type.getSubModules or null == null then
-      opt // { type = opt.type or types.unspecified; }
+    let
+      hasSubModules = opt.type.getSubModules or null != null;
+    in
+    if hasSubModules then
+      opt // { options = [ ]; type = opt.type.substSubModules opt.options; }
     else
-      opt
-      // {
-        type = opt.type.substSubModules opt.options;
-        options = [ ];
-      };
+      opt // { type = opt.type or types.unspecified; };
 
   # The option record the module system returns for one option.
   evalOptionValue =
@@ -966,17 +939,13 @@ rec {
   mkRemovedOptionModule =
     optionName: replacementInstructions:
     { options, ... }:
+    let
+      opt = getAttrFromPath optionName options;
+      gone = "The option `${showOption optionName}' can no longer be used since it's been removed. ${replacementInstructions}";
+    in
     {
-      options = setAttrByPath optionName (mkOption {
-        visible = false;
-        apply =
-          _:
-          throw "The option `${showOption optionName}' can no longer be used since it's been removed. ${replacementInstructions}";
-      });
+      options = setAttrByPath optionName (mkOption { visible = false; apply = _: throw gone; });
       config.assertions =
-        let
-          opt = getAttrFromPath optionName options;
-        in
         [
           {
             assertion = !opt.isDefined;
@@ -1021,16 +990,12 @@ rec {
   mkMergedOptionModule =
     from: to: mergeFn:
     { config, options, ... }:
+    let
+      placeholder = "_mkMergedOptionModule";
+      declareOld = path: setAttrByPath path (mkOption { default = placeholder; visible = false; });
+    in
     {
-      options = foldl' lib.recursiveUpdate { } (
-        map (
-          path:
-          setAttrByPath path (mkOption {
-            visible = false;
-            default = "_mkMergedOptionModule";
-          })
-        ) from
-      );
+      options = foldl' lib.recursiveUpdate { } (map declareOld from);
       config = {
         warnings = filter (x: x != "") (
           map (
@@ -1039,14 +1004,14 @@ rec {
               val = getAttrFromPath f config;
               opt = getAttrFromPath f options;
             in
-            lib.optionalString (val != "_mkMergedOptionModule")
+            lib.optionalString (val != placeholder)
               "The option `${showOption f}' defined in ${showFiles opt.files} has been changed to `${showOption to}' that has a different type. Please read `${showOption to}' documentation and update your configuration accordingly."
           ) from
         );
       }
       // setAttrByPath to (
         mkMerge (
-          optional (lib.any (f: getAttrFromPath f config != "_mkMergedOptionModule") from) (mergeFn config)
+          optional (lib.any (f: getAttrFromPath f config != placeholder) from) (mergeFn config)
         )
       );
     };
@@ -1055,15 +1020,7 @@ rec {
     mkMergedOptionModule [ from ] to changeFn;
 
   doRename =
-    {
-      from,
-      to,
-      visible,
-      warn,
-      use,
-      withPriority ? true,
-      condition ? true,
-    }:
+    { from, to, visible, warn, use, withPriority ? true, condition ? true }:
     { config, options, ... }:
     let
       fromOpt = getAttrFromPath from options;

@@ -23,20 +23,13 @@ rec {
   isOption = v: v._type or null == "option";
 
   # Records the declaration; the module system reads the fields it knows.
+  # The fields it accepts are named so that a misspelt one is an error.
   mkOption =
-    {
-      default ? null,
-      defaultText ? null,
-      example ? null,
-      description ? null,
-      relatedPackages ? null,
-      type ? null,
-      apply ? null,
-      internal ? null,
-      visible ? null,
-      readOnly ? null,
-    }@attrs:
-    attrs // { _type = "option"; };
+    decl@{
+      type ? null, default ? null, defaultText ? null, example ? null, description ? null,
+      apply ? null, readOnly ? null, internal ? null, visible ? null, relatedPackages ? null,
+    }:
+    decl // { _type = "option"; };
 
   mkEnableOption =
     name:
@@ -129,15 +122,12 @@ rec {
       throw "Cannot merge definitions of `${showOption loc}'. Definition values:${showDefs defs}";
 
   mergeUniqueOption =
-    {
-      message,
-      merge ? loc: defs: (head defs).value,
-    }:
+    { message, merge ? loc: defs: (head defs).value }:
     loc: defs:
-    if length defs == 1 then
+    assert defs != [ ];
+    if tail defs == [ ] then
       merge loc defs
     else
-      assert length defs > 1;
       throw "The option `${showOption loc}' is defined multiple times while it's expected to be unique.\n${message}\nDefinition values:${showDefs defs}\n${prioritySuggestion}";
   mergeOneOption = mergeUniqueOption { message = ""; };
 
@@ -229,11 +219,11 @@ rec {
         name = showOption opt.loc;
         visible = opt.visible or true;
         docOption = {
-          loc = opt.loc;
           inherit name;
+          inherit (opt) loc;
+          internal = opt.internal or false;
           description = opt.description or null;
           declarations = filter (x: x != unknownModule) opt.declarations;
-          internal = opt.internal or false;
           visible = if opt ? visible && opt.visible == "shallow" then true else visible;
           readOnly = opt.readOnly or false;
           type = opt.type.description or "unspecified";

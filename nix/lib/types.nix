@@ -70,6 +70,23 @@ let
     classes: type:
     if b.elem (type.descriptionClass or null) classes then type.description else "(${type.description})";
 
+  # `base` restricted by `pred`, described by a clause after the noun.
+  clause =
+    base: pred: name: description:
+    t.addCheck base pred
+    // {
+      inherit name description;
+      descriptionClass = "nonRestrictiveClause";
+    };
+
+  # A type whose values are checked one by one and merged by `merge`.
+  leaf =
+    name: description: check: merge:
+    t.mkOptionType {
+      inherit name description check merge;
+      descriptionClass = "noun";
+    };
+
   storePathRe = "${lib.escapeRegex b.storeDir}/[0-9a-df-np-sv-z]{32}-[^/]+(/.*)?";
 in
 rec {
@@ -107,39 +124,20 @@ rec {
     else
       f.type;
 
+  # Every field but the name has a default; the result is the field set
+  # with `description` defaulting to the name.
   mkOptionType =
-    {
-      name,
-      description ? null,
-      descriptionClass ? null,
-      check ? (x: true),
-      merge ? mergeDefaultOption,
-      emptyValue ? { },
-      getSubOptions ? prefix: { },
-      getSubModules ? null,
-      substSubModules ? m: null,
-      typeMerge ? defaultTypeMerge functor,
-      functor ? defaultFunctor name,
-      deprecationMessage ? null,
-      nestedTypes ? { },
+    fields@{
+      name, check ? (x: true), merge ? mergeDefaultOption, functor ? defaultFunctor name,
+      typeMerge ? defaultTypeMerge functor, description ? null, descriptionClass ? null,
+      emptyValue ? { }, nestedTypes ? { }, deprecationMessage ? null,
+      getSubOptions ? prefix: { }, getSubModules ? null, substSubModules ? m: null,
     }:
     {
-      _type = "option-type";
-      inherit
-        name
-        check
-        merge
-        emptyValue
-        getSubOptions
-        getSubModules
-        substSubModules
-        typeMerge
-        deprecationMessage
-        nestedTypes
-        descriptionClass
-        functor
-        ;
+      inherit name check merge functor typeMerge descriptionClass emptyValue nestedTypes;
+      inherit deprecationMessage getSubOptions getSubModules substSubModules;
       description = if description == null then name else description;
+      _type = "option-type";
     };
 
   optionDescriptionPhrase =
@@ -161,13 +159,7 @@ rec {
 
   # ------------------------------------------------------------- leaves
 
-  raw = mkOptionType {
-    name = "raw";
-    description = "raw value";
-    descriptionClass = "noun";
-    check = _: true;
-    merge = mergeOneOption;
-  };
+  raw = leaf "raw" "raw value" (_: true) (mergeOneOption);
 
   anything = mkOptionType {
     name = "anything";
@@ -199,34 +191,12 @@ rec {
         (byKind.${first} or mergeEqualOption) loc defs;
   };
 
-  unspecified = mkOptionType {
-    name = "unspecified";
-    description = "unspecified value";
-    descriptionClass = "noun";
-  };
+  unspecified = leaf "unspecified" "unspecified value" (_: true) mergeDefaultOption;
 
-  bool = mkOptionType {
-    name = "bool";
-    description = "boolean";
-    descriptionClass = "noun";
-    check = isBool;
-    merge = mergeEqualOption;
-  };
-  boolByOr = mkOptionType {
-    name = "boolByOr";
-    description = "boolean (merged using or)";
-    descriptionClass = "noun";
-    check = isBool;
-    merge = _: defs: lib.any (d: d.value) defs;
-  };
+  bool = leaf "bool" "boolean" (isBool) (mergeEqualOption);
+  boolByOr = leaf "boolByOr" "boolean (merged using or)" (isBool) (_: defs: lib.any (d: d.value) defs);
 
-  int = mkOptionType {
-    name = "int";
-    description = "signed integer";
-    descriptionClass = "noun";
-    check = isInt;
-    merge = mergeEqualOption;
-  };
+  int = leaf "int" "signed integer" (isInt) (mergeEqualOption);
 
   ints =
     let
@@ -252,16 +222,8 @@ rec {
     in
     {
       inherit between;
-      unsigned = addCheck int (x: x >= 0) // {
-        name = "unsignedInt";
-        description = "unsigned integer, meaning >=0";
-        descriptionClass = "nonRestrictiveClause";
-      };
-      positive = addCheck int (x: x > 0) // {
-        name = "positiveInt";
-        description = "positive integer, meaning >0";
-        descriptionClass = "nonRestrictiveClause";
-      };
+      unsigned = clause int (x: x >= 0) "unsignedInt" "unsigned integer, meaning >=0";
+      positive = clause int (x: x > 0) "positiveInt" "positive integer, meaning >0";
       u8 = unsignedBits 8 256;
       u16 = unsignedBits 16 65536;
       u32 = unsignedBits 32 4294967296;
@@ -271,13 +233,7 @@ rec {
     };
   port = ints.u16;
 
-  float = mkOptionType {
-    name = "float";
-    description = "floating point number";
-    descriptionClass = "noun";
-    check = isFloat;
-    merge = mergeEqualOption;
-  };
+  float = leaf "float" "floating point number" (isFloat) (mergeEqualOption);
   number = either int float;
   numbers =
     let
@@ -292,25 +248,11 @@ rec {
           name = "numberBetween";
           description = "integer or floating point number between ${range lo hi}";
         };
-      nonnegative = addCheck number (x: x >= 0) // {
-        name = "numberNonnegative";
-        description = "nonnegative integer or floating point number, meaning >=0";
-        descriptionClass = "nonRestrictiveClause";
-      };
-      positive = addCheck number (x: x > 0) // {
-        name = "numberPositive";
-        description = "positive integer or floating point number, meaning >0";
-        descriptionClass = "nonRestrictiveClause";
-      };
+      nonnegative = clause number (x: x >= 0) "numberNonnegative" "nonnegative integer or floating point number, meaning >=0";
+      positive = clause number (x: x > 0) "numberPositive" "positive integer or floating point number, meaning >0";
     };
 
-  str = mkOptionType {
-    name = "str";
-    description = "string";
-    descriptionClass = "noun";
-    check = isString;
-    merge = mergeEqualOption;
-  };
+  str = leaf "str" "string" (isString) (mergeEqualOption);
   nonEmptyStr = mkOptionType {
     name = "nonEmptyStr";
     description = "non-empty string";
@@ -686,14 +628,12 @@ rec {
 
   deferredModule = deferredModuleWith { };
   deferredModuleWith =
-    attrs@{
-      staticModules ? [ ],
-    }:
+    attrs@{ staticModules ? [ ] }:
     mkOptionType {
-      name = "deferredModule";
-      description = "module";
-      descriptionClass = "noun";
       check = x: isAttrs x || isFunction x || path.check x;
+      name = "deferredModule";
+      descriptionClass = "noun";
+      description = "module";
       merge = loc: defs: {
         imports =
           staticModules
@@ -709,13 +649,7 @@ rec {
       };
     };
 
-  optionDeclaration = mkOptionType {
-    name = "optionDeclaration";
-    description = "option declaration";
-    descriptionClass = "noun";
-    check = lib.isOption;
-    merge = mergeOneOption;
-  };
+  optionDeclaration = leaf "optionDeclaration" "option declaration" (lib.isOption) (mergeOneOption);
 
   optionType = mkOptionType {
     name = "optionType";
