@@ -83,6 +83,40 @@ rec {
     imports = [ m ];
   };
 
+  # The options every evaluation declares: the same declarations each time
+  # (made once per lib), `_module.args` internal in submodules.
+  internalOptions =
+    let
+      declare = internalArgs: {
+        args = mkOption {
+          type = types.lazyAttrsOf types.raw;
+          ${if internalArgs then "internal" else null} = true;
+          description = "Additional arguments passed to each module.";
+        };
+        check = mkOption {
+          type = types.bool;
+          internal = true;
+          default = true;
+          description = "Whether to check whether all option definitions have matching declarations.";
+        };
+        freeformType = mkOption {
+          type = types.nullOr types.optionType;
+          internal = true;
+          default = null;
+          description = "If set, merge all definitions that don't have an associated option together using this type.";
+        };
+        specialArgs = mkOption {
+          readOnly = true;
+          internal = true;
+          description = "Externally provided module arguments that can't be modified from within a configuration.";
+        };
+      };
+    in
+    {
+      root = declare false;
+      nested = declare true;
+    };
+
   # ---------------------------------------------------------------- eval
 
   evalModules =
@@ -103,30 +137,7 @@ rec {
       internalModule = {
         _file = "lib/modules.nix";
         key = "lib/modules.nix";
-        options._module = {
-          args = mkOption {
-            type = types.lazyAttrsOf types.raw;
-            ${if prefix == [ ] then null else "internal"} = true;
-            description = "Additional arguments passed to each module.";
-          };
-          check = mkOption {
-            type = types.bool;
-            internal = true;
-            default = true;
-            description = "Whether to check whether all option definitions have matching declarations.";
-          };
-          freeformType = mkOption {
-            type = types.nullOr types.optionType;
-            internal = true;
-            default = null;
-            description = "If set, merge all definitions that don't have an associated option together using this type.";
-          };
-          specialArgs = mkOption {
-            readOnly = true;
-            internal = true;
-            description = "Externally provided module arguments that can't be modified from within a configuration.";
-          };
-        };
+        options._module = if prefix == [ ] then internalOptions.root else internalOptions.nested;
         config._module.args = {
           inherit extendModules;
           moduleType = type;
@@ -426,35 +437,22 @@ rec {
       withMeta = c: if m ? meta then mkMerge [ c { meta = m.meta; } ] else c;
       withFreeform =
         c: if m ? freeformType then mkMerge [ c { _module.freeformType = m.freeformType; } ] else c;
-      common = {
+      explicit = m ? config || m ? options;
+      extra = removeAttrs m moduleKeys;
+    in
+    if !isAttrs m then
+      throw "module ${file} (${key}) does not look like a module."
+    else if explicit && extra != { } then
+      throw "Module `${key}' has an unsupported attribute `${head (attrNames extra)}'. This is caused by introducing a top-level `config' or `options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${toString (attrNames extra)}) into the explicit `config' attribute."
+    else
+      {
         _file = toString m._file or file;
         _class = m._class or null;
         key = toString m.key or key;
         disabledModules = m.disabledModules or [ ];
-      };
-    in
-    if m ? config || m ? options then
-      let
-        extra = removeAttrs m moduleKeys;
-        names = attrNames extra;
-      in
-      if extra != { } then
-        throw "Module `${key}' has an unsupported attribute `${head names}'. This is caused by introducing a top-level `config' or `options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${toString names}) into the explicit `config' attribute."
-      else
-        common
-        // {
-          imports = m.imports or [ ];
-          options = m.options or { };
-          config = withFreeform (withMeta (m.config or { }));
-        }
-    else if !isAttrs m then
-      throw "module ${file} (${key}) does not look like a module."
-    else
-      common
-      // {
-        imports = m.require or [ ] ++ m.imports or [ ];
-        options = { };
-        config = withFreeform (removeAttrs m shorthandKeys);
+        imports = if explicit then m.imports or [ ] else m.require or [ ] ++ m.imports or [ ];
+        options = if explicit then m.options or { } else { };
+        config = withFreeform (if explicit then withMeta (m.config or { }) else removeAttrs m shorthandKeys);
       };
 
   applyModuleArgsIfFunction =
