@@ -37,7 +37,7 @@ def capture(cmd, env=ENV):
     return bt.run(cmd, env=env, newlines=True)
 
 
-def check(name, cond, detail=""):
+def check(name, cond, detail=""):  # name first: it reads as a heading here
     report.check(cond, name, detail)
 
 

@@ -37,24 +37,28 @@ class Result(tuple):
         return self.rc
 
 
-def run(cmd, stdin=None, cwd=None, env=None, timeout=None, text=False, newlines=False, argv0=None,
-        drop_warnings=False, exec_errors=False, ok_codes=None):
+def run(cmd, stdin=None, cwd=None, env=None, add_env=None, timeout=None, text=False, newlines=False,
+        argv0=None, drop_warnings=False, exec_errors=False, ok_codes=None):
     """Runs cmd (a list; cmd[0] is the program) and returns its Result.
 
-    stdin: bytes or str to feed it, or what subprocess takes (None inherits,
-    subprocess.DEVNULL). cwd, env: as subprocess's (env is the whole
-    environment; None inherits ours). timeout: seconds; the command then runs
-    in a session of its own and the whole process group is killed when the
-    time is up (rc None). text: out and err decoded as UTF-8 (strictly);
-    newlines: also "\r\n" and "\r" read as "\n", as subprocess's text mode
-    does (the runners written with text=True keep comparing what they
-    compared). argv0: what the program
-    sees as its name (Nix prints it in its hints). drop_warnings: Nix's
-    "warning:" lines removed from err. exec_errors: a program that cannot be
-    started gives rc 127 and the reason on err instead of raising. ok_codes:
-    any other exit status raises RuntimeError with the output.
+    stdin    bytes or str to feed it, or what subprocess takes (None
+             inherits ours, subprocess.DEVNULL)
+    cwd, env as subprocess's: env is the whole environment, None ours
+    add_env  variables set on top of env (or of ours), e.g. a case's NIX_CONFIG
+    timeout  seconds; the command then runs in a session of its own and its
+             whole process group is killed when the time is up (rc None)
+    text     out and err decoded as UTF-8 (strictly)
+    newlines also "\r\n" and "\r" read as "\n", as subprocess's text mode
+             does (runners written with it keep comparing what they compared)
+    argv0    what the program sees as its name (Nix prints it in its hints)
+    drop_warnings  Nix's "warning:" lines removed from err
+    exec_errors    a program that cannot be started gives rc 127 and the
+             reason on err instead of raising OSError
+    ok_codes any other exit status raises RuntimeError with the output
     """
     argv = ([argv0] if argv0 is not None else cmd[:1]) + list(cmd[1:])
+    if add_env:
+        env = dict(os.environ if env is None else env, **add_env)
     feed = stdin.encode() if isinstance(stdin, str) else stdin if isinstance(stdin, bytes) else None
     try:
         p = subprocess.Popen(argv, executable=cmd[0], cwd=cwd, env=env,
