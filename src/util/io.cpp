@@ -37,6 +37,16 @@ size_t readFull(int fd, char *buf, size_t n, const std::string &what) {
   return got;
 }
 
+size_t readSome(int fd, char *buf, size_t n, const std::string &what) {
+  for (;;) {
+    ssize_t r = ::read(fd, buf, n);
+    if (r >= 0)
+      return static_cast<size_t>(r);
+    if (errno != EINTR)
+      throwSysError(what);
+  }
+}
+
 std::string readAll(int fd, const std::string &what) {
   std::string out;
   char buf[65536];

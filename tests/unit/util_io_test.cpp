@@ -95,3 +95,19 @@ TEST(UtilFd, ClosesAndMoves) {
   EXPECT_NE(::fcntl(released, F_GETFD), -1);
   ::close(released);
 }
+
+// readSome returns what the pipe holds now instead of waiting for the
+// rest (FdNarSource reads NARs embedded in a conversation), and 0 only at
+// end of file.
+TEST(UtilIo, ReadSomeDoesNotWaitForMore) {
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  Fd r(p[0]), w(p[1]);
+  writeFull(w.get(), "abc");
+  char buf[64];
+  EXPECT_EQ(readSome(r.get(), buf, sizeof buf), 3u);
+  EXPECT_EQ(std::string(buf, 3), "abc");
+  w.reset();
+  EXPECT_EQ(readSome(r.get(), buf, sizeof buf), 0u);
+  EXPECT_THROW(readSome(-1, buf, sizeof buf), SysError);
+}
