@@ -19,6 +19,7 @@
 #include "lang/eval_store.h"
 #include "lang/parser.h"
 #include "lang/print.h"
+#include "util/path.h"
 
 namespace bastion::lang {
 
@@ -198,7 +199,7 @@ Expr *EvalState::parse(std::string text, Origin origin, const std::string &baseP
 std::string EvalState::resolveImportPath(const std::string &path) {
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    return canonPath(path + "/default.nix");
+    return util::canonPath(path + "/default.nix");
   return path;
 }
 

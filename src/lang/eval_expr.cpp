@@ -6,6 +6,7 @@
 #include "lang/arith.h"
 #include "lang/eval.h"
 #include "lang/parser.h"
+#include "util/path.h"
 
 namespace bastion::lang {
 
@@ -530,7 +531,7 @@ void ExprConcatStrings::eval(EvalState &state, Env &env, Value &v) {
     if (!context.empty())
       state.throwError(ErrorKind::Eval,
                        "a string that refers to a store path cannot be appended to a path", pos);
-    v.mkPath(gcString(canonPath(s)));
+    v.mkPath(gcString(util::canonPath(s)));
   } else {
     state.mkString(v, s, context);
   }

@@ -27,6 +27,7 @@
 #include "format/hash.h"
 #include "format/nar.h"
 #include "format/store_path.h"
+#include "util/error.h"
 
 namespace bastion::store {
 
@@ -35,10 +36,12 @@ using format::Hash;
 using format::HashAlgo;
 using format::StorePath;
 
-// Anything the store cannot do (I/O, database, a path that is not valid);
-// what() is a complete message naming the path involved.
-struct StoreError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// Anything the store cannot do (database, a path that is not valid; a
+// failed system call is util::SysError, which the store's entry points
+// such as addToStore turn into a StoreError); what() is a complete message
+// naming the path involved.
+struct StoreError : util::Error {
+  using util::Error::Error;
 };
 
 // Called with the absolute path of every entry below the root of a tree
