@@ -9,6 +9,7 @@
 #include "pkgs/index.h"
 #include "pkgs/lock.h"
 #include "pkgs/resolve.h"
+#include "pkgs/version.h"
 
 namespace bastion::cli {
 
@@ -22,7 +23,9 @@ const char kUsage[] =
     "usage: bastion debian lock [--suite S] [--components C] [--arch A] [--mirror URL]\n"
     "                           [--keyring FILE] [--offline DIR] [--store DIR] -o FILE\n"
     "       bastion debian resolve --lock FILE [--json] [--no-essential] [--time] [--store DIR] "
-    "PKG...\n";
+    "PKG...\n"
+    "       bastion debian compare-versions A OP B   (as dpkg --compare-versions)\n"
+    "       bastion debian compare-versions --stdin  (lines 'A B' -> -1, 0 or 1)\n";
 
 std::string value(std::vector<std::string> &args, size_t &i) {
   if (i + 1 >= args.size())
@@ -123,6 +126,39 @@ int resolve(std::vector<std::string> &args) {
   return 0;
 }
 
+// dpkg --compare-versions A OP B: exit 0 when the relation holds, 1 when
+// not. With --stdin, one "A B" pair a line, answered by -1, 0 or 1.
+int compareVersionsCmd(std::vector<std::string> &args) {
+  if (args.size() == 1 && args[0] == "--stdin") {
+    std::string a, b;
+    while (std::cin >> a >> b) {
+      int c = pkgs::compareVersions(a, b);
+      std::cout << (c < 0 ? -1 : c > 0 ? 1 : 0) << "\n";
+    }
+    return 0;
+  }
+  if (args.size() != 3)
+    throw UsageError("compare-versions needs A OP B");
+  int c = pkgs::compareVersions(args[0], args[2]);
+  const std::string &op = args[1];
+  bool holds;
+  if (op == "lt" || op == "<<")
+    holds = c < 0;
+  else if (op == "le" || op == "<=")
+    holds = c <= 0;
+  else if (op == "eq" || op == "=")
+    holds = c == 0;
+  else if (op == "ne")
+    holds = c != 0;
+  else if (op == "ge" || op == ">=")
+    holds = c >= 0;
+  else if (op == "gt" || op == ">>")
+    holds = c > 0;
+  else
+    throw UsageError("unknown relation '" + op + "' (lt le eq ne ge gt << <= = >= >>)");
+  return holds ? 0 : 1;
+}
+
 } // namespace
 
 int cmdDebian(const std::string &name, std::vector<std::string> &args) {
@@ -135,6 +171,8 @@ int cmdDebian(const std::string &name, std::vector<std::string> &args) {
       return lock(args);
     if (sub == "resolve")
       return resolve(args);
+    if (sub == "compare-versions")
+      return compareVersionsCmd(args);
     throw UsageError("unknown subcommand '" + sub + "'");
   } catch (const UsageError &e) {
     std::cerr << "error: " << e.what() << "\n" << kUsage;

@@ -38,8 +38,10 @@ DepAtom parseAtom(std::string_view a) {
   // Architecture restrictions ("[amd64]") and build profiles do not occur in
   // binary indexes; an arch qualifier (":any", ":native") does.
   auto colon = name.find(':');
-  if (colon != std::string_view::npos)
+  if (colon != std::string_view::npos) {
+    d.arch = name.substr(colon + 1);
     name = name.substr(0, colon);
+  }
   d.name = name;
   if (paren != std::string_view::npos) {
     auto close = a.find(')', paren);
@@ -143,6 +145,12 @@ PackageIndex::PackageIndex(const std::string &path) : path_(path) {
         last = &(cur.provides = value);
       else if (key == "Priority")
         cur.priority = value;
+      else if (key == "Protected")
+        cur.important = cur.important || value == "yes";
+      break;
+    case 'I':
+      if (key == "Important")
+        cur.important = cur.important || value == "yes";
       break;
     case 'V':
       if (key == "Version")
@@ -167,10 +175,14 @@ PackageIndex::PackageIndex(const std::string &path) : path_(path) {
     case 'R':
       if (key == "Recommends")
         last = &(cur.recommends = value);
+      else if (key == "Replaces")
+        last = &(cur.replaces = value);
       break;
     case 'E':
       if (key == "Essential")
         cur.essential = value == "yes";
+      else if (key == "Enhances")
+        last = &(cur.enhances = value);
       break;
     case 'F':
       if (key == "Filename")
@@ -181,6 +193,8 @@ PackageIndex::PackageIndex(const std::string &path) : path_(path) {
         cur.sha256 = value;
       else if (key == "Size")
         cur.size = value;
+      else if (key == "Suggests")
+        last = &(cur.suggests = value);
       break;
     case 'M':
       if (key == "Multi-Arch")
@@ -192,6 +206,11 @@ PackageIndex::PackageIndex(const std::string &path) : path_(path) {
   }
   finish();
 
+  for (auto &p : packages_)
+    if (p.arch != "all") {
+      arch_ = p.arch;
+      break;
+    }
   byName_.reserve(packages_.size());
   for (size_t i = 0; i < packages_.size(); ++i) {
     auto [it, fresh] = byName_.emplace(packages_[i].name, i);
@@ -226,6 +245,39 @@ const std::vector<PackageIndex::Provider> &PackageIndex::providers(std::string_v
   static const std::vector<Provider> none;
   auto it = provides_.find(name);
   return it == provides_.end() ? none : it->second;
+}
+
+uint32_t PackageIndex::mentionOrder(std::string_view name) const {
+  if (mention_.empty()) {
+    mention_.reserve(packages_.size() * 2);
+    auto add = [&](std::string_view n) { mention_.emplace(n, uint32_t(mention_.size())); };
+    // Only the names matter here: a relation field is names separated by
+    // ',' and '|', each maybe followed by ":arch", "(rel version)" or
+    // "[arch…]"/"<profile>" qualifiers.
+    auto names = [&](std::string_view f) {
+      size_t i = 0;
+      while (i < f.size()) {
+        while (i < f.size() &&
+               (f[i] == ' ' || f[i] == '\t' || f[i] == '\n' || f[i] == ',' || f[i] == '|'))
+          ++i;
+        size_t b = i;
+        while (i < f.size() && !std::strchr(" \t\n,|(:[<", f[i]))
+          ++i;
+        if (i > b)
+          add(f.substr(b, i - b));
+        while (i < f.size() && f[i] != ',' && f[i] != '|')
+          ++i;
+      }
+    };
+    for (auto &p : packages_) {
+      add(p.name);
+      for (auto f : {p.preDepends, p.depends, p.conflicts, p.breaks, p.recommends, p.suggests,
+                     p.replaces, p.enhances, p.provides})
+        names(f);
+    }
+  }
+  auto it = mention_.find(name);
+  return it == mention_.end() ? UINT32_MAX : it->second;
 }
 
 } // namespace bastion::pkgs

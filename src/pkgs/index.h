@@ -16,13 +16,16 @@ namespace bastion::pkgs {
 struct Package {
   std::string_view name, version, arch, multiArch, priority, filename, sha256, size;
   std::string_view depends, preDepends, provides, conflicts, breaks, recommends;
+  std::string_view suggests, replaces, enhances; // only for mentionOrder()
   bool essential = false;
-  size_t line = 0; // of its Package: field, for messages
+  bool important = false; // "Important: yes" or "Protected: yes" (apt's Flag::Important)
+  size_t line = 0;        // of its Package: field, for messages
 };
 
 // One alternative of a dependency: "name[:arch] [(rel version)]".
 struct DepAtom {
   std::string_view name, version;
+  std::string_view arch; // the ":arch" qualifier, "" if none
   Relation rel = Relation::Any;
 };
 using DepGroup = std::vector<DepAtom>;                      // a | b | c
@@ -45,14 +48,30 @@ public:
   };
   const std::vector<Provider> &providers(std::string_view name) const;
   const std::string &path() const { return path_; }
+  // The index's architecture (its first package not "all").
+  std::string_view arch() const { return arch_; }
+  // Whether `a` names a package of another architecture ("libc6:i386"),
+  // which a single-architecture index never has.
+  bool foreign(const DepAtom &a) const {
+    return !a.arch.empty() && a.arch != "any" && a.arch != "native" && a.arch != arch_;
+  }
+  // The order in which apt's cache generator creates the package named
+  // `name` (its ID): names are created as first mentioned, each stanza's
+  // own name, then those of its Pre-Depends, Depends, Conflicts, Breaks,
+  // Recommends, Suggests, Replaces, Enhances and Provides. apt breaks ties
+  // between providers, and orders the packages it installs, by this ID.
+  // Computed on first use (one pass over every relation field).
+  uint32_t mentionOrder(std::string_view name) const;
 
 private:
   std::string path_;
+  std::string_view arch_;
   const char *data_ = nullptr;
   size_t size_ = 0;
   std::vector<Package> packages_;
   std::unordered_map<std::string_view, size_t> byName_;
   std::unordered_map<std::string_view, std::vector<Provider>> provides_;
+  mutable std::unordered_map<std::string_view, uint32_t> mention_;
 };
 
 } // namespace bastion::pkgs
