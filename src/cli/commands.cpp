@@ -15,6 +15,7 @@ Command findCommand(const std::string &name) {
       {"why-depends", cmdWhyDepends},
       {"nix-env", cmdNixEnv},
       {"nix", cmdNix},
+      {"debian", cmdDebian},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : it->second;

@@ -17,5 +17,6 @@ int cmdNixCollectGarbage(const std::string &name, std::vector<std::string> &args
 int cmdWhyDepends(const std::string &name, std::vector<std::string> &args);
 int cmdNixEnv(const std::string &name, std::vector<std::string> &args);
 int cmdNix(const std::string &name, std::vector<std::string> &args); // nix log, nix why-depends
+int cmdDebian(const std::string &name, std::vector<std::string> &args); // debian lock|resolve
 
 } // namespace bastion::cli
