@@ -193,7 +193,26 @@ Expr *EvalState::parse(std::string text, Origin origin, const std::string &baseP
   auto src = std::make_shared<const std::string>(std::move(text));
   origin.source = src;
   uint32_t o = positions.addOrigin(std::move(origin));
-  return parseNix(*this, *src, o, basePath, scope);
+  AstArena *saved = AstArena::current;
+  AstArena::current = &ast;
+  try {
+    Expr *e = parseNix(*this, *src, o, basePath, scope);
+    AstArena::current = saved;
+    return e;
+  } catch (...) {
+    AstArena::current = saved;
+    throw;
+  }
+}
+
+void EvalState::releaseAst(size_t mark) {
+  // The caches hold the trees (and values made from them) of files parsed
+  // since the mark; those entries must go before the trees do.
+  if (ast.size() > mark) {
+    fileParseCache.clear();
+    fileEvalCache.clear();
+  }
+  ast.release(mark);
 }
 
 std::string EvalState::resolveImportPath(const std::string &path) {

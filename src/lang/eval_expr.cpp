@@ -22,6 +22,8 @@ ExprString::ExprString(std::string str) : s(std::move(str)) {
   v.mkString(strdup(s.c_str()), nullptr);
 }
 ExprPath::ExprPath(std::string path) : s(std::move(path)) { v.mkPath(strdup(s.c_str())); }
+ExprString::~ExprString() { free(const_cast<char *>(v.string.chars)); }
+ExprPath::~ExprPath() { free(const_cast<char *>(v.path)); }
 
 // ---- variables ----------------------------------------------------------
 
@@ -281,6 +283,13 @@ Value *ExprList::maybeThunk(EvalState &state, Env &env) {
   if (elems.empty())
     return state.emptyList;
   return Expr::maybeThunk(state, env);
+}
+
+// functionArgs' answer is uncollectable (the tree refers to it from outside
+// the collected heap), so it goes with the tree.
+ExprLambda::~ExprLambda() {
+  if (functionArgs)
+    GC_FREE(functionArgs);
 }
 
 void ExprLambda::eval(EvalState &state, Env &env, Value &v) { v.mkLambda(&env, this); }
