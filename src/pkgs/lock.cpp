@@ -13,6 +13,7 @@
 #include "store/download.h"
 #include "store/fs_util.h"
 #include "store/unpack.h"
+#include "util/path.h"
 
 namespace bastion::pkgs {
 
@@ -116,7 +117,7 @@ DebianLock makeLock(const LockOptions &o, store::LocalStore &store) {
   DebianLock lock;
   lock.suite = o.suite;
   if (!o.offlineDir.empty())
-    lock.mirror = "file://" + store::absolutePath(o.offlineDir);
+    lock.mirror = "file://" + util::absPath(o.offlineDir);
   else if (!o.mirror.empty())
     lock.mirror = o.mirror;
   else
@@ -156,7 +157,7 @@ std::string lockToJson(const DebianLock &l) {
 }
 
 void writeLock(const DebianLock &lock, const std::string &path) {
-  std::string abs = store::absolutePath(path);
+  std::string abs = util::absPath(path);
   std::string dir = abs.substr(0, abs.rfind('/'));
   std::string tmp =
       dir + "/." + abs.substr(abs.rfind('/') + 1) + ".tmp-" + std::to_string(getpid());

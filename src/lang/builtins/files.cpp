@@ -666,8 +666,8 @@ std::optional<std::string> inDataDir(std::string_view dir, std::string_view suff
   const auto &data = bastionDataDir();
   if (!data)
     return std::nullopt;
-  std::string res =
-      canonPath(*data + "/" + std::string(dir) + (suffix.empty() ? "" : "/" + std::string(suffix)));
+  std::string res = util::canonPath(*data + "/" + std::string(dir) +
+                                    (suffix.empty() ? "" : "/" + std::string(suffix)));
   if (lstatType(res) == FileType::Missing)
     return std::nullopt;
   return res;
