@@ -16,7 +16,7 @@ int cmdNixBuild(const std::string &name, std::vector<std::string> &args);
 int cmdNixCollectGarbage(const std::string &name, std::vector<std::string> &args);
 int cmdWhyDepends(const std::string &name, std::vector<std::string> &args);
 int cmdNixEnv(const std::string &name, std::vector<std::string> &args);
-int cmdNix(const std::string &name, std::vector<std::string> &args); // nix log, nix why-depends
+int cmdNix(const std::string &name, std::vector<std::string> &args);    // nix log, nix why-depends
 int cmdDebian(const std::string &name, std::vector<std::string> &args); // debian lock|resolve
 
 } // namespace bastion::cli
