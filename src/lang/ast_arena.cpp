@@ -14,14 +14,14 @@ void *AstNode::operator new(size_t size) {
     try {
       a->nodes_.push_back(p);
     } catch (...) {
-      ::operator delete(p, size);
+      ::operator delete(p);
       throw;
     }
   }
   return p;
 }
 
-void AstNode::operator delete(void *p, size_t size) noexcept {
+void AstNode::operator delete(void *p, size_t) noexcept {
   // A node deleted on its own (a constructor that threw, or code that frees
   // a node it made) must leave the arena, or the arena would free it again.
   // It is nearly always the newest one, so search from the back.
@@ -32,7 +32,7 @@ void AstNode::operator delete(void *p, size_t size) noexcept {
         break;
       }
   }
-  ::operator delete(p, size);
+  ::operator delete(p);
 }
 
 void AstArena::release(size_t mark) {

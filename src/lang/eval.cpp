@@ -45,6 +45,7 @@ std::string PosTable::describe(PosIdx p) const {
 }
 
 EvalState::EvalState(EvalSettings st) : settings(std::move(st)) {
+  configureEvalHeap();
   {
     stackBase = static_cast<char *>(__builtin_frame_address(0));
     // Leave head-room below the real limit for the frames that run between

@@ -17,6 +17,10 @@ namespace bastion::lang {
 
 class EvalStore;
 
+// Sets the collector's heap policy for evaluation (heap_policy.cpp); done
+// once per process, by the first EvalState.
+void configureEvalHeap();
+
 // A scope at run time: the values of the variables a StaticEnv names.
 struct Env {
   Env *up;
