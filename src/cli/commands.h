@@ -17,5 +17,10 @@ int cmdNixCollectGarbage(const std::string &name, std::vector<std::string> &args
 int cmdWhyDepends(const std::string &name, std::vector<std::string> &args);
 int cmdNixEnv(const std::string &name, std::vector<std::string> &args);
 int cmdNix(const std::string &name, std::vector<std::string> &args); // nix log, nix why-depends
+// Binary caches (cache_commands.cpp, serve_cache.cpp).
+int cmdStore(const std::string &name, std::vector<std::string> &args); // store sign|verify
+int cmdPathInfoCommand(const std::string &name, std::vector<std::string> &args);
+int cmdNixCopyCommand(const std::string &name, std::vector<std::string> &args);
+int cmdServeCache(const std::string &name, std::vector<std::string> &args);
 
 } // namespace bastion::cli
