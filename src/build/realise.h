@@ -15,6 +15,7 @@
 
 #include "build/build_log.h"
 #include "build/outputs.h"
+#include "build/system_features.h"
 #include "store/store.h"
 
 namespace bastion::build {
@@ -33,6 +34,9 @@ struct BuildSettings {
   // outputs valid from binary caches (cli/substituters.h); what it cannot
   // fetch is built. Empty: substitution is off.
   std::function<void(store::LocalStore &, const std::set<store::StorePath> &)> substitute;
+  // system-features: what a derivation's requiredSystemFeatures may ask
+  // for; "kvm" in it also puts the host's /dev/kvm into every sandbox.
+  std::set<std::string> systemFeatures = defaultSystemFeatures();
 };
 
 // A derivation and the outputs wanted from it (empty: all of them).

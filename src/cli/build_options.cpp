@@ -1,6 +1,7 @@
 #include "cli/build_options.h"
 
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "cli/substituters.h"
@@ -92,6 +93,12 @@ build::BuildSettings makeBuildSettings(const BuildOptions &o, const lang::EvalSe
   b.quiet = o.quiet;
   b.system = settings.currentSystem;
   b.substitute = substituter(settings, opts);
+  if (auto it = opts.find("system-features"); it != opts.end()) {
+    std::istringstream words(it->second);
+    b.systemFeatures.clear();
+    for (std::string f; words >> f;)
+      b.systemFeatures.insert(f);
+  }
   return b;
 }
 
