@@ -49,7 +49,7 @@ const std::vector<Operation> &operations() {
       {"--repair-path", {}, nullptr},
       {"--optimise", {"--optimize"}, opNixStoreOptimise},
       {"--serve", {}, nullptr},
-      {"--generate-binary-cache-key", {}, nullptr},
+      {"--generate-binary-cache-key", {}, opNixStoreGenerateBinaryCacheKey},
       {"--version", {}, nullptr}, // handled in cmdNixStore
   };
   return table;

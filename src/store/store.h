@@ -165,6 +165,20 @@ public:
   // Records a NAR hash and size recomputed by verifyStore.
   virtual void updateNarInfo(const StorePath &path, const Hash &narHash, uint64_t narSize) = 0;
 
+  // --- Binary caches (store/binary_cache.h) ------------------------------
+  // Adds signatures ("name:base64") to a valid path's ValidPaths.sigs, as
+  // Nix's addSignatures. Throws StoreError for an invalid path.
+  virtual void addSignatures(const StorePath &path, const std::set<std::string> &sigs) = 0;
+  // A substituted path: restores the NAR `source` yields at info.path and
+  // registers it with info's references, deriver, sigs and ca (ultimate
+  // false), but only if the NAR's SHA-256 and size are info.narHash and
+  // info.narSize; otherwise throws StoreError and nothing is left. Does
+  // nothing if the path is valid. References must be valid.
+  virtual void addNar(const ValidPathInfo &info, format::NarSource &source) = 0;
+  // The valid path whose hash part is `hashPart` (32 nix32 characters),
+  // as Nix's queryPathFromHashPart.
+  virtual std::optional<StorePath> queryPathFromHashPart(std::string_view hashPart) = 0;
+
   // Makes `path` a temporary GC root for the lifetime of this process
   // (temp_roots.h), so that a concurrent garbage collector keeps it and
   // its closure. The add* functions do this for the paths they return;
