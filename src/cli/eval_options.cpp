@@ -8,6 +8,7 @@
 
 #include "cli/settings.h"
 #include "lang/parser.h"
+#include "util/path.h"
 
 namespace bastion::cli {
 
@@ -106,17 +107,10 @@ EvalSettings makeEvalSettings(const EvalOptions &o, bool readOnlyStore) {
   return settings;
 }
 
-std::string currentDir() {
-  char buf[4096];
-  if (!getcwd(buf, sizeof buf))
-    return "/";
-  return buf;
-}
-
 Bindings *makeAutoArgs(EvalState &state, const EvalOptions &o) {
   Bindings *autoArgs = state.allocBindings(uint32_t(o.argExprs.size() + o.argStrs.size()));
   for (auto &[name, expr] : o.argExprs) {
-    Expr *e = state.parseString(expr, currentDir(), Origin::String);
+    Expr *e = state.parseString(expr, util::currentDir(), Origin::String);
     Value *v = state.allocValue();
     v->mkThunk(state.baseEnv, e);
     autoArgs->push(state.symbols.intern(name), v);
@@ -131,16 +125,16 @@ std::vector<Expr *> parseInputs(EvalState &state, const EvalOptions &o) {
   std::vector<Expr *> exprs;
   if (o.readStdin) {
     std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    exprs.push_back(state.parseString(text, currentDir(), Origin::Stdin));
+    exprs.push_back(state.parseString(text, util::currentDir(), Origin::Stdin));
   }
   if (o.fromExpr) {
     for (auto &f : o.files)
-      exprs.push_back(state.parseString(f, currentDir(), Origin::String));
+      exprs.push_back(state.parseString(f, util::currentDir(), Origin::String));
   } else {
     for (auto &f : o.files)
-      exprs.push_back(state.parseFile(absPath(f, currentDir())));
+      exprs.push_back(state.parseFile(util::absPath(f, util::currentDir())));
     if (o.files.empty() && !o.readStdin)
-      exprs.push_back(state.parseFile(absPath("default.nix", currentDir())));
+      exprs.push_back(state.parseFile(util::absPath("default.nix", util::currentDir())));
   }
   return exprs;
 }

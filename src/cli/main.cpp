@@ -82,7 +82,8 @@ void usage() {
          "  nix-env ...           Nix's nix-env (profiles and generations)\n"
          "  nix-collect-garbage ...\n"
          "  nix log PATH          a build log\n"
-         "  nix why-depends A B   why A depends on B (also: why-depends)\n";
+         "  nix why-depends A B   why A depends on B (also: why-depends)\n"
+         "  debian lock|resolve   pin a Debian suite; the closure apt would install\n";
 }
 
 } // namespace
