@@ -39,14 +39,9 @@ rec {
     in
     (walk { } names).out;
   textClosureMap = f: predefined: names: lib.concatMapStringsSep "\n" f (textClosureList predefined names);
-  noDepEntry = text: {
-    inherit text;
-    deps = [ ];
-  };
-  fullDepEntry = text: deps: { inherit text deps; };
-  packEntry = deps: {
-    inherit deps;
-    text = "";
-  };
-  stringAfter = deps: text: { inherit text deps; };
+  # Entry constructors: text plus the names it must come after.
+  stringAfter = deps: text: { inherit deps text; };
+  fullDepEntry = text: deps: { inherit deps text; };
+  noDepEntry = text: { deps = [ ]; inherit text; };
+  packEntry = deps: { text = ""; inherit deps; };
 }
