@@ -7,7 +7,9 @@
 #include <iterator>
 
 #include "cli/settings.h"
+#include "cli/version.h"
 #include "lang/parser.h"
+#include "util/exit.h"
 #include "util/path.h"
 
 namespace bastion::cli {
@@ -26,6 +28,19 @@ bool parseEvalArg(std::vector<std::string> &args, size_t &i, EvalOptions &o,
     if (i + n >= args.size())
       usageError(tool, "flag '" + a + "' requires " + std::to_string(n) + " argument(s)");
   };
+  // As in Nix, --version and --help answer at once, whatever follows.
+  if (a == "--version") {
+    std::cout << versionText(tool);
+    throw util::ExitNow{};
+  }
+  if (a == "--help") {
+    std::cout << "Usage: " << tool
+              << " [--arg NAME EXPR] [--argstr NAME STRING] [-A ATTRPATH] [-I PATH] [-E EXPR]\n"
+                 "       [--option NAME VALUE] [--store DIR] [FILES...]\n"
+                 "Bastion's "
+              << tool << " takes Nix 2.8's flags; see Nix's manual for each.\n";
+    throw util::ExitNow{};
+  }
   if (a == "--show-trace")
     o.settings.emplace_back("show-trace", "true");
   else if (a == "-E" || a == "--expr")

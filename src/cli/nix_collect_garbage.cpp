@@ -17,6 +17,7 @@
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
 #include "cli/nix_store_common.h"
+#include "cli/version.h"
 #include "store/gc.h"
 #include "store/profiles.h"
 #include "util/error.h"
@@ -97,7 +98,7 @@ int cmdNixCollectGarbage(const std::string &name, std::vector<std::string> &args
             throw util::ExitNow{};
           }
           if (a == "--version") {
-            std::cout << "nix-collect-garbage (Bastion)\n";
+            std::cout << versionText("nix-collect-garbage");
             throw util::ExitNow{};
           }
           if (a == "--delete-old" || a == "-d")

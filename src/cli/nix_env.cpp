@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/eval_options.h"
 #include "cli/nix_env.h"
+#include "cli/version.h"
 #include "lang/parser.h"
 #include "store/fs_util.h"
 #include "store/profiles.h"
@@ -112,7 +113,7 @@ int cmdNixEnv(const std::string &name, std::vector<std::string> &args) {
             printHelp();
             throw util::ExitNow{};
           } else if (a == "--version") {
-            std::cout << "nix-env (Bastion)\n";
+            std::cout << versionText("nix-env");
             throw util::ExitNow{};
           } else if (a == "--install" || a == "-i")
             op = opNixEnvInstall;

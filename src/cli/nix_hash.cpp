@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/legacy_args.h"
 #include "cli/legacy_hash.h"
+#include "cli/version.h"
 #include "format/nar.h"
 #include "util/error.h"
 #include "util/exit.h"
@@ -74,7 +75,7 @@ int cmdNixHash(const std::string &name, std::vector<std::string> &args) {
         throw util::ExitNow{};
       }
       if (a == "--version") {
-        std::cout << "nix-hash (Bastion)\n";
+        std::cout << versionText("nix-hash");
         throw util::ExitNow{};
       }
       if (a == "--flat")

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
+#include "cli/version.h"
 #include "store/fs_util.h"
 #include "util/exit.h"
 #include "util/path.h"
@@ -135,7 +136,7 @@ int cmdNixStore(const std::string &name, std::vector<std::string> &args) {
     if (!op)
       throw UsageError("no operation specified");
     if (op->canonical == "--version") {
-      std::cout << "nix-store (Bastion)\n";
+      std::cout << versionText("nix-store");
       return 0;
     }
     if (!op->run)
