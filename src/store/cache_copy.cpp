@@ -1,4 +1,5 @@
 #include "store/cache_copy.h"
+#include "util/threads.h"
 
 #include <condition_variable>
 #include <exception>
@@ -150,12 +151,7 @@ size_t copyToCache(LocalStore &store, BinaryCache &cache, const std::set<StorePa
     }
   };
   unsigned n = std::max(1u, std::min<unsigned>(options.jobs, unsigned(waiting.size())));
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < n; i++)
-    threads.emplace_back(worker);
-  worker();
-  for (auto &t : threads)
-    t.join();
+  util::runOnThreads(n, worker);
   if (error)
     std::rethrow_exception(error);
   return copied;

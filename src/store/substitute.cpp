@@ -1,4 +1,5 @@
 #include "store/substitute.h"
+#include "util/threads.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -287,12 +288,7 @@ private:
       }
     };
     unsigned n = std::max(1u, std::min<unsigned>(settings_.jobs, unsigned(todo.size())));
-    std::vector<std::thread> threads;
-    for (unsigned i = 1; i < n; i++)
-      threads.emplace_back(worker);
-    worker();
-    for (auto &t : threads)
-      t.join();
+    util::runOnThreads(n, worker);
     if (error)
       std::rethrow_exception(error);
   }
