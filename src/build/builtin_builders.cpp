@@ -20,6 +20,7 @@
 #include "format/store_path.h"
 #include "store/download.h"
 #include "store/fs_util.h"
+#include "store/nar_fs.h"
 #include "store/unpack.h"
 
 namespace bastion::build {
@@ -58,14 +59,14 @@ void fetchurl(const format::Derivation &drv, const std::string &builtStoreDir,
     store::downloadToFile(url, file, options);
     if (url.ends_with(".xz")) {
       store::XzFileSource source(file);
-      format::restorePath(dest, source);
+      store::restorePath(dest, source);
     } else {
       int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0)
         store::throwSysError("opening file '" + file + "'");
       format::FdNarSource source(fd);
       try {
-        format::restorePath(dest, source);
+        store::restorePath(dest, source);
       } catch (...) {
         close(fd);
         throw;

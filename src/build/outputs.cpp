@@ -12,6 +12,7 @@
 #include "store/canonicalise.h"
 #include "store/content_address.h"
 #include "store/fs_util.h"
+#include "store/nar_fs.h"
 
 namespace bastion::build {
 namespace {
@@ -63,7 +64,7 @@ struct Inspector {
     format::HashSink narHash(format::HashAlgo::SHA256);
     format::HashNarSink hashing(narHash);
     TeeNarSink tee(hashing, refs);
-    format::dumpPath(actual, tee);
+    store::dumpPath(actual, tee);
 
     store::ValidPathInfo info;
     info.path = path;
@@ -86,7 +87,7 @@ struct Inspector {
     format::Hash wanted = format::parseHashAny(out.hash, algo);
     format::Hash got;
     if (method == format::FileIngestionMethod::Recursive) {
-      got = format::hashPath(algo, actual);
+      got = store::hashPath(algo, actual);
     } else {
       struct stat st;
       if (lstat(actual.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & S_IXUSR))
@@ -94,7 +95,7 @@ struct Inspector {
             "output path '" + actual +
             "' should be a non-executable regular file since recursive hashing is not enabled "
             "(outputHashMode=flat)");
-      got = format::hashFile(algo, actual);
+      got = store::hashFile(algo, actual);
     }
     if (got != wanted) {
       // As Nix does, keep what was built under the path its actual hash

@@ -21,6 +21,7 @@
 #include "cli/legacy_hash.h"
 #include "cli/version.h"
 #include "format/nar.h"
+#include "store/nar_fs.h"
 #include "util/error.h"
 #include "util/exit.h"
 #include "util/fd.h"
@@ -99,7 +100,7 @@ int cmdNixHash(const std::string &name, std::vector<std::string> &args) {
 
     for (const std::string &s : operands) {
       if (op == Hashing) {
-        Hash h = flat ? hashFlat(algo, s) : hashPath(algo, s);
+        Hash h = flat ? hashFlat(algo, s) : store::hashPath(algo, s);
         if (truncate && h.size > 20)
           h = compressHash(h, 20);
         std::cout << h.to(base32 ? HashFormat::Nix32 : HashFormat::Base16, false) << "\n";

@@ -13,6 +13,7 @@
 #include "format/export_stream.h"
 #include "format/hash.h"
 #include "store/closure.h"
+#include "store/nar_fs.h"
 #include "util/io.h"
 
 namespace bastion::cli {
@@ -75,7 +76,7 @@ int opNixStoreExport(NixStoreInvocation &inv) {
       throw store::StoreError("path '" + store.printStorePath(path) + "' is not valid");
     format::writeNum(out, 1);
     HashingSink hashing(out);
-    format::dumpPath(store.realPath(path), hashing);
+    store::dumpPath(store.realPath(path), hashing);
     // Nix refuses to pass on a path whose contents changed on disk.
     format::Hash hash = hashing.hash.finish();
     if (hash != info->narHash)

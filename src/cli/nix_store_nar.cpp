@@ -7,6 +7,7 @@
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
 #include "format/nar.h"
+#include "store/nar_fs.h"
 #include "util/io.h"
 
 namespace bastion::cli {
@@ -33,7 +34,7 @@ void checkOneOperand(const NixStoreInvocation &inv) {
 int opNixStoreDump(NixStoreInvocation &inv) {
   checkOneOperand(inv);
   FdNarSink sink(STDOUT_FILENO);
-  format::dumpPath(inv.args[0], sink);
+  store::dumpPath(inv.args[0], sink);
   return 0;
 }
 
@@ -42,7 +43,7 @@ int opNixStoreRestore(NixStoreInvocation &inv) {
   // restorePath builds the tree aside and moves it into place only once
   // the whole archive has been accepted, so a bad archive leaves nothing.
   format::FdNarSource source(STDIN_FILENO);
-  format::restorePath(inv.args[0], source);
+  store::restorePath(inv.args[0], source);
   return 0;
 }
 

@@ -1,10 +1,7 @@
 #include "format/hash.h"
 
-#include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <stdexcept>
-#include <unistd.h>
 #include <vector>
 
 #include <openssl/evp.h>
@@ -12,9 +9,6 @@
 #include "format/base16.h"
 #include "format/base32.h"
 #include "format/base64.h"
-#include "util/error.h"
-#include "util/fd.h"
-#include "util/io.h"
 
 namespace bastion::format {
 
@@ -234,21 +228,6 @@ Hash HashSink::finish() {
 Hash hashString(HashAlgo algo, std::string_view data) {
   HashSink sink(algo);
   sink.update(data);
-  return sink.finish();
-}
-
-Hash hashFile(HashAlgo algo, const std::string &path) {
-  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd)
-    util::throwSysError("opening file '" + path + "'", path);
-  HashSink sink(algo);
-  std::vector<char> buf(64 * 1024);
-  while (size_t n =
-             util::readFull(fd.get(), buf.data(), buf.size(), "reading file '" + path + "'")) {
-    sink.update(std::string_view(buf.data(), n));
-    if (n < buf.size())
-      break;
-  }
   return sink.finish();
 }
 

@@ -69,9 +69,7 @@ struct Hash {
 };
 
 Hash hashString(HashAlgo algo, std::string_view data);
-// Streams the file; throws util::SysError naming the path on failure
-// (what() reads like Nix's SysError: "opening file '<path>': <reason>").
-Hash hashFile(HashAlgo algo, const std::string &path);
+// (Hashing a file by path is the store's: store/nar_fs.h hashFile.)
 
 // Incremental hashing (OpenSSL EVP). finish() may be called once.
 class HashSink {

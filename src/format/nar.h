@@ -1,5 +1,8 @@
 // Nix ARchives (NAR): the canonical serialisation of a file system object,
-// byte-identical to `nix-store --dump`, and its hardened inverse.
+// byte-identical to `nix-store --dump`, and its hardened inverse - as bytes
+// only: NarWriter writes an archive from calls, parseNar reads one into
+// calls. Walking a directory into a NAR and restoring one onto disk is the
+// store's (store/nar_fs.h).
 //
 // Wire format. Every string is a u64 little-endian length, the bytes, then
 // zero padding to a multiple of 8. An archive is the string "nix-archive-1"
@@ -12,7 +15,7 @@
 //
 // with directory entries strictly increasing by name, compared bytewise.
 //
-// The parser accepts exactly the canonical form dumpPath produces (so an
+// The parser accepts exactly the canonical form NarWriter produces (so an
 // accepted archive always re-serialises to the same bytes) and rejects
 // everything else with NarError: bad magic, unknown or misplaced tags,
 // non-zero padding, entry names that are empty, "." or "..", or contain '/'
@@ -28,6 +31,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "format/hash.h"
 
@@ -41,9 +45,9 @@ inline constexpr size_t kNarMaxTargetLength = 4095;
 // Deepest directory nesting accepted (the root node is depth 0).
 inline constexpr size_t kNarMaxDepth = 1024;
 
-// Malformed or hostile archive, or a file system object that cannot be
-// archived (unsupported type, file changed while being read). what() is a
-// complete, human-readable message.
+// Malformed or hostile archive, or (store/nar_fs.h) a file system object
+// that cannot be archived (unsupported type, file changed while being
+// read). what() is a complete, human-readable message.
 struct NarError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -91,25 +95,61 @@ struct FdNarSource : NarSource {
   size_t read(char *buf, size_t len) override;
 };
 
-// Decides which entries below the root go into an archive: called with
-// `root + "/" + relative path` for every entry (never for the root itself);
-// false leaves the entry out and, for a directory, its whole subtree, as
-// Nix's dumpPath(path, sink, filter). An empty filter admits everything.
-using PathFilter = std::function<bool(const std::string &path)>;
+// Writes one archive from calls that walk the tree depth first, the
+// inverse of NarVisitor: bytes go to the sink as the calls arrive (through
+// a fixed buffer), so a tree of any size streams. The constructor writes
+// the magic; then exactly one root node:
+//
+//   regular(executable, contents)        or  beginRegular(executable, size),
+//                                             contents(chunk)..., endRegular()
+//   symlink(target)
+//   beginDirectory(), { beginEntry(name), <node>, endEntry() }..., endDirectory()
+//
+// and finish(), which flushes. Calls out of that order, entry names that are
+// not strictly increasing (bytewise) or not valid, and contents that do not
+// add up to the announced size are the caller's bug: they throw
+// std::logic_error, so no archive the parser would reject is ever written.
+// An exception leaves the archive unfinished; abandon the writer.
+class NarWriter {
+public:
+  explicit NarWriter(NarSink &sink);
+  NarWriter(const NarWriter &) = delete;
+  NarWriter &operator=(const NarWriter &) = delete;
 
-// Serialises the file system object at `path` (not following a symlink at
-// `path` itself or anywhere below it), less what `filter` rejects. Regular files are streamed in
-// chunks; a file is "executable" when its owner execute bit is set, as in Nix. Throws
-// util::SysError naming the path on I/O errors (what() reads like Nix's SysError, e.g. "getting
-// status of '<path>': No such file or directory") and NarError "file '<path>' has an unsupported
-// type" for sockets, FIFOs and devices.
-void dumpPath(const std::string &path, NarSink &sink, const PathFilter &filter = {});
-std::string dumpPathToString(const std::string &path, const PathFilter &filter = {});
+  void regular(bool executable, std::string_view contents);
+  void beginRegular(bool executable, uint64_t size);
+  void contents(std::string_view chunk);
+  void endRegular();
+  void symlink(std::string_view target);
+  void beginDirectory();
+  void beginEntry(std::string_view name);
+  void endEntry();
+  void endDirectory();
+  void finish();
 
-// The NAR hash of `path` (what `nix-hash --type <algo> PATH` prints); stores
-// the NAR's length in *narSize when given.
-Hash hashPath(HashAlgo algo, const std::string &path, uint64_t *narSize = nullptr,
-              const PathFilter &filter = {});
+private:
+  void raw(std::string_view data);
+  void u64(uint64_t n);
+  void pad(uint64_t len);
+  void str(std::string_view s);
+  void flush();
+  // A node may be written here (at the root or right after beginEntry).
+  void startNode(const char *what);
+  void nodeDone();
+
+  enum class Slot { Node, InRegular, InDirectory, AfterEntryNode, Done };
+  struct Level {
+    Slot slot;
+    std::string lastName;
+    bool anyEntry = false;
+  };
+
+  NarSink &sink_;
+  std::string buf_;
+  // Innermost last; the root slot at the bottom.
+  std::vector<Level> stack_;
+  uint64_t remaining_ = 0, size_ = 0;
+};
 
 // Callbacks for parseNar, in archive order. `path` is "" for the root and
 // "/a/b" below it; every component has been validated.
@@ -131,15 +171,5 @@ struct NarVisitor {
 void parseNar(NarSource &source, NarVisitor &visitor, bool requireEof = true);
 // Just validates.
 void checkNar(NarSource &source, bool requireEof = true);
-
-// Recreates the archived object at `dest`, which must not exist (its parent
-// must). The tree is built in a fresh temporary directory next to `dest` and
-// renamed into place only once the whole archive (including the end-of-input
-// check) has been accepted; on any error - NarError for a bad archive,
-// util::SysError for I/O - everything created is removed and `dest`
-// does not exist. As in Nix, files are created with mode 0666 and
-// directories 0777 (less the umask), and executable files then get all
-// three execute bits added.
-void restorePath(const std::string &dest, NarSource &source);
 
 } // namespace bastion::format

@@ -12,6 +12,7 @@
 #include "pkgs/release.h"
 #include "store/download.h"
 #include "store/fs_util.h"
+#include "store/nar_fs.h"
 #include "store/unpack.h"
 #include "util/path.h"
 
@@ -36,7 +37,7 @@ void checkFile(const std::string &file, const std::string &url, const ReleaseFil
   if (size != want.size)
     throw LockError("'" + url + "' has " + std::to_string(size) + " bytes but InRelease lists " +
                     std::to_string(want.size) + (size < want.size ? " (truncated)" : ""));
-  std::string got = hex(format::hashFile(HashAlgo::SHA256, file));
+  std::string got = hex(store::hashFile(HashAlgo::SHA256, file));
   if (got != want.sha256)
     throw LockError("hash mismatch in '" + url + "': InRelease lists sha256 " + want.sha256 +
                     ", got " + got);
@@ -132,7 +133,7 @@ DebianLock makeLock(const LockOptions &o, store::LocalStore &store) {
   store::downloadToFile(url, f.inRelease);
   f.release = parseRelease(verifyClearsigned(f.inRelease, o.keyring));
   lock.date = f.release.date;
-  lock.inReleaseSha256 = hex(format::hashFile(HashAlgo::SHA256, f.inRelease));
+  lock.inReleaseSha256 = hex(store::hashFile(HashAlgo::SHA256, f.inRelease));
   lock.packagesPath = o.component + "/binary-" + o.arch + "/Packages.xz";
   fetchPackages(lock.mirror, o.suite, lock.packagesPath, tmp.path, f);
   lock.packagesSha256 = f.release.sha256[lock.packagesPath].sha256;
@@ -209,7 +210,7 @@ std::string packagesIndex(const DebianLock &lock, store::LocalStore &store) {
     f.inRelease = tmp.path + "/InRelease";
     std::string url = lock.mirror + "/dists/" + lock.suite + "/InRelease";
     store::downloadToFile(url, f.inRelease);
-    std::string got = hex(format::hashFile(HashAlgo::SHA256, f.inRelease));
+    std::string got = hex(store::hashFile(HashAlgo::SHA256, f.inRelease));
     if (got != lock.inReleaseSha256)
       throw LockError("hash mismatch in '" + url + "': the lock pins sha256 " +
                       lock.inReleaseSha256 + ", got " + got);

@@ -1,4 +1,5 @@
 #include "store/cache_copy.h"
+#include "store/nar_fs.h"
 #include "util/threads.h"
 
 #include <condition_variable>
@@ -44,7 +45,7 @@ void copyOne(LocalStore &store, BinaryCache &cache, const StorePath &path,
   progress.start("copying path '" + printed + "' to '" + cache.url() + "'...", printed);
   std::unique_ptr<BinaryCache::Upload> up = cache.upload();
   UploadSink sink(options.compression, *up, progress);
-  format::dumpPath(store.realPath(path), sink);
+  store::dumpPath(store.realPath(path), sink);
   sink.codec->finish();
   Hash narHash = sink.narHash.finish();
   uint64_t narSize = sink.narHash.bytesHashed();

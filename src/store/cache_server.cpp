@@ -15,6 +15,7 @@
 #include "format/narinfo.h"
 #include "store/cache_copy.h"
 #include "store/compression.h"
+#include "store/nar_fs.h"
 
 namespace bastion::store {
 namespace {
@@ -255,7 +256,7 @@ private:
         explicit CodecSink(Codec &k) : codec(k) {}
         void write(std::string_view d) override { codec.write(d); }
       } sink(*codec);
-      format::dumpPath(real, sink);
+      store::dumpPath(real, sink);
       codec->finish();
       chunks.end();
       return true;
@@ -295,7 +296,7 @@ private:
     if (r.method == "HEAD")
       return true;
     SocketSink sink(c, from, count);
-    format::dumpPath(real, sink);
+    store::dumpPath(real, sink);
     // The path changed under us (a NAR shorter than recorded): the
     // response cannot be completed, so the connection is dropped.
     return sink.left == 0;

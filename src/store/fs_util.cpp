@@ -45,9 +45,14 @@ void createDirs(const std::string &path) {
 namespace {
 
 // The entries of an open directory but "." and "..", in readdir order.
+// Stops at the end or at a readdir error, leaving errno to tell which.
 std::vector<std::string> namesIn(DIR *dir) {
   std::vector<std::string> names;
-  while (struct dirent *e = ::readdir(dir)) {
+  for (;;) {
+    errno = 0;
+    struct dirent *e = ::readdir(dir);
+    if (!e)
+      break;
     std::string_view n = e->d_name;
     if (n != "." && n != "..")
       names.emplace_back(n);
@@ -110,7 +115,12 @@ std::vector<std::string> readDirNames(const std::string &dir) {
   if (!d)
     throwSysError("opening directory '" + dir + "'");
   std::vector<std::string> names = namesIn(d);
+  int err = errno;
   ::closedir(d);
+  if (err != 0) {
+    errno = err;
+    throwSysError("reading directory '" + dir + "'");
+  }
   return names;
 }
 

@@ -22,6 +22,7 @@
 #include "store/canonicalise.h"
 #include "store/content_address.h"
 #include "store/fs_util.h"
+#include "store/nar_fs.h"
 #include "store/path_db.h"
 #include "store/path_lock.h"
 #include "store/spool.h"
@@ -219,7 +220,7 @@ public:
     std::map<std::string, std::string> outputs;
     writeObject(info, outputs, true, [&](const std::string &tmp) {
       format::StringNarSource source(nar);
-      format::restorePath(tmp, source);
+      store::restorePath(tmp, source);
       // restorePath accepts only canonical archives, so the tree hashes
       // back to the same NAR; a .drv records its outputs, as Nix's
       // registerValidPath does.
@@ -364,7 +365,7 @@ public:
     std::map<std::string, std::string> outputs;
     writeObject(info, outputs, true, [&](const std::string &tmp) {
       HashingNarSource hashing(source);
-      format::restorePath(tmp, hashing);
+      store::restorePath(tmp, hashing);
       Hash got = hashing.hash.finish();
       std::string printed = printStorePath(info.path);
       if (hashing.hash.bytesHashed() != info.narSize)
@@ -554,7 +555,7 @@ private:
       build(tmp);
       canonicalisePathMetaData(tmp, !batched); // batched: synced at the commit
       if (!knownNar)
-        info.narHash = format::hashPath(HashAlgo::SHA256, tmp, &info.narSize);
+        info.narHash = store::hashPath(HashAlgo::SHA256, tmp, &info.narSize);
       renamePath(tmp, real);
     } catch (const util::SysError &e) {
       cleanUp(tmp);
@@ -602,7 +603,7 @@ private:
 
   std::pair<StorePath, Hash> addFlat(std::string_view name, const std::string &src, HashAlgo algo) {
     if (readOnly_) {
-      Hash h = format::hashFile(algo, src);
+      Hash h = store::hashFile(algo, src);
       return {format::makeFixedOutputPath(FileIngestionMethod::Flat, h, name, {}, false, storeDir_),
               h};
     }
@@ -649,7 +650,7 @@ private:
   std::pair<StorePath, Hash> addRecursive(std::string_view name, const std::string &src,
                                           HashAlgo algo, const PathFilter &filter) {
     if (readOnly_) {
-      Hash h = format::hashPath(algo, src, nullptr, filter);
+      Hash h = store::hashPath(algo, src, nullptr, filter);
       return {format::makeFixedOutputPath(FileIngestionMethod::Recursive, h, name, {}, false,
                                           storeDir_),
               h};
@@ -663,7 +664,7 @@ private:
     format::HashSink bySha256(HashAlgo::SHA256);
     format::HashNarSink algoSink(byAlgo), shaSink(bySha256);
     TeeSink tee(&spool, &algoSink, algo == HashAlgo::SHA256 ? nullptr : &shaSink);
-    format::dumpPath(src, tee, filter);
+    store::dumpPath(src, tee, filter);
     Hash h = byAlgo.finish();
     StorePath path =
         format::makeFixedOutputPath(FileIngestionMethod::Recursive, h, name, {}, false, storeDir_);
@@ -678,7 +679,7 @@ private:
     info.ca = renderContentAddress(FileIngestionMethod::Recursive, h);
     writeObject(info, {}, true, [&](const std::string &tmp) {
       auto reader = spool.reader();
-      format::restorePath(tmp, *reader);
+      store::restorePath(tmp, *reader);
     });
     return {path, h};
   }

@@ -1,6 +1,7 @@
 // See optimise.h; the steps and checks are Nix 2.8's optimisePath_
 // (libstore/optimise-store.cc).
 #include "store/optimise.h"
+#include "store/nar_fs.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -94,7 +95,7 @@ private:
     if (st.st_nlink > 1 && linkedInodes_.count(st.st_ino))
       return;
 
-    Hash hash = format::hashPath(HashAlgo::SHA256, path);
+    Hash hash = store::hashPath(HashAlgo::SHA256, path);
     std::string linkPath = linksDir_ + "/" + hash.to(format::HashFormat::Nix32, false);
 
     for (;;) {

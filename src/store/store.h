@@ -27,6 +27,7 @@
 #include "format/hash.h"
 #include "format/nar.h"
 #include "format/store_path.h"
+#include "store/nar_fs.h"
 #include "util/error.h"
 
 namespace bastion::store {
@@ -44,11 +45,7 @@ struct StoreError : util::Error {
   using util::Error::Error;
 };
 
-// Called with the absolute path of every entry below the root of a tree
-// being added (never for the root itself); false leaves the entry (and,
-// for a directory, everything below it) out. The same type as
-// format::PathFilter (std::function<bool(const std::string& path)>).
-using PathFilter = format::PathFilter;
+// PathFilter (which entries of a tree being added go in) is nar_fs.h's.
 
 // One row of ValidPaths plus its references, as Nix's ValidPathInfo.
 struct ValidPathInfo {

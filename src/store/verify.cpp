@@ -1,6 +1,7 @@
 // See verify.h; Nix 2.8's verifyStore and verifyPath (libstore/
 // local-store.cc), including their messages.
 #include "store/verify.h"
+#include "store/nar_fs.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -78,7 +79,7 @@ void checkLinks(LocalStore &store, bool repair, const GcLog &log, const GcLog &e
   for (const std::string &name : names) {
     std::string linkPath = linksDir + "/" + name;
     std::string hash =
-        format::hashPath(HashAlgo::SHA256, linkPath).to(format::HashFormat::Nix32, false);
+        store::hashPath(HashAlgo::SHA256, linkPath).to(format::HashFormat::Nix32, false);
     if (hash == name)
       continue;
     error("link '" + linkPath + "' was modified! expected hash '" + name + "', got '" + hash + "'");
@@ -93,7 +94,7 @@ void checkLinks(LocalStore &store, bool repair, const GcLog &log, const GcLog &e
 }
 
 Hash narHashOf(LocalStore &store, const StorePath &path, uint64_t *size) {
-  return format::hashPath(HashAlgo::SHA256, store.realPath(path), size);
+  return store::hashPath(HashAlgo::SHA256, store.realPath(path), size);
 }
 
 } // namespace

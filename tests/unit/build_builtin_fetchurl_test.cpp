@@ -13,6 +13,7 @@
 #include "format/store_path.h"
 #include "store/download.h"
 #include "store/fs_util.h"
+#include "store/nar_fs.h"
 #include "store_test_util.h"
 
 namespace bastion::store::testing {
@@ -82,22 +83,22 @@ TEST_F(BuiltinFetchurlTest, Executable) {
 
 TEST_F(BuiltinFetchurlTest, UnpacksANar) {
   makeSrcTree(p("tree"));
-  std::string nar = format::dumpPathToString(p("tree"));
+  std::string nar = store::dumpPathToString(p("tree"));
   writeFile(p("tree.nar"), nar);
   Derivation d = drv("file://" + p("tree.nar"));
   d.env["unpack"] = "1";
   ASSERT_EQ(run(d), 0);
-  EXPECT_EQ(format::dumpPathToString(outPath_), nar);
+  EXPECT_EQ(store::dumpPathToString(outPath_), nar);
 }
 
 TEST_F(BuiltinFetchurlTest, UnpacksAnXzNar) {
   makeSrcTree(p("tree"));
-  std::string nar = format::dumpPathToString(p("tree"));
+  std::string nar = store::dumpPathToString(p("tree"));
   writeXz(p("tree.nar.xz"), nar);
   Derivation d = drv("file://" + p("tree.nar.xz"));
   d.env["unpack"] = "1";
   ASSERT_EQ(run(d), 0);
-  EXPECT_EQ(format::dumpPathToString(outPath_), nar);
+  EXPECT_EQ(store::dumpPathToString(outPath_), nar);
 }
 
 TEST_F(BuiltinFetchurlTest, BadNarFails) {

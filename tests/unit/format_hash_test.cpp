@@ -14,9 +14,11 @@
 #include "format/base32.h"
 #include "format/base64.h"
 #include "format/hash.h"
+#include "store/nar_fs.h"
 #include "util/error.h"
 
 using namespace bastion::format;
+using bastion::store::hashFile;
 
 namespace {
 

@@ -20,9 +20,15 @@
 #include "format/hash.h"
 #include "format/nar.h"
 #include "format/store_path.h"
+#include "store/nar_fs.h"
 #include "util/error.h"
 
 using namespace bastion::format;
+using bastion::store::dumpPath;
+using bastion::store::dumpPathToString;
+using bastion::store::hashPath;
+using bastion::store::PathFilter;
+using bastion::store::restorePath;
 namespace fs = std::filesystem;
 
 namespace {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/gc_roots.h"
+#include "store/nar_fs.h"
 #include "store/store.h"
 #include "store_test_util.h"
 
@@ -246,7 +247,7 @@ TEST_F(StoreLocal, FilterAppliesToTheCopy) {
   EXPECT_EQ(listTree(real), (std::vector<std::string>{"a", "e", "l"}));
   EXPECT_NE(std::find(seen.begin(), seen.end(), p("src/sub")), seen.end());
   // Named by the hash of what was copied.
-  EXPECT_EQ(format::hashPath(HashAlgo::SHA256, real), hash);
+  EXPECT_EQ(store::hashPath(HashAlgo::SHA256, real), hash);
   EXPECT_EQ(store->queryPathInfo(path)->narHash, hash);
 
   // A throwing filter's exception reaches the caller unchanged.
@@ -281,8 +282,8 @@ TEST_F(StoreLocal, LargeObjectsSpillToDisk) {
   EXPECT_EQ(flat.second, format::hashString(HashAlgo::SHA256, big));
   EXPECT_EQ(readAll(store->realPath(flat.first)), big);
   auto rec = store->addToStore("tree", p("tree"), FileIngestionMethod::Recursive, HashAlgo::SHA1);
-  EXPECT_EQ(rec.second, format::hashPath(HashAlgo::SHA1, p("tree")));
-  EXPECT_EQ(format::hashPath(HashAlgo::SHA256, store->realPath(rec.first)),
+  EXPECT_EQ(rec.second, store::hashPath(HashAlgo::SHA1, p("tree")));
+  EXPECT_EQ(store::hashPath(HashAlgo::SHA256, store->realPath(rec.first)),
             store->queryPathInfo(rec.first)->narHash);
   EXPECT_EQ(readAll(store->realPath(rec.first) + "/big"), big);
 }
@@ -329,7 +330,7 @@ TEST_F(StoreLocal, ConcurrentWritersAgree) {
   EXPECT_EQ(query(dbPath(p("root")), "select count(*) from ValidPaths"),
             (std::vector<std::vector<std::string>>{{"6"}}));
   auto src = store->addToStore("src", p("src"), FileIngestionMethod::Recursive, HashAlgo::SHA256);
-  EXPECT_EQ(format::hashPath(HashAlgo::SHA256, store->realPath(src.first)), src.second);
+  EXPECT_EQ(store::hashPath(HashAlgo::SHA256, store->realPath(src.first)), src.second);
 }
 
 TEST_F(StoreLocal, BatchedTextIsValidHereAndElsewhereAfterFlush) {
@@ -365,7 +366,7 @@ TEST_F(StoreLocal, OtherRegistrationsFlushTheBatch) {
   ValidPathInfo info;
   info.path = out;
   info.references = {t};
-  info.narHash = format::hashPath(HashAlgo::SHA256, store->realPath(out), &info.narSize);
+  info.narHash = store::hashPath(HashAlgo::SHA256, store->realPath(out), &info.narSize);
   store->registerValidPaths({info});
   auto other = LocalStore::open(p("root"), true);
   EXPECT_TRUE(other->isValidPath(t));
@@ -439,11 +440,11 @@ TEST_F(StoreLocal, RegisterValidPathsInOneBatch) {
   writeFile(store->realPath(b), "b");
   ValidPathInfo ia, ib;
   ia.path = a;
-  ia.narHash = format::hashPath(HashAlgo::SHA256, store->realPath(a), &ia.narSize);
+  ia.narHash = store::hashPath(HashAlgo::SHA256, store->realPath(a), &ia.narSize);
   ia.ultimate = true;
   ia.deriver = "/nix/store/l9ldjc53ry43x24hvq73jx7dx0489mhj-a.drv";
   ib.path = b;
-  ib.narHash = format::hashPath(HashAlgo::SHA256, store->realPath(b), &ib.narSize);
+  ib.narHash = store::hashPath(HashAlgo::SHA256, store->realPath(b), &ib.narSize);
   ib.references = {a, b, foo};
   ib.sigs = {"k1:c2ln", "k2:c2ln"};
   store->registerValidPaths({ib, ia}); // order does not matter within a batch

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "format/derivation.h"
+#include "store/nar_fs.h"
 #include "store/store.h"
 #include "store_test_util.h"
 
@@ -119,10 +120,9 @@ TEST_F(StorePaths, AddToStoreMatchesNixInBothModes) {
   }
   // The store holds exactly the copies: byte for byte the same NAR.
   EXPECT_EQ(readAll(rw->realPath(rw->parseStorePath(kAddVectors[0].path))), "hello\n");
-  EXPECT_EQ(
-      format::hashPath(HashAlgo::SHA256, rw->realPath(rw->parseStorePath(kAddVectors[2].path)))
-          .to(HashFormat::Base16, true),
-      kTreeNarHash);
+  EXPECT_EQ(store::hashPath(HashAlgo::SHA256, rw->realPath(rw->parseStorePath(kAddVectors[2].path)))
+                .to(HashFormat::Base16, true),
+            kTreeNarHash);
 }
 
 TEST_F(StorePaths, TextRowsMatchNix) {

@@ -28,6 +28,7 @@
 #include "lang/datadir.h"
 #include "lang/eval.h"
 #include "lang/parser.h"
+#include "store/nar_fs.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/path.h"
@@ -563,7 +564,7 @@ void prim_hashFile(EvalState &state, PosIdx pos, Value **args, Value &v) {
     if (t == FileType::Directory)
       throw EvalError(ErrorKind::Eval, "reading from file '" + path + "': " + strerror(EISDIR));
     try {
-      h = format::hashFile(algo, path);
+      h = store::hashFile(algo, path);
     } catch (const util::SysError &e) {
       throw EvalError(ErrorKind::Eval, e.what());
     }
