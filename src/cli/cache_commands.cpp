@@ -17,6 +17,7 @@
 #include "store/binary_cache.h"
 #include "store/cache_copy.h"
 #include "store/closure.h"
+#include "store/substitute.h"
 #include "store/verify.h"
 
 namespace bastion::cli {
@@ -76,30 +77,6 @@ std::string fingerprintOf(store::LocalStore &store, const store::ValidPathInfo &
   for (const StorePath &r : info.references)
     refs.insert(store.printStorePath(r));
   return format::pathFingerprint(store.printStorePath(info.path), info.narHash, info.narSize, refs);
-}
-
-// Whether a content-addressed path's name is its content address (Nix's
-// isContentAddressed): such a path needs no signature.
-bool selfCertifying(store::LocalStore &store, const store::ValidPathInfo &info) {
-  const std::string &ca = info.ca;
-  try {
-    std::set<StorePath> refs = info.references;
-    bool self = refs.erase(info.path) > 0;
-    if (ca.rfind("text:", 0) == 0)
-      return !self &&
-             format::makeTextPath(info.path.name, format::parseHashAnyPrefixed(ca.substr(5)), refs,
-                                  store.storeDir()) == info.path;
-    if (ca.rfind("fixed:r:", 0) == 0)
-      return format::makeFixedOutputPath(format::FileIngestionMethod::Recursive,
-                                         format::parseHashAnyPrefixed(ca.substr(8)), info.path.name,
-                                         refs, self, store.storeDir()) == info.path;
-    if (ca.rfind("fixed:", 0) == 0)
-      return format::makeFixedOutputPath(format::FileIngestionMethod::Flat,
-                                         format::parseHashAnyPrefixed(ca.substr(6)), info.path.name,
-                                         refs, self, store.storeDir()) == info.path;
-  } catch (const std::exception &) {
-  }
-  return false;
 }
 
 int cmdStoreSign(const std::string &name, std::vector<std::string> &args) {
@@ -176,7 +153,7 @@ int cmdStoreVerify(const std::string &name, std::vector<std::string> &args) {
                     : keys.count(format::signatureKeyName(sig)) ? " (invalid)"
                                                                 : " (not trusted)");
       }
-      if (selfCertifying(*s.store, info))
+      if (store::selfCertifying(s.store->storeDir(), info.path, info.ca, info.references))
         valid = SIZE_MAX / 2;
       good = valid >= std::max<size_t>(sigsNeeded, 1);
     }

@@ -38,6 +38,8 @@ int opNixStoreRealise(NixStoreInvocation &inv) {
   };
   std::vector<Target> targets;
   std::vector<build::DerivedPath> toBuild;
+  build::BuildSettings buildSettings = makeBuildSettings(bo, settings);
+  std::set<store::StorePath> toSubstitute; // invalid plain paths: from the caches, as Nix does
   for (auto &a : inv.args) {
     std::string p = a;
     std::set<std::string> outs;
@@ -60,15 +62,20 @@ int opNixStoreRealise(NixStoreInvocation &inv) {
     if (isDrv)
       toBuild.push_back({targets.back().path, outs});
     else if (!store.isValidPath(sp))
-      throw std::runtime_error("path '" + targets.back().path + "' is not valid");
+      toSubstitute.insert(sp);
   }
+  if (!toSubstitute.empty() && !dryRun && buildSettings.substitute)
+    buildSettings.substitute(store, toSubstitute);
+  for (const store::StorePath &sp : toSubstitute)
+    if (!store.isValidPath(sp))
+      throw std::runtime_error("path '" + store.printStorePath(sp) + "' is not valid");
   if (dryRun) {
     for (auto &t : toBuild)
       std::cerr << "would build '" << t.drvPath << "'\n";
     return 0;
   }
 
-  build::Realiser realiser(store, makeBuildSettings(bo, settings));
+  build::Realiser realiser(store, buildSettings);
   std::vector<std::map<std::string, std::string>> built;
   try {
     built = realiser.realise(toBuild);

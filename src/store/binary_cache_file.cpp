@@ -1,11 +1,13 @@
 #include "store/binary_cache_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <mutex>
 #include <random>
 
@@ -17,6 +19,30 @@ namespace {
 
 std::string sysError(const std::string &what, const std::string &path) {
   return what + " '" + path + "': " + std::strerror(errno);
+}
+
+constexpr const char *kTempPrefix = ".tmp-";
+// A temporary file not written to for this long belongs to a writer that
+// died (every write updates its mtime).
+constexpr time_t kStaleTempAge = 3600;
+
+// Removes temporary files that killed writers left behind (named ones,
+// where the file system has no O_TMPFILE, or killed between link and
+// rename); a file still being written is younger than kStaleTempAge.
+void removeStaleTemps(const std::string &dir) {
+  DIR *d = ::opendir(dir.c_str());
+  if (!d)
+    return;
+  time_t now = ::time(nullptr);
+  while (struct dirent *e = ::readdir(d)) {
+    if (std::strncmp(e->d_name, kTempPrefix, std::strlen(kTempPrefix)) != 0)
+      continue;
+    struct stat st;
+    if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+        now - st.st_mtime > kStaleTempAge)
+      ::unlinkat(::dirfd(d), e->d_name, 0);
+  }
+  ::closedir(d);
 }
 
 // Relative names come from narinfo URLs: refuse anything that climbs out.
@@ -35,7 +61,14 @@ public:
       std::lock_guard<std::mutex> lk(m);
       r = rng();
     }
-    tmp_ = dir_ + "/.tmp-" + std::to_string(getpid()) + "-" + std::to_string(r);
+    tmp_ = dir_ + "/" + kTempPrefix + std::to_string(getpid()) + "-" + std::to_string(r);
+    // Unnamed until committed, so a killed upload leaves nothing in the
+    // cache; a named temporary file where the file system has no O_TMPFILE.
+    fd_ = ::open(dir_.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd_ >= 0) {
+      unnamed_ = true;
+      return;
+    }
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd_ < 0)
       throw StoreError(sysError("creating file", tmp_));
@@ -43,7 +76,7 @@ public:
   ~FileUpload() override {
     if (fd_ >= 0)
       ::close(fd_);
-    if (!committed_)
+    if (!committed_ && !unnamed_)
       ::unlink(tmp_.c_str());
   }
   void write(std::string_view data) override {
@@ -60,6 +93,14 @@ public:
     checkRel(rel);
     if (::fsync(fd_) != 0)
       throw StoreError(sysError("syncing file", tmp_));
+    if (unnamed_) {
+      // Named only for the rename: rename replaces an existing file where
+      // linkat would not.
+      std::string proc = "/proc/self/fd/" + std::to_string(fd_);
+      if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, tmp_.c_str(), AT_SYMLINK_FOLLOW) != 0)
+        throw StoreError(sysError("linking file", tmp_));
+      unnamed_ = false;
+    }
     ::close(fd_);
     fd_ = -1;
     std::string dest = dir_ + "/" + rel;
@@ -73,6 +114,7 @@ public:
 private:
   std::string dir_, tmp_;
   int fd_ = -1;
+  bool unnamed_ = false;
   bool committed_ = false;
 };
 
@@ -86,6 +128,7 @@ void FileBinaryCache::init() {
     return;
   createDirs(dir_ + "/nar");
   createDirs(dir_ + "/log");
+  removeStaleTemps(dir_);
   initialised_ = true;
   if (!pathExists(dir_ + "/nix-cache-info"))
     writeFile("nix-cache-info", format::printCacheInfo({}));

@@ -39,6 +39,13 @@ struct SubstituteSettings {
 // Makes `paths` and their closures valid from the caches. Returns the
 // paths (of `paths`) that no cache has; they and their closures are left
 // as they were. Throws SubstituteError (nothing registered) or StoreError.
+// Whether `ca` (a narinfo's CA, the `ca` column) with these references
+// makes exactly `path` (Nix 2.8's isContentAddressed): such a path certifies
+// itself, so Nix 2.8 takes it unsigned even with require-sigs, and so does
+// Bastion.
+bool selfCertifying(const std::string &storeDir, const StorePath &path, const std::string &ca,
+                    const std::set<StorePath> &references);
+
 std::set<StorePath> substitutePaths(LocalStore &store, const SubstituteSettings &settings,
                                     const std::set<StorePath> &paths);
 
