@@ -49,7 +49,6 @@ void EvalState::callFunction(Value &fun, size_t nargs, Value **args, Value &vRes
       ExprLambda &lambda = *vCur.lambda.fun;
       Env *env2 = allocEnv(lambda.envSize);
       env2->up = vCur.lambda.env;
-      env2->isWith = false;
       uint32_t displ = 0;
       if (!lambda.formals) {
         env2->values[displ++] = args[0];

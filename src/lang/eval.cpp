@@ -164,8 +164,6 @@ void EvalState::createBaseEnv() {
   baseEnv =
       static_cast<Env *>(GC_MALLOC_UNCOLLECTABLE(sizeof(Env) + globals.size() * sizeof(Value *)));
   baseEnv->up = nullptr;
-  baseEnv->isWith = false;
-  baseEnv->size = uint32_t(globals.size());
   for (auto &g : globals) {
     baseEnv->values[baseEnvDispl] = g.value;
     staticBaseEnv->vars.emplace_back(symbols.intern(g.name), baseEnvDispl++);

@@ -161,7 +161,6 @@ Env *ExprAttrs::makeInheritFromEnv(EvalState &state, Env &up) {
     return nullptr;
   Env *e = state.allocEnv(uint32_t(inheritFrom.size()));
   e->up = &up;
-  e->isWith = false;
   for (size_t i = 0; i < inheritFrom.size(); i++)
     e->values[i] = inheritFrom[i]->maybeThunk(state, up);
   return e;
@@ -180,7 +179,6 @@ void ExprAttrs::eval(EvalState &state, Env &env, Value &v) {
   if (recursive) {
     Env *env2 = state.allocEnv(uint32_t(ordered.size()));
     env2->up = &env;
-    env2->isWith = false;
     scope = env2;
     Env *inheritEnv = makeInheritFromEnv(state, *env2);
     // With __overrides, each attribute needs a thunk of its own: sharing a
@@ -257,7 +255,6 @@ void ExprAttrs::eval(EvalState &state, Env &env, Value &v) {
 void ExprLet::eval(EvalState &state, Env &env, Value &v) {
   Env *env2 = state.allocEnv(uint32_t(attrs->ordered.size()));
   env2->up = &env;
-  env2->isWith = false;
   Env *inheritEnv = attrs->makeInheritFromEnv(state, *env2);
   for (auto &[name, def] : attrs->ordered)
     env2->values[def->displ] =
@@ -313,7 +310,6 @@ void ExprCall::eval(EvalState &state, Env &env, Value &v) {
 void ExprWith::eval(EvalState &state, Env &env, Value &v) {
   Env *env2 = state.allocEnv(1);
   env2->up = &env;
-  env2->isWith = true;
   env2->values[0] = attrs->maybeThunk(state, env);
   body->eval(state, *env2, v);
 }
