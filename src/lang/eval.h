@@ -11,6 +11,7 @@
 #include "lang/ast.h"
 #include "lang/error.h"
 #include "lang/gc.h"
+#include "lang/small_alloc.h"
 #include "lang/value.h"
 
 namespace bastion::lang {
@@ -174,15 +175,20 @@ public:
   std::string suggestAttr(const Bindings &attrs, Symbol missing);
 
   // --- allocation ---------------------------------------------------------
-  Value *allocValue() { return new (gcAlloc(sizeof(Value))) Value(); }
+  SmallAlloc smallAlloc;
+  Value *allocValue() { return new (smallAlloc.alloc(sizeof(Value))) Value(); }
   Env *allocEnv(uint32_t size) {
-    return static_cast<Env *>(gcAlloc(sizeof(Env) + size * sizeof(Value *)));
+    return static_cast<Env *>(smallAlloc.alloc(sizeof(Env) + size * sizeof(Value *)));
   }
   Value **allocElems(size_t n) {
-    return static_cast<Value **>(gcAlloc((n ? n : 1) * sizeof(Value *)));
+    return static_cast<Value **>(smallAlloc.alloc((n ? n : 1) * sizeof(Value *)));
   }
   void mkList(Value &v, size_t n) { v.mkList(n, allocElems(n)); }
-  Bindings *allocBindings(uint32_t n) { return lang::allocBindings(n); }
+  Bindings *allocBindings(uint32_t n) {
+    auto *b = static_cast<Bindings *>(smallAlloc.alloc(sizeof(Bindings) + n * sizeof(Attr)));
+    b->capacity = n; // size and pos: zeroed
+    return b;
+  }
   // Builds a set from name/value pairs in any order.
   class BindingsBuilder;
   // The name of an attribute as a string value. Strings are immutable, so
