@@ -352,25 +352,6 @@ double EvalState::forceFloat(Value &v, PosIdx pos, std::string_view errorCtx) {
   return v.fpoint;
 }
 
-bool EvalState::forceBool(Value &v, PosIdx pos, std::string_view errorCtx) {
-  forceValue(v, pos);
-  if (v.type != VType::Bool)
-    throwTypeError("a Boolean", v, pos, errorCtx);
-  return v.boolean;
-}
-
-void EvalState::forceAttrs(Value &v, PosIdx pos, std::string_view errorCtx) {
-  forceValue(v, pos);
-  if (v.type != VType::Attrs)
-    throwTypeError("a set", v, pos, errorCtx);
-}
-
-void EvalState::forceList(Value &v, PosIdx pos, std::string_view errorCtx) {
-  forceValue(v, pos);
-  if (v.type != VType::List)
-    throwTypeError("a list", v, pos, errorCtx);
-}
-
 void EvalState::forceFunction(Value &v, PosIdx pos, std::string_view errorCtx) {
   forceValue(v, pos);
   if (v.isFunction())

@@ -122,16 +122,30 @@ public:
 
   // --- forcing -------------------------------------------------------------
   void forceValue(Value &v, PosIdx pos) {
-    if (v.type == VType::Thunk || v.type == VType::App || v.type == VType::Blackhole)
+    if (v.type >= VType::Thunk) [[unlikely]] // Thunk, App, Blackhole
       forceSlow(v, pos);
   }
   void forceSlow(Value &v, PosIdx pos);
   void forceValueDeep(Value &v);
   int64_t forceInt(Value &v, PosIdx pos, std::string_view errorCtx);
   double forceFloat(Value &v, PosIdx pos, std::string_view errorCtx); // ints too
-  bool forceBool(Value &v, PosIdx pos, std::string_view errorCtx);
-  void forceAttrs(Value &v, PosIdx pos, std::string_view errorCtx);
-  void forceList(Value &v, PosIdx pos, std::string_view errorCtx);
+  // Inline: called for nearly every selection, condition and list builtin.
+  bool forceBool(Value &v, PosIdx pos, std::string_view errorCtx) {
+    forceValue(v, pos);
+    if (v.type != VType::Bool) [[unlikely]]
+      throwTypeError("a Boolean", v, pos, errorCtx);
+    return v.boolean;
+  }
+  void forceAttrs(Value &v, PosIdx pos, std::string_view errorCtx) {
+    forceValue(v, pos);
+    if (v.type != VType::Attrs) [[unlikely]]
+      throwTypeError("a set", v, pos, errorCtx);
+  }
+  void forceList(Value &v, PosIdx pos, std::string_view errorCtx) {
+    forceValue(v, pos);
+    if (v.type != VType::List) [[unlikely]]
+      throwTypeError("a list", v, pos, errorCtx);
+  }
   void forceFunction(Value &v, PosIdx pos, std::string_view errorCtx);
   std::string_view forceString(Value &v, PosIdx pos, std::string_view errorCtx);
   // Also collects the string's context into `ctx`.

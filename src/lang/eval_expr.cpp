@@ -27,15 +27,10 @@ ExprPath::~ExprPath() { free(const_cast<char *>(v.path)); }
 
 // ---- variables ----------------------------------------------------------
 
-Value *ExprVar::lookup(EvalState &state, Env &env, bool noEval) {
-  Env *e = &env;
-  for (uint32_t l = level; l; --l)
-    e = e->up;
-  if (!fromWith)
-    return e->values[displ];
-  if (noEval)
-    return nullptr;
-  const ExprWith *w = fromWith;
+// The search through `with` scopes, out of line so that the common case
+// stays a short leaf function.
+[[gnu::noinline]] static Value *lookupWith(EvalState &state, Env *e, const ExprWith *w, Symbol name,
+                                           PosIdx pos) {
   for (;;) {
     state.forceAttrs(*e->values[0], w->pos,
                      "while evaluating the first subexpression of a with expression");
@@ -48,6 +43,17 @@ Value *ExprVar::lookup(EvalState &state, Env &env, bool noEval) {
       e = e->up;
     w = w->parentWith;
   }
+}
+
+Value *ExprVar::lookup(EvalState &state, Env &env, bool noEval) {
+  Env *e = &env;
+  for (uint32_t l = level; l; --l)
+    e = e->up;
+  if (!fromWith) [[likely]]
+    return e->values[displ];
+  if (noEval)
+    return nullptr;
+  return lookupWith(state, e, fromWith, name, pos);
 }
 
 void ExprVar::eval(EvalState &state, Env &env, Value &v) {
@@ -67,16 +73,29 @@ void ExprVar::eval(EvalState &state, Env &env, Value &v) {
 }
 
 Value *ExprVar::maybeThunk(EvalState &state, Env &env) {
-  if (Value *v = lookup(state, env, true))
-    return v;
+  if (!fromWith) [[likely]] {
+    Env *e = &env;
+    for (uint32_t l = level; l; --l)
+      e = e->up;
+    // Null while a let or rec set is still filling its slots and this names
+    // a later one: then a thunk, which looks the slot up when forced.
+    if (Value *v = e->values[displ]) [[likely]]
+      return v;
+  }
   return Expr::maybeThunk(state, env);
 }
 
 // ---- attribute selection --------------------------------------------------
 
-static Symbol attrNameSymbol(EvalState &state, Env &env, const AttrName &a) {
-  if (a.symbol)
+static Symbol dynamicAttrName(EvalState &state, Env &env, const AttrName &a);
+
+static inline Symbol attrNameSymbol(EvalState &state, Env &env, const AttrName &a) {
+  if (a.symbol) [[likely]]
     return a.symbol;
+  return dynamicAttrName(state, env, a);
+}
+
+[[gnu::noinline]] static Symbol dynamicAttrName(EvalState &state, Env &env, const AttrName &a) {
   Value nameValue;
   a.expr->eval(state, env, nameValue);
   PosIdx pos = a.expr->getPos();

@@ -29,10 +29,12 @@ enum class VType : uint8_t {
   Lambda,
   PrimOp,
   PrimOpApp,
+  // The three kinds that forcing acts on come last (forceValue tests >= Thunk).
   Thunk,
   App,      // a delayed function application, produced by builtins such as map
   Blackhole // a thunk being evaluated; meeting one again is infinite recursion
 };
+static_assert(VType::App > VType::Thunk && VType::Blackhole > VType::App);
 
 // String context entries are encoded as Nix encodes them: "/nix/store/…"
 // (a plain store path), "=/nix/store/….drv" (a derivation and its whole
