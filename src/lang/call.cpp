@@ -66,7 +66,7 @@ void EvalState::callFunction(Value &fun, size_t nargs, Value **args, Value &vRes
         Bindings *attrs = args[0]->attrs;
         uint32_t used = 0;
         for (auto &f : lambda.formals->formals) {
-          const Attr *a = attrs->find(f.name);
+          const Attr *a = attrs->find(f.name, f.hint);
           if (a) {
             used++;
             env2->values[displ++] = a->value;

@@ -126,7 +126,7 @@ void ExprSelect::eval(EvalState &state, Env &env, Value &v) {
       if (def) {
         state.forceValue(*vCur, pos);
         const Attr *j;
-        if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name))) {
+        if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name, a.hint))) {
           def->eval(state, env, v);
           return;
         }
@@ -134,7 +134,7 @@ void ExprSelect::eval(EvalState &state, Env &env, Value &v) {
         last = j;
       } else {
         state.forceAttrs(*vCur, pos, "while selecting an attribute");
-        const Attr *j = vCur->attrs->find(name);
+        const Attr *j = vCur->attrs->find(name, a.hint);
         if (!j) {
           EvalError err(ErrorKind::MissingAttr, "attribute '" + state.symbols[name] + "' missing",
                         pos);
@@ -164,7 +164,7 @@ void ExprOpHasAttr::eval(EvalState &state, Env &env, Value &v) {
     state.forceValue(*vCur, pos);
     Symbol name = attrNameSymbol(state, env, a);
     const Attr *j;
-    if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name))) {
+    if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name, a.hint))) {
       v.mkBool(false);
       return;
     }

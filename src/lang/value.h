@@ -173,6 +173,19 @@ struct Bindings {
     }
     return lo < size && attrs[lo].name == s ? &attrs[lo] : nullptr;
   }
+  // find() with a remembered position: sets that one expression selects
+  // from usually share a layout (the same library set, sets built by the
+  // same code), so the index where the name was found last time is tried
+  // first. A hit is checked by the name, so a stale hint costs nothing but
+  // the search.
+  const Attr *find(Symbol s, uint32_t &hint) const {
+    if (hint < size && attrs[hint].name == s)
+      return &attrs[hint];
+    const Attr *a = find(s);
+    if (a)
+      hint = uint32_t(a - attrs);
+    return a;
+  }
   Value *get(Symbol s) const {
     auto *a = find(s);
     return a ? a->value : nullptr;
