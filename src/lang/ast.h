@@ -125,6 +125,7 @@ struct ExprVar : Expr {
 struct AttrName {
   Symbol symbol;
   Expr *expr = nullptr;
+  uint32_t hint = 0; // for Bindings::find: where symbol was found last
 };
 using AttrPath = std::vector<AttrName>;
 std::string showAttrPath(const SymbolTable &symbols, const AttrPath &path);
@@ -209,6 +210,7 @@ struct Formal {
   PosIdx pos;
   Symbol name;
   Expr *def = nullptr;
+  uint32_t hint = 0; // for Bindings::find: where name was found last
 };
 
 struct Formals : AstNode {

@@ -49,7 +49,6 @@ void EvalState::callFunction(Value &fun, size_t nargs, Value **args, Value &vRes
       ExprLambda &lambda = *vCur.lambda.fun;
       Env *env2 = allocEnv(lambda.envSize);
       env2->up = vCur.lambda.env;
-      env2->isWith = false;
       uint32_t displ = 0;
       if (!lambda.formals) {
         env2->values[displ++] = args[0];
@@ -67,7 +66,7 @@ void EvalState::callFunction(Value &fun, size_t nargs, Value **args, Value &vRes
         Bindings *attrs = args[0]->attrs;
         uint32_t used = 0;
         for (auto &f : lambda.formals->formals) {
-          const Attr *a = attrs->find(f.name);
+          const Attr *a = attrs->find(f.name, f.hint);
           if (a) {
             used++;
             env2->values[displ++] = a->value;

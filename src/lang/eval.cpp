@@ -164,8 +164,6 @@ void EvalState::createBaseEnv() {
   baseEnv =
       static_cast<Env *>(GC_MALLOC_UNCOLLECTABLE(sizeof(Env) + globals.size() * sizeof(Value *)));
   baseEnv->up = nullptr;
-  baseEnv->isWith = false;
-  baseEnv->size = uint32_t(globals.size());
   for (auto &g : globals) {
     baseEnv->values[baseEnvDispl] = g.value;
     staticBaseEnv->vars.emplace_back(symbols.intern(g.name), baseEnvDispl++);
@@ -352,25 +350,6 @@ double EvalState::forceFloat(Value &v, PosIdx pos, std::string_view errorCtx) {
   if (v.type != VType::Float)
     throwTypeError("a float", v, pos, errorCtx);
   return v.fpoint;
-}
-
-bool EvalState::forceBool(Value &v, PosIdx pos, std::string_view errorCtx) {
-  forceValue(v, pos);
-  if (v.type != VType::Bool)
-    throwTypeError("a Boolean", v, pos, errorCtx);
-  return v.boolean;
-}
-
-void EvalState::forceAttrs(Value &v, PosIdx pos, std::string_view errorCtx) {
-  forceValue(v, pos);
-  if (v.type != VType::Attrs)
-    throwTypeError("a set", v, pos, errorCtx);
-}
-
-void EvalState::forceList(Value &v, PosIdx pos, std::string_view errorCtx) {
-  forceValue(v, pos);
-  if (v.type != VType::List)
-    throwTypeError("a list", v, pos, errorCtx);
 }
 
 void EvalState::forceFunction(Value &v, PosIdx pos, std::string_view errorCtx) {

@@ -11,6 +11,7 @@
 #include "lang/ast.h"
 #include "lang/error.h"
 #include "lang/gc.h"
+#include "lang/small_alloc.h"
 #include "lang/value.h"
 
 namespace bastion::lang {
@@ -21,13 +22,16 @@ class EvalStore;
 // once per process, by the first EvalState.
 void configureEvalHeap();
 
-// A scope at run time: the values of the variables a StaticEnv names.
+// A scope at run time: the values of the variables a StaticEnv names (for
+// a `with`, values[0] is its lazy attribute set). Nothing at run time asks
+// an env its size or kind (bindVars resolved every variable), so the header
+// is one word: a one-variable env, the most common (every `x: …` call),
+// takes one 16-byte granule of the collector instead of two.
 struct Env {
   Env *up;
-  uint32_t size;
-  bool isWith; // values[0] is the (lazy) attribute set of a `with`
   Value *values[0];
 };
+static_assert(sizeof(Env) == sizeof(void *));
 
 using PrimOpFun = void (*)(EvalState &state, PosIdx pos, Value **args, Value &v);
 
@@ -118,16 +122,30 @@ public:
 
   // --- forcing -------------------------------------------------------------
   void forceValue(Value &v, PosIdx pos) {
-    if (v.type == VType::Thunk || v.type == VType::App || v.type == VType::Blackhole)
+    if (v.type >= VType::Thunk) [[unlikely]] // Thunk, App, Blackhole
       forceSlow(v, pos);
   }
   void forceSlow(Value &v, PosIdx pos);
   void forceValueDeep(Value &v);
   int64_t forceInt(Value &v, PosIdx pos, std::string_view errorCtx);
   double forceFloat(Value &v, PosIdx pos, std::string_view errorCtx); // ints too
-  bool forceBool(Value &v, PosIdx pos, std::string_view errorCtx);
-  void forceAttrs(Value &v, PosIdx pos, std::string_view errorCtx);
-  void forceList(Value &v, PosIdx pos, std::string_view errorCtx);
+  // Inline: called for nearly every selection, condition and list builtin.
+  bool forceBool(Value &v, PosIdx pos, std::string_view errorCtx) {
+    forceValue(v, pos);
+    if (v.type != VType::Bool) [[unlikely]]
+      throwTypeError("a Boolean", v, pos, errorCtx);
+    return v.boolean;
+  }
+  void forceAttrs(Value &v, PosIdx pos, std::string_view errorCtx) {
+    forceValue(v, pos);
+    if (v.type != VType::Attrs) [[unlikely]]
+      throwTypeError("a set", v, pos, errorCtx);
+  }
+  void forceList(Value &v, PosIdx pos, std::string_view errorCtx) {
+    forceValue(v, pos);
+    if (v.type != VType::List) [[unlikely]]
+      throwTypeError("a list", v, pos, errorCtx);
+  }
   void forceFunction(Value &v, PosIdx pos, std::string_view errorCtx);
   std::string_view forceString(Value &v, PosIdx pos, std::string_view errorCtx);
   // Also collects the string's context into `ctx`.
@@ -171,17 +189,20 @@ public:
   std::string suggestAttr(const Bindings &attrs, Symbol missing);
 
   // --- allocation ---------------------------------------------------------
-  Value *allocValue() { return new (gcAlloc(sizeof(Value))) Value(); }
+  SmallAlloc smallAlloc;
+  Value *allocValue() { return new (smallAlloc.alloc(sizeof(Value))) Value(); }
   Env *allocEnv(uint32_t size) {
-    auto *e = static_cast<Env *>(gcAlloc(sizeof(Env) + size * sizeof(Value *)));
-    e->size = size;
-    return e;
+    return static_cast<Env *>(smallAlloc.alloc(sizeof(Env) + size * sizeof(Value *)));
   }
   Value **allocElems(size_t n) {
-    return static_cast<Value **>(gcAlloc((n ? n : 1) * sizeof(Value *)));
+    return static_cast<Value **>(smallAlloc.alloc((n ? n : 1) * sizeof(Value *)));
   }
   void mkList(Value &v, size_t n) { v.mkList(n, allocElems(n)); }
-  Bindings *allocBindings(uint32_t n) { return lang::allocBindings(n); }
+  Bindings *allocBindings(uint32_t n) {
+    auto *b = static_cast<Bindings *>(smallAlloc.alloc(sizeof(Bindings) + n * sizeof(Attr)));
+    b->capacity = n; // size and pos: zeroed
+    return b;
+  }
   // Builds a set from name/value pairs in any order.
   class BindingsBuilder;
   // The name of an attribute as a string value. Strings are immutable, so

@@ -27,15 +27,10 @@ ExprPath::~ExprPath() { free(const_cast<char *>(v.path)); }
 
 // ---- variables ----------------------------------------------------------
 
-Value *ExprVar::lookup(EvalState &state, Env &env, bool noEval) {
-  Env *e = &env;
-  for (uint32_t l = level; l; --l)
-    e = e->up;
-  if (!fromWith)
-    return e->values[displ];
-  if (noEval)
-    return nullptr;
-  const ExprWith *w = fromWith;
+// The search through `with` scopes, out of line so that the common case
+// stays a short leaf function.
+[[gnu::noinline]] static Value *lookupWith(EvalState &state, Env *e, const ExprWith *w, Symbol name,
+                                           PosIdx pos) {
   for (;;) {
     state.forceAttrs(*e->values[0], w->pos,
                      "while evaluating the first subexpression of a with expression");
@@ -48,6 +43,17 @@ Value *ExprVar::lookup(EvalState &state, Env &env, bool noEval) {
       e = e->up;
     w = w->parentWith;
   }
+}
+
+Value *ExprVar::lookup(EvalState &state, Env &env, bool noEval) {
+  Env *e = &env;
+  for (uint32_t l = level; l; --l)
+    e = e->up;
+  if (!fromWith) [[likely]]
+    return e->values[displ];
+  if (noEval)
+    return nullptr;
+  return lookupWith(state, e, fromWith, name, pos);
 }
 
 void ExprVar::eval(EvalState &state, Env &env, Value &v) {
@@ -67,16 +73,29 @@ void ExprVar::eval(EvalState &state, Env &env, Value &v) {
 }
 
 Value *ExprVar::maybeThunk(EvalState &state, Env &env) {
-  if (Value *v = lookup(state, env, true))
-    return v;
+  if (!fromWith) [[likely]] {
+    Env *e = &env;
+    for (uint32_t l = level; l; --l)
+      e = e->up;
+    // Null while a let or rec set is still filling its slots and this names
+    // a later one: then a thunk, which looks the slot up when forced.
+    if (Value *v = e->values[displ]) [[likely]]
+      return v;
+  }
   return Expr::maybeThunk(state, env);
 }
 
 // ---- attribute selection --------------------------------------------------
 
-static Symbol attrNameSymbol(EvalState &state, Env &env, const AttrName &a) {
-  if (a.symbol)
+static Symbol dynamicAttrName(EvalState &state, Env &env, const AttrName &a);
+
+static inline Symbol attrNameSymbol(EvalState &state, Env &env, const AttrName &a) {
+  if (a.symbol) [[likely]]
     return a.symbol;
+  return dynamicAttrName(state, env, a);
+}
+
+[[gnu::noinline]] static Symbol dynamicAttrName(EvalState &state, Env &env, const AttrName &a) {
   Value nameValue;
   a.expr->eval(state, env, nameValue);
   PosIdx pos = a.expr->getPos();
@@ -107,7 +126,7 @@ void ExprSelect::eval(EvalState &state, Env &env, Value &v) {
       if (def) {
         state.forceValue(*vCur, pos);
         const Attr *j;
-        if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name))) {
+        if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name, a.hint))) {
           def->eval(state, env, v);
           return;
         }
@@ -115,7 +134,7 @@ void ExprSelect::eval(EvalState &state, Env &env, Value &v) {
         last = j;
       } else {
         state.forceAttrs(*vCur, pos, "while selecting an attribute");
-        const Attr *j = vCur->attrs->find(name);
+        const Attr *j = vCur->attrs->find(name, a.hint);
         if (!j) {
           EvalError err(ErrorKind::MissingAttr, "attribute '" + state.symbols[name] + "' missing",
                         pos);
@@ -145,7 +164,7 @@ void ExprOpHasAttr::eval(EvalState &state, Env &env, Value &v) {
     state.forceValue(*vCur, pos);
     Symbol name = attrNameSymbol(state, env, a);
     const Attr *j;
-    if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name))) {
+    if (vCur->type != VType::Attrs || !(j = vCur->attrs->find(name, a.hint))) {
       v.mkBool(false);
       return;
     }
@@ -161,7 +180,6 @@ Env *ExprAttrs::makeInheritFromEnv(EvalState &state, Env &up) {
     return nullptr;
   Env *e = state.allocEnv(uint32_t(inheritFrom.size()));
   e->up = &up;
-  e->isWith = false;
   for (size_t i = 0; i < inheritFrom.size(); i++)
     e->values[i] = inheritFrom[i]->maybeThunk(state, up);
   return e;
@@ -180,7 +198,6 @@ void ExprAttrs::eval(EvalState &state, Env &env, Value &v) {
   if (recursive) {
     Env *env2 = state.allocEnv(uint32_t(ordered.size()));
     env2->up = &env;
-    env2->isWith = false;
     scope = env2;
     Env *inheritEnv = makeInheritFromEnv(state, *env2);
     // With __overrides, each attribute needs a thunk of its own: sharing a
@@ -257,7 +274,6 @@ void ExprAttrs::eval(EvalState &state, Env &env, Value &v) {
 void ExprLet::eval(EvalState &state, Env &env, Value &v) {
   Env *env2 = state.allocEnv(uint32_t(attrs->ordered.size()));
   env2->up = &env;
-  env2->isWith = false;
   Env *inheritEnv = attrs->makeInheritFromEnv(state, *env2);
   for (auto &[name, def] : attrs->ordered)
     env2->values[def->displ] =
@@ -313,7 +329,6 @@ void ExprCall::eval(EvalState &state, Env &env, Value &v) {
 void ExprWith::eval(EvalState &state, Env &env, Value &v) {
   Env *env2 = state.allocEnv(1);
   env2->up = &env;
-  env2->isWith = true;
   env2->values[0] = attrs->maybeThunk(state, env);
   body->eval(state, *env2, v);
 }

@@ -29,10 +29,12 @@ enum class VType : uint8_t {
   Lambda,
   PrimOp,
   PrimOpApp,
+  // The three kinds that forcing acts on come last (forceValue tests >= Thunk).
   Thunk,
   App,      // a delayed function application, produced by builtins such as map
   Blackhole // a thunk being evaluated; meeting one again is infinite recursion
 };
+static_assert(VType::App > VType::Thunk && VType::Blackhole > VType::App);
 
 // String context entries are encoded as Nix encodes them: "/nix/store/…"
 // (a plain store path), "=/nix/store/….drv" (a derivation and its whole
@@ -170,6 +172,19 @@ struct Bindings {
         hi = mid;
     }
     return lo < size && attrs[lo].name == s ? &attrs[lo] : nullptr;
+  }
+  // find() with a remembered position: sets that one expression selects
+  // from usually share a layout (the same library set, sets built by the
+  // same code), so the index where the name was found last time is tried
+  // first. A hit is checked by the name, so a stale hint costs nothing but
+  // the search.
+  const Attr *find(Symbol s, uint32_t &hint) const {
+    if (hint < size && attrs[hint].name == s)
+      return &attrs[hint];
+    const Attr *a = find(s);
+    if (a)
+      hint = uint32_t(a - attrs);
+    return a;
   }
   Value *get(Symbol s) const {
     auto *a = find(s);

@@ -395,7 +395,6 @@ void evalCorepkgsFile(EvalState &state, const std::string &path, Value &v) {
     e = parseFileIn(state, path, scope);
     Env *env = state.allocEnv(1);
     env->up = state.baseEnv;
-    env->isWith = false;
     Value *missing = state.allocValue();
     Expr *body = state.parseString("abort \"builtins.derivation is not available in this build\"",
                                    "/", Origin::String);
@@ -425,7 +424,6 @@ void importFile(EvalState &state, PosIdx pos, Value &vPath, Value *vScope, Value
   StaticEnv *se = newStaticEnv(state);
   Env *env = state.allocEnv(attrs->size);
   env->up = state.baseEnv;
-  env->isWith = false;
   uint32_t displ = 0;
   for (auto &a : *attrs) {
     se->vars.emplace_back(a.name, displ);
