@@ -61,6 +61,8 @@ SwitchResult switchRoot(store::LocalStore &from, const std::string &root,
   if (::lstat((from.realPath(toplevel) + "/init").c_str(), &st) != 0)
     throw util::Error("'" + printed + "' is not a system: it has no 'init'");
   checkRootLayout(paths);
+  // Kept from the source's garbage collector while it is copied.
+  from.addTempRoot(toplevel);
 
   layOutRoot(paths);
   auto to = store::LocalStore::open(paths.root, false);
