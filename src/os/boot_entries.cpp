@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "os/atomic_file.h"
 #include "os/root_path.h"
@@ -94,6 +96,40 @@ std::string buildDate(const RootPaths &paths, const std::string &toplevel) {
   return buf;
 }
 
+// The kernels and initrds under /efi/bastion that no entry names any more
+// (NixOS's builder removes them the same way, after the entries).
+void removeUnusedBootFiles(const RootPaths &paths) {
+  std::set<std::string> used;
+  DIR *d = ::opendir(paths.entries.c_str());
+  if (!d)
+    return;
+  while (struct dirent *e = ::readdir(d)) {
+    if (e->d_name[0] == '.')
+      continue;
+    std::ifstream in(paths.entries + "/" + e->d_name);
+    std::string line;
+    while (std::getline(in, line))
+      for (const char *key : {"linux ", "initrd "})
+        if (line.compare(0, strlen(key), key) == 0)
+          used.insert(line.substr(strlen(key)));
+  }
+  ::closedir(d);
+  std::string dir = paths.root + "/boot/efi/bastion";
+  DIR *b = ::opendir(dir.c_str());
+  if (!b)
+    return;
+  std::vector<std::string> unused;
+  while (struct dirent *e = ::readdir(b)) {
+    std::string name = e->d_name;
+    if (name[0] != '.' && !used.count("/efi/bastion/" + name))
+      unused.push_back(dir + "/" + name);
+  }
+  ::closedir(b);
+  for (auto &p : unused)
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT)
+      util::throwSysError("removing '" + p + "'", p);
+}
+
 } // namespace
 
 std::string bootEntryName(store::GenerationNumber n) {
@@ -151,6 +187,7 @@ void removeStaleBootEntries(const RootPaths &paths, const std::set<store::Genera
   for (auto &p : stale)
     if (::unlink(p.c_str()) != 0 && errno != ENOENT)
       util::throwSysError("removing '" + p + "'", p);
+  removeUnusedBootFiles(paths);
 }
 
 } // namespace bastion::os

@@ -33,7 +33,8 @@ void writeBootEntry(const RootPaths &paths, store::GenerationNumber n, const std
 // Makes generation `n` the loader's default.
 void writeLoaderConf(const RootPaths &paths, store::GenerationNumber n);
 
-// Removes the entries of generations not in `keep` (deleted ones).
+// Removes the entries of generations not in `keep` (deleted ones), then
+// the kernels and initrds no remaining entry names.
 void removeStaleBootEntries(const RootPaths &paths, const std::set<store::GenerationNumber> &keep);
 
 } // namespace bastion::os
