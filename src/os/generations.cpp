@@ -50,6 +50,10 @@ void syncLoader(const RootPaths &paths) {
 SwitchResult switchRoot(store::LocalStore &from, const std::string &root,
                         const store::StorePath &toplevel, const store::ProfileLog &log) {
   RootPaths paths = rootPaths(root);
+  // The running system's own root would need activation in place (a
+  // switch of a live machine), which this is not.
+  if (paths.root == "/")
+    throw util::Error("cannot switch '/': give the root directory of a machine to lay out");
   std::string fromRoot = util::canonPath(from.root().empty() ? "/" : from.root());
   if (fromRoot == paths.root)
     throw util::Error("cannot switch '" + paths.root +
