@@ -8,32 +8,15 @@
 
 #include "util/error.h"
 #include "util/file.h"
+#include "util/path.h"
 
 namespace bastion::os {
-
-namespace {
-
-std::vector<std::string> components(const std::string &path) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos)
-      j = path.size();
-    if (j > i)
-      out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-} // namespace
 
 std::optional<std::string> resolveInRoot(const std::string &root, const std::string &path) {
   // `done` is the resolved part below root ("" or "/a/b"); `todo` holds
   // the components left, the next one last.
   std::string done;
-  std::vector<std::string> todo = components(path);
+  std::vector<std::string> todo = util::pathComponents(path);
   std::reverse(todo.begin(), todo.end());
   unsigned links = 0;
   while (!todo.empty()) {
@@ -60,7 +43,7 @@ std::optional<std::string> resolveInRoot(const std::string &root, const std::str
       throw util::Error("too many levels of symbolic links resolving '" + path + "' in '" + root +
                         "'");
     std::string target = util::readLink(root + next);
-    std::vector<std::string> more = components(target);
+    std::vector<std::string> more = util::pathComponents(target);
     for (auto i = more.rbegin(); i != more.rend(); ++i)
       todo.push_back(*i);
     if (!target.empty() && target[0] == '/')
