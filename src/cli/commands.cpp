@@ -20,6 +20,7 @@ Command findCommand(const std::string &name) {
       {"path-info", cmdPathInfoCommand},
       {"nix-copy", cmdNixCopyCommand},
       {"serve-cache", cmdServeCache},
+      {"os", cmdOs},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : it->second;

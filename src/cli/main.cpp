@@ -89,6 +89,8 @@ void usage(std::ostream &out) {
          "  path-info [--json] [--sigs] PATHS\n"
          "  nix-copy --to URL | --from URL PATHS   copy closures to and from binary caches\n"
          "  serve-cache --listen ADDR:PORT         the store as an HTTP binary cache\n"
+         "  os switch|rollback|list-generations|delete-generations|run --root DIR ...\n"
+         "                        a root directory's system generations; boot it in nspawn\n"
          "  help [COMMAND]        this list, or COMMAND's --help\n"
          "  --version             Bastion's version\n";
 }

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/generation_list.h"
 #include "cli/nix_env.h"
 #include "store/profiles.h"
 
@@ -47,16 +48,8 @@ void opNixEnvListGenerations(NixEnvGlobals &g, std::vector<std::string> &flags,
     store::ProfileLock lock(g.profile);
     gens = store::findGenerations(g.profile);
   }
-  for (auto &gen : gens.list) {
-    struct tm t;
-    if (!localtime_r(&gen.creationTime, &t))
-      throw std::runtime_error("cannot convert time");
-    char line[128];
-    snprintf(line, sizeof line, "%4u   %4d-%02d-%02d %02d:%02d:%02d   %s\n", gen.number,
-             t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
-             gen.number == gens.current ? "(current)" : "");
-    std::cout << line;
-  }
+  for (auto &gen : gens.list)
+    std::cout << generationListLine(gen, gen.number == gens.current);
 }
 
 void opNixEnvDeleteGenerations(NixEnvGlobals &g, std::vector<std::string> &flags,

@@ -88,4 +88,18 @@ bool isInDir(std::string_view path, std::string_view dir) {
          path[dir.size()] == '/';
 }
 
+std::vector<std::string> pathComponents(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos)
+      j = path.size();
+    if (j > i)
+      out.emplace_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 } // namespace bastion::util

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bastion::util {
 
@@ -26,5 +27,8 @@ std::string absPath(std::string_view path);
 std::string currentDir();
 // Whether `path` is strictly below `dir` (both canonical).
 bool isInDir(std::string_view path, std::string_view dir);
+// The names between the slashes, empty ones dropped: {"a", "..", "b"} for
+// "/a//../b/" (no resolving; "." and ".." are kept for the caller).
+std::vector<std::string> pathComponents(std::string_view path);
 
 } // namespace bastion::util

@@ -51,3 +51,10 @@ TEST(UtilPath, IsInDir) {
   EXPECT_FALSE(isInDir("/nix/storex", "/nix/store"));
   EXPECT_FALSE(isInDir("/nix/store/", "/nix/store"));
 }
+
+TEST(UtilPath, PathComponents) {
+  EXPECT_EQ(pathComponents("/a//../b/"), (std::vector<std::string>{"a", "..", "b"}));
+  EXPECT_EQ(pathComponents("x"), (std::vector<std::string>{"x"}));
+  EXPECT_TRUE(pathComponents("/").empty());
+  EXPECT_TRUE(pathComponents("").empty());
+}

@@ -1,0 +1,197 @@
+// bastion os switch | rollback | list-generations | delete-generations | run:
+// a root directory's system generations and booting it (src/os). Only
+// parses arguments and prints; the work is in os/generations.h and
+// os/container.h.
+#include <sys/stat.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/generation_list.h"
+#include "cli/os_generations.h"
+#include "cli/store_open.h"
+#include "os/container.h"
+#include "os/generations.h"
+#include "util/file.h"
+#include "util/path.h"
+
+namespace bastion::cli {
+
+namespace {
+
+const char kUsage[] = "usage: bastion os switch --toplevel PATH --root DIR [--store SRC]\n"
+                      "       bastion os rollback --root DIR [--to N]\n"
+                      "       bastion os list-generations --root DIR\n"
+                      "       bastion os delete-generations --root DIR N... | Nd | +N | old\n"
+                      "       bastion os run --root DIR [--netns NAME] [--ephemeral]\n";
+
+struct OsUsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Args {
+  std::string toplevel, root, store, netns, to;
+  bool ephemeral = false;
+  std::vector<std::string> rest;
+};
+
+Args parse(const std::string &sub, std::vector<std::string> &args) {
+  Args a;
+  auto value = [&](size_t &i) {
+    if (i + 1 >= args.size())
+      throw OsUsageError("option '" + args[i] + "' needs an argument");
+    return args[++i];
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &x = args[i];
+    if (x == "--root")
+      a.root = value(i);
+    else if (x == "--toplevel" && sub == "switch")
+      a.toplevel = value(i);
+    else if (x == "--store" && sub == "switch")
+      a.store = value(i);
+    else if (x == "--to" && sub == "rollback")
+      a.to = value(i);
+    else if (x == "--netns" && sub == "run")
+      a.netns = value(i);
+    else if (x == "--ephemeral" && sub == "run")
+      a.ephemeral = true;
+    else if (!x.empty() && x[0] == '-' &&
+             !(sub == "delete-generations" && x.size() > 1 && x[1] >= '0' && x[1] <= '9'))
+      throw OsUsageError("unknown option '" + x + "' for 'os " + sub + "'");
+    else
+      a.rest.push_back(x);
+  }
+  if (a.root.empty())
+    throw OsUsageError("missing --root DIR");
+  if (!a.rest.empty() && sub != "delete-generations")
+    throw OsUsageError("unexpected argument '" + a.rest.front() + "'");
+  return a;
+}
+
+// --toplevel as given: /nix/store/…, the same under the source store's
+// root directory, or a symlink to either (nix-build's ./result).
+store::StorePath toplevelPath(store::LocalStore &from, std::string path) {
+  path = util::absPath(path);
+  for (int i = 0; i < 40; i++) {
+    const std::string &real = from.realStoreDir();
+    if (real != from.storeDir() && path.compare(0, real.size() + 1, real + "/") == 0)
+      path = from.storeDir() + path.substr(real.size());
+    if (path.compare(0, from.storeDir().size() + 1, from.storeDir() + "/") == 0)
+      break;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode))
+      break;
+    std::string target = util::readLink(path);
+    path = util::canonPath(target[0] == '/' ? target : util::dirOf(path) + "/" + target);
+  }
+  // A path inside a store object names the object.
+  std::string prefix = from.storeDir() + "/";
+  if (path.compare(0, prefix.size(), prefix) == 0) {
+    size_t slash = path.find('/', prefix.size());
+    if (slash != std::string::npos)
+      path = path.substr(0, slash);
+  }
+  return from.parseStorePath(path);
+}
+
+void info(const std::string &line) { std::cerr << line << "\n"; }
+
+int doSwitch(Args &a) {
+  if (a.toplevel.empty())
+    throw OsUsageError("missing --toplevel PATH");
+  std::vector<std::pair<std::string, std::string>> flags;
+  if (!a.store.empty())
+    flags.emplace_back("store", util::absPath(a.store));
+  auto from = openStore(settingsFrom(flags));
+  store::StorePath top = toplevelPath(*from, a.toplevel);
+  os::SwitchResult r = os::switchRoot(*from, a.root, top, info);
+  std::cerr << "'" << util::canonPath(util::absPath(a.root)) << "' is at generation "
+            << r.generation << " (" << from->printStorePath(top) << ")\n";
+  return 0;
+}
+
+int doRollback(Args &a) {
+  std::optional<store::GenerationNumber> to;
+  if (!a.to.empty()) {
+    to = store::parseGenerationNumber(a.to);
+    if (!to)
+      throw OsUsageError("--to: expected a generation number, got '" + a.to + "'");
+  }
+  os::rollbackRoot(a.root, to, info);
+  return 0;
+}
+
+int doList(Args &a) {
+  store::Generations gens = os::rootGenerations(a.root);
+  for (auto &g : gens.list)
+    std::cout << generationListLine(g, g.number == gens.current);
+  return 0;
+}
+
+int doDelete(Args &a) {
+  os::deleteRootGenerations(a.root, a.rest, info);
+  return 0;
+}
+
+int doRun(Args &a) {
+  os::ContainerOptions o;
+  o.root = a.root;
+  o.netns = a.netns;
+  o.ephemeral = a.ephemeral;
+  os::prepareBoot(o);
+  if (!o.netns.empty()) {
+    auto addrs = os::netnsAddresses(o.netns);
+    if (addrs.empty())
+      std::cout << "address: none (network namespace '" << o.netns
+                << "' has no address but loopback)\n";
+    for (auto &addr : addrs)
+      std::cout << "address: " << addr << "\n";
+    std::cout.flush();
+  }
+  return os::runCommand(os::nspawnCommand(o));
+}
+
+} // namespace
+
+int runOsGenerations(const std::string &sub, std::vector<std::string> args) {
+  try {
+    Args a = parse(sub, args);
+    if (sub == "switch")
+      return doSwitch(a);
+    if (sub == "rollback")
+      return doRollback(a);
+    if (sub == "list-generations")
+      return doList(a);
+    if (sub == "delete-generations")
+      return doDelete(a);
+    if (sub == "run")
+      return doRun(a);
+    throw OsUsageError("unknown subcommand 'os " + sub + "'");
+  } catch (const OsUsageError &e) {
+    std::cerr << "error: " << e.what() << "\n" << kUsage;
+    return 1;
+  } catch (const std::exception &e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+bool isOsGenerationsCommand(const std::string &sub) {
+  return sub == "switch" || sub == "rollback" || sub == "list-generations" ||
+         sub == "delete-generations" || sub == "run";
+}
+
+// Temporary: `bastion os` for these subcommands until the dispatcher of
+// src/cli/os.cpp (branch os) takes them over.
+int cmdOs(const std::string &name, std::vector<std::string> &args) {
+  if (args.empty() || args[0] == "--help" || !isOsGenerationsCommand(args[0])) {
+    bool help = !args.empty() && args[0] == "--help";
+    (help ? std::cout : std::cerr) << kUsage;
+    return help ? 0 : 1;
+  }
+  std::string sub = args[0];
+  return runOsGenerations(sub, std::vector<std::string>(args.begin() + 1, args.end()));
+}
+
+} // namespace bastion::cli
