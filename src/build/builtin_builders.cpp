@@ -5,6 +5,7 @@
 // is empty.
 #include "build/builtin_builders.h"
 #include "build/builtin_buildenv.h"
+#include "build/builtin_debian.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -90,6 +91,10 @@ int runBuiltinBuilder(const format::Derivation &drv, const std::string &builtSto
       fetchurl(drv, builtStoreDir, storeDir);
     else if (drv.builder == "builtin:buildenv")
       runBuildenv(drv, builtStoreDir, storeDir, realStoreDir, log);
+    else if (drv.builder == "builtin:debian-unpack")
+      runDebianUnpack(drv, builtStoreDir, storeDir, realStoreDir, log);
+    else if (drv.builder == "builtin:debian-relocate")
+      runDebianRelocate(drv, builtStoreDir, storeDir, realStoreDir, log);
     else
       throw BuiltinError("unsupported builtin builder '" + drv.builder.substr(8) + "'");
   } catch (std::exception &e) {

@@ -136,6 +136,19 @@ Bindings *makeAutoArgs(EvalState &state, const EvalOptions &o) {
   return autoArgs;
 }
 
+std::string lookupFileArg(EvalState &state, const std::string &arg) {
+  // Nix's lookupFileArg: '<name>' is looked up in the search path.
+  if (arg.size() > 2 && arg.front() == '<' && arg.back() == '>') {
+    std::string name = arg.substr(1, arg.size() - 2);
+    if (auto found = state.findFile(name))
+      return *found;
+    throw std::runtime_error("file '" + name +
+                             "' was not found in the Nix search path (add it using $NIX_PATH "
+                             "or -I)");
+  }
+  return util::absPath(arg, util::currentDir());
+}
+
 std::vector<Expr *> parseInputs(EvalState &state, const EvalOptions &o) {
   std::vector<Expr *> exprs;
   if (o.readStdin) {
@@ -147,7 +160,7 @@ std::vector<Expr *> parseInputs(EvalState &state, const EvalOptions &o) {
       exprs.push_back(state.parseString(f, util::currentDir(), Origin::String));
   } else {
     for (auto &f : o.files)
-      exprs.push_back(state.parseFile(util::absPath(f, util::currentDir())));
+      exprs.push_back(state.parseFile(state.resolveImportPath(lookupFileArg(state, f))));
     if (o.files.empty() && !o.readStdin)
       exprs.push_back(state.parseFile(util::absPath("default.nix", util::currentDir())));
   }

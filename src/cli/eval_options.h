@@ -34,6 +34,8 @@ lang::EvalSettings makeEvalSettings(const EvalOptions &o, bool readOnlyStore);
 
 lang::Bindings *makeAutoArgs(lang::EvalState &state, const EvalOptions &o);
 // The inputs: files (default ./default.nix), -E expressions, or stdin.
+// A file argument: '<name>' from the search path, else a path made absolute.
+std::string lookupFileArg(lang::EvalState &state, const std::string &arg);
 std::vector<lang::Expr *> parseInputs(lang::EvalState &state, const EvalOptions &o);
 lang::Value *findAlongAttrPath(lang::EvalState &state, const std::string &path,
                                lang::Bindings &autoArgs, lang::Value &root);

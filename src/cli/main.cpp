@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/version.h"
+#include "pkgs/nix_builtins.h"
 #include "util/exit.h"
 
 namespace {
@@ -116,6 +117,8 @@ int runCommand(bastion::cli::Command f, const std::string &name, std::vector<std
 } // namespace
 
 int main(int argc, char **argv) {
+  // builtins.debianPackage and friends, for <bastion/pkgs>.
+  bastion::pkgs::registerNixBuiltins();
   std::string prog = argv[0];
   auto slash = prog.rfind('/');
   if (slash != std::string::npos)

@@ -197,7 +197,7 @@ int cmdNixEnv(const std::string &name, std::vector<std::string> &args) {
     g.nixExprPath = homeDir() + "/.nix-defexpr";
     makeDefexpr(g.nixExprPath, stateDir);
     if (!file.empty())
-      g.nixExprPath = util::absPath(file, util::currentDir());
+      g.nixExprPath = lookupFileArg(*g.state, file);
 
     if (g.profile.empty())
       if (const char *p = getenv("NIX_PROFILE"))

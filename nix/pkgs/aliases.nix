@@ -1,0 +1,16 @@
+# NixOS package names that Debian spells differently. A name that is in
+# neither fails as any missing attribute does, with the nearest names
+# suggested.
+self: {
+  docker = self."docker.io";
+  openssh = self.symlinkJoin {
+    name = "openssh";
+    paths = [ self.openssh-server self.openssh-client ];
+  };
+  fd = self.fd-find;
+  utillinux = self.util-linux;
+  bind = self.bind9;
+  dig = self.bind9-dnsutils;
+  nettools = self.net-tools;
+  gnumake = self.make;
+}
