@@ -1,0 +1,29 @@
+# The base modules every system is evaluated with (nixpkgs' module-list.nix).
+[
+  ./misc/assertions.nix
+  ./misc/nixpkgs.nix
+  ./misc/nix.nix
+  ./misc/version.nix
+  ./misc/utils.nix
+  ./misc/ids.nix
+  ./config/environment.nix
+  ./config/users-groups.nix
+  ./networking/networking.nix
+  ./networking/firewall.nix
+  ./networking/nftables.nix
+  ./services/openssh.nix
+  ./services/tailscale.nix
+  ./services/auditd.nix
+  ./security/sudo.nix
+  ./security/audit.nix
+  ./security/pam.nix
+  ./system/etc.nix
+  ./system/systemd.nix
+  ./system/tmpfiles.nix
+  ./system/activation.nix
+  ./system/top-level.nix
+  ./system/boot.nix
+  ./tasks/filesystems.nix
+  ./virtualisation/docker.nix
+  ./persistence.nix
+]
