@@ -90,6 +90,11 @@ std::vector<std::string> stringsAttr(const format::Derivation &drv,
 
 } // namespace
 
+std::vector<std::string> derivationStringsAttr(const format::Derivation &drv,
+                                               const std::string &name) {
+  return stringsAttr(drv, parseStructured(drv), name);
+}
+
 std::string hashPlaceholder(const std::string &output) {
   auto h = format::hashString(format::HashAlgo::SHA256, "nix-output:" + output);
   return "/" + format::nix32Encode(h.digest());

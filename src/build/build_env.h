@@ -61,6 +61,12 @@ struct BuildEnv {
 // options.buildDir.
 BuildEnv makeBuildEnv(const format::Derivation &drv, const BuildEnvOptions &options);
 
+// Nix's ParsedDerivation::getStringsAttr: the attribute split at
+// whitespace, or under __structuredAttrs a list of strings (anything else
+// throws BuildEnvError). Absent: empty.
+std::vector<std::string> derivationStringsAttr(const format::Derivation &drv,
+                                               const std::string &name);
+
 // "/" + nix32(sha256("nix-output:" + output)): what builtins.placeholder
 // returns and what the builder sees replaced by the output's path.
 std::string hashPlaceholder(const std::string &output);

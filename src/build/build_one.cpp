@@ -14,6 +14,7 @@
 #include "build/build_slot.h"
 #include "build/builtin_builders.h"
 #include "build/sandbox.h"
+#include "build/system_features.h"
 #include "store/closure.h"
 #include "store/fs_util.h"
 #include "store/path_lock.h"
@@ -226,9 +227,22 @@ MovedOutputs buildDerivation(store::LocalStore &store, const BuildSettings &sett
                      "' are not valid, so checking is not possible");
   std::set<StorePath> closure = inputClosure(store, job.drv);
 
-  if (job.drv.platform != settings.system && job.drv.platform != "builtin")
-    throw BuildError("a '" + job.drv.platform + "' is required to build '" + job.drvPath +
-                     "', but I am a '" + settings.system + "'");
+  // Nix 2.8's canBuildLocally, checked where its startBuilder does: the
+  // right platform (any, for a builtin: builder) and every required
+  // system feature, or nothing is built.
+  std::set<std::string> required;
+  try {
+    required = requiredSystemFeatures(job.drv);
+  } catch (const BuildEnvError &e) {
+    throw BuildError(e.what(), BuildError::kPermanent);
+  }
+  bool builtin = job.drv.builder.rfind("builtin:", 0) == 0;
+  if ((job.drv.platform != settings.system && !builtin) ||
+      !std::includes(settings.systemFeatures.begin(), settings.systemFeatures.end(),
+                     required.begin(), required.end()))
+    throw BuildError("a '" + job.drv.platform + "' with features " + showFeatures(required) +
+                     " is required to build '" + job.drvPath + "', but I am a '" + settings.system +
+                     "' with features " + showFeatures(settings.systemFeatures));
 
   Scratch scratch{workspace, {}, false};
   // Where the builder writes its outputs (it sees it as the store dir).
@@ -280,6 +294,7 @@ MovedOutputs buildDerivation(store::LocalStore &store, const BuildSettings &sett
     // Only a fixed output, whose result is checked against its hash, may
     // reach the network.
     spec.network = format::isFixedOutputDerivation(job.drv);
+    spec.kvm = settings.systemFeatures.count("kvm") != 0;
     spec.cores = settings.cores;
     if (geteuid() == 0)
       spec.hostUid = spec.hostGid =

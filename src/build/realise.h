@@ -14,6 +14,7 @@
 
 #include "build/build_log.h"
 #include "build/outputs.h"
+#include "build/system_features.h"
 #include "store/store.h"
 
 namespace bastion::build {
@@ -28,6 +29,9 @@ struct BuildSettings {
   bool showPlan = true;     // "these N derivations will be built:" (nix-env does not say it)
   std::string sandboxPaths; // sandbox-paths: "/bin/sh=/bin/busybox …"
   std::string system = "x86_64-linux";
+  // system-features: what a derivation's requiredSystemFeatures may ask
+  // for; "kvm" in it also puts the host's /dev/kvm into every sandbox.
+  std::set<std::string> systemFeatures = defaultSystemFeatures();
 };
 
 // A derivation and the outputs wanted from it (empty: all of them).

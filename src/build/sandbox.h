@@ -55,6 +55,9 @@ struct SandboxSpec {
   // mount namespace, so it costs no inodes on disk and needs no cleaning.
   std::string buildStoreDir;
   bool network = false; // fixed-output: share the host's network
+  // "kvm" is in system-features: the host's /dev/kvm, when it has one, is
+  // bound into the sandbox's /dev, as Nix 2.8 does.
+  bool kvm = false;
   // The builder's stdout and stderr; -1: a pipe whose read end the
   // SandboxedProcess holds (takeLogFd).
   int logFd = 2;

@@ -5,6 +5,7 @@
 // it, so it sticks to system calls on what was prepared for it: no heap,
 // no stdio, no locale, no exceptions.
 #include <fcntl.h>
+#include <linux/keyctl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -331,6 +332,16 @@ void finishChild(const SandboxPlan &plan, const ChildStart &start) {
 
   if (::chdir("/build") == -1)
     die(errFd, {"changing into '/build'"}, errno);
+
+  // Keyrings are not namespaced: the session keyring inherited from the
+  // caller (a login's, from pam_keyinit) would be the builder's too, and
+  // possessing it lets the builder read its keys and add to it; the kernel
+  // also searches it on the builder's behalf (request_key upcalls, legacy
+  // fscrypt keys). A fresh anonymous one of its own, made after setuid so
+  // that the builder's ids own it. A kernel without keyrings has nothing
+  // to leak (ENOSYS).
+  if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, nullptr) == -1 && errno != ENOSYS)
+    die(errFd, {"creating a session keyring"}, errno);
 
   // Own session: no controlling terminal, no terminal signals.
   if (::setsid() == -1)

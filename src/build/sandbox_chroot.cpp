@@ -264,6 +264,11 @@ SandboxPlan prepareSandbox(const SandboxSpec &spec, uid_t hostUid, gid_t hostGid
     for (const char *dev :
          {"/dev/full", "/dev/null", "/dev/random", "/dev/tty", "/dev/urandom", "/dev/zero"})
       dirs.emplace(dev, Source{dev});
+    // Present, not necessarily accessible: Nix's pathExists. Whether the
+    // caller could use it decided the default "kvm" feature.
+    struct stat kvm;
+    if (spec.kvm && ::stat("/dev/kvm", &kvm) == 0)
+      dirs.emplace("/dev/kvm", Source{"/dev/kvm"});
     skel.symlink("/proc/self/fd", "/dev/fd");
     skel.symlink("/proc/self/fd/0", "/dev/stdin");
     skel.symlink("/proc/self/fd/1", "/dev/stdout");

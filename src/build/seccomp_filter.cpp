@@ -4,6 +4,18 @@
 // store cannot represent them, NARs have no room for them). Loading it also
 // sets no_new_privs, so nothing exec'ed can gain privileges.
 //
+// Beyond Nix 2.8: the kernel keyring calls (add_key, keyctl, request_key)
+// fail with ENOSYS, as on a kernel built without keyrings. The builder
+// already has a fresh session keyring of its own (sandbox_child.cpp), but
+// keyrings are not namespaced: keys are owned by host uids, so a builder
+// whose ids map to its caller's (an unprivileged caller) still gets the
+// caller's "user" permissions on the caller's keys and keyrings by serial
+// number (view, and read/link on session keyrings), and every key it adds
+// counts against that host uid's key quota (a few hundred keys), which
+// would starve the caller's logins. Nothing a build produces needs a
+// keyring, and ENOSYS is the answer programs already handle (Docker's
+// default profile refuses the same three calls).
+//
 // libseccomp compiles the rules to BPF in user space, which took longer than
 // everything else the child does before exec, so the program is compiled
 // once per process (seccompProgram) and each child only loads it.
@@ -70,6 +82,8 @@ std::string compileFilter(std::string &error) {
             "unable to add seccomp rule");
   for (int sys : {SCMP_SYS(setxattr), SCMP_SYS(lsetxattr), SCMP_SYS(fsetxattr)})
     check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOTSUP), sys, 0), "unable to add seccomp rule");
+  for (int sys : {SCMP_SYS(add_key), SCMP_SYS(keyctl), SCMP_SYS(request_key)})
+    check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), sys, 0), "unable to add seccomp rule");
 
   std::string program;
   if (rc == 0) {

@@ -1,5 +1,6 @@
 #include "cli/build_options.h"
 
+#include <sstream>
 #include <thread>
 
 #include "cli/eval_options.h"
@@ -67,6 +68,12 @@ build::BuildSettings makeBuildSettings(const BuildOptions &o, const lang::EvalSe
   b.keepFailed = o.keepFailed;
   b.quiet = o.quiet;
   b.system = settings.currentSystem;
+  if (auto it = opts.find("system-features"); it != opts.end()) {
+    std::istringstream words(it->second);
+    b.systemFeatures.clear();
+    for (std::string f; words >> f;)
+      b.systemFeatures.insert(f);
+  }
   return b;
 }
 

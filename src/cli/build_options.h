@@ -19,8 +19,8 @@ struct BuildOptions {
 bool parseBuildArg(std::vector<std::string> &args, size_t &i, BuildOptions &o,
                    const std::string &tool);
 
-// max-jobs, cores, sandbox-paths, system from the settings (nix.conf,
-// --option), overridden by the flags.
+// max-jobs, cores, sandbox-paths, system, system-features from the
+// settings (nix.conf, --option), overridden by the flags.
 build::BuildSettings makeBuildSettings(const BuildOptions &o, const lang::EvalSettings &settings);
 
 } // namespace bastion::cli

@@ -1,5 +1,7 @@
 #include "cli/settings.h"
 
+#include "build/system_features.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -17,6 +19,16 @@ std::string trim(const std::string &s) {
 }
 
 bool truthy(const std::string &v) { return v == "true" || v == "1" || v == "yes"; }
+
+// The default of a setting whose value is computed, which `extra-NAME`
+// extends when nothing set NAME before.
+std::string computedDefault(const std::string &name) {
+  std::string out;
+  if (name == "system-features")
+    for (auto &f : build::defaultSystemFeatures())
+      out += (out.empty() ? "" : " ") + f;
+  return out;
+}
 
 void loadFile(lang::EvalSettings &settings, const std::string &path) {
   std::ifstream in(path);
@@ -44,6 +56,8 @@ void applySetting(lang::EvalSettings &settings, const std::string &name0,
   std::string name = name0;
   if (name.rfind("extra-", 0) == 0) {
     name = name.substr(6);
+    if (!settings.options.count(name))
+      settings.options[name] = computedDefault(name);
     settings.options[name] =
         settings.options[name].empty() ? value : settings.options[name] + " " + value;
   } else {

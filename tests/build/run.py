@@ -19,7 +19,8 @@ The other way round, Bastion reads the store Nix built: its
 `nix-store --verify --check-contents` and `-q --references/--hash/--size`
 on Nix's store must agree with Nix's.
 
-A `# flags: …` line adds command-line flags for both tools. The build
+A `# flags: …` line adds command-line flags for both tools, and an
+`# env: NAME=VALUE` line an environment variable (e.g. NIX_CONFIG). The build
 logs both tools kept must be the same, and Bastion's `nix log` must read
 Nix's.
 Cases named fail-*.nix must fail; a `# expect: TEXT` line names text that
@@ -43,8 +44,9 @@ drvrun = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(drvrun)
 
 
-def run(cmd, cwd=CASES):
-    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def run(cmd, cwd=CASES, env=None):
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=dict(os.environ, **env) if env else None)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
@@ -67,11 +69,12 @@ def check_case(name, args, tmp):
     a, b = os.path.join(tmp, name + ".bastion"), os.path.join(tmp, name + ".nix28")
     sandbox_paths = "/bin/sh=" + args.busybox
     flags = [f for line in header(os.path.join(CASES, name), "flags") for f in line.split()]
+    env = dict(line.split("=", 1) for line in header(os.path.join(CASES, name), "env"))
     code_a, out_a, err_a = run([args.bin, "nix-build", "--store", a, "--option", "sandbox-paths", sandbox_paths,
-                                "--no-out-link"] + flags + [name])
+                                "--no-out-link"] + flags + [name], env=env)
     code_b, out_b, err_b = run([args.nix_build, "--store", b, "--option", "sandbox", "true", "--option",
                                 "sandbox-paths", sandbox_paths, "--option", "build-users-group", "",
-                                "--option", "substituters", "", "--no-out-link"] + flags + [name])
+                                "--option", "substituters", "", "--no-out-link"] + flags + [name], env=env)
     if "Sanitizer" in err_a or "runtime error" in err_a:
         problems.append("sanitizer report:\n" + err_a)
     if code_a != code_b:

@@ -271,13 +271,16 @@ def cancel_test(args, tmp):
     store_root = tmp + "/cstore"
     os.makedirs(store_root + "/nix/store")
     drv = store_root + "/cancel.drv"
-    script = "sleep 6173 & sleep 6173 & (sleep 6173 &) ; echo started; sleep 6173"
+    # A duration no other run uses, so that concurrent runs of this test
+    # (sandbox.live and sandbox.live.without-kvm) do not see each other's.
+    mark = "sleep %d" % (100000 + os.getpid())
+    script = "{0} & {0} & ({0} &) ; echo started; {0}".format(mark)
     write_drv(drv, "/nix/store/0000000000000000000000000000000y-cancel", "/bin/sh", ["-c", script], {})
     t0 = time.time()
     r, _ = run_probe(args.probe, drv, store_root, "cancel", extra=["--kill-after", "1"])
     check(r.returncode == 137 and time.time() - t0 < 30, "cancel kills the builder (status %d)" % r.returncode)
     time.sleep(0.5)
-    left = subprocess.run(["pgrep", "-f", "sleep 6173"], capture_output=True, text=True).stdout.split()
+    left = subprocess.run(["pgrep", "-f", mark], capture_output=True, text=True).stdout.split()
     check(not left, "no sandbox process survives cancellation")
 
 

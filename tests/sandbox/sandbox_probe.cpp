@@ -19,6 +19,7 @@
 
 #include "build/build_env.h"
 #include "build/sandbox.h"
+#include "build/system_features.h"
 #include "format/derivation.h"
 
 using namespace bastion;
@@ -84,6 +85,8 @@ int main(int argc, char **argv) {
     spec.inputPaths.insert(extraInputs.begin(), extraInputs.end());
     spec.extraPaths = build::parseSandboxPaths(sandboxPaths);
     spec.network = format::isFixedOutputDerivation(drv);
+    // As nix-build with the default system-features.
+    spec.kvm = build::defaultSystemFeatures().count("kvm") != 0;
     spec.logFd = 1;
 
     build::SandboxedProcess proc = build::startSandboxed(spec);
