@@ -26,6 +26,7 @@
 #include <system_error>
 
 #include "format/hash.h"
+#include "lang/datadir.h"
 #include "lang/eval.h"
 #include "lang/parser.h"
 
@@ -652,8 +653,9 @@ std::optional<std::string> resolveLookupPathPath(EvalState &state, const std::st
   return res;
 }
 
-std::optional<std::string> lookupInPath(EvalState &state, const std::vector<LookupElem> &lookupPath,
-                                        std::string_view name) {
+std::optional<std::string> lookupInUserPath(EvalState &state,
+                                            const std::vector<LookupElem> &lookupPath,
+                                            std::string_view name) {
   for (auto &e : lookupPath) {
     auto suffix = suffixIfPotentialMatch(e.prefix, name);
     if (!suffix)
@@ -666,8 +668,40 @@ std::optional<std::string> lookupInPath(EvalState &state, const std::vector<Look
     if (lstatType(res) != FileType::Missing)
       return res;
   }
+  return std::nullopt;
+}
+
+// `name` below the shipped Nix code's directory, if it is there.
+std::optional<std::string> inDataDir(std::string_view dir, std::string_view suffix) {
+  const auto &data = bastionDataDir();
+  if (!data)
+    return std::nullopt;
+  std::string res =
+      canonPath(*data + "/" + std::string(dir) + (suffix.empty() ? "" : "/" + std::string(suffix)));
+  if (lstatType(res) == FileType::Missing)
+    return std::nullopt;
+  return res;
+}
+
+// The user's search path first; then what Nix and Bastion provide
+// themselves: <nix/…> (corepkgs), <bastion/…> (our nix/ folder) and, only
+// when the user's path has no `nixpkgs` at all, <nixpkgs/…> from our
+// nixpkgs-compat folder (lib now, the package set once it exists). A user's
+// real nixpkgs always wins, even for files ours has and theirs lacks, so
+// the two are never mixed.
+std::optional<std::string> lookupInPath(EvalState &state, const std::vector<LookupElem> &lookupPath,
+                                        std::string_view name) {
+  if (auto found = lookupInUserPath(state, lookupPath, name))
+    return found;
   if (name.starts_with("nix/"))
     return corepkgsPrefix + std::string(name.substr(4));
+  if (auto suffix = suffixIfPotentialMatch("bastion", name))
+    return inDataDir("", *suffix);
+  if (auto suffix = suffixIfPotentialMatch("nixpkgs", name)) {
+    if (!suffix->empty() && lookupInUserPath(state, lookupPath, "nixpkgs"))
+      return std::nullopt;
+    return inDataDir("nixpkgs-compat", *suffix);
+  }
   return std::nullopt;
 }
 

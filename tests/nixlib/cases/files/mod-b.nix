@@ -1,0 +1,1 @@
+{ config, ... }: { l = [ "from-b" ]; s = "b${toString config.i}"; }
