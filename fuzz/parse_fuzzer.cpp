@@ -18,11 +18,11 @@ using namespace bastion::lang;
 namespace {
 EvalState *state;
 PosTable *basePositions; // the position table as it was after start-up
+size_t baseAst;          // the syntax trees made at start-up (derivation.nix)
 } // namespace
 
-// The AST is never freed (as in Nix, it lives as long as the process), so a
-// leak check would report every input. Sanitizer defaults for this binary;
-// ASAN_OPTIONS / UBSAN_OPTIONS still override them.
+// Sanitizer defaults for this binary; ASAN_OPTIONS / UBSAN_OPTIONS still
+// override them.
 extern "C" const char *__ubsan_default_options() { return "print_stacktrace=1"; }
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
@@ -33,6 +33,7 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
   settings.pureEval = true; // paths like ~/x must not depend on $HOME
   state = new EvalState(settings);
   basePositions = new PosTable(state->positions);
+  baseAst = state->astMark();
   return 0;
 }
 
@@ -47,9 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::string msg = formatError(state->positions, err, true);
     (void)msg;
   }
-  // Every parse adds its source text and positions to the table; drop them,
-  // nothing refers to them any more (the AST is thrown away - it is never
-  // freed, as in Nix, which is why leak detection must be off).
+  // Every parse adds its syntax tree, source text and positions; free them,
+  // nothing refers to them any more, so memory stays flat over a long run.
+  state->releaseAst(baseAst);
   state->positions = *basePositions;
   return 0;
 }

@@ -22,6 +22,8 @@ let
       versions = call ./versions.nix;
       meta = call ./meta.nix;
       customisation = call ./customisation.nix;
+      stringsWithDeps = call ./strings-with-deps.nix;
+      filesystem = call ./filesystem.nix;
     in
     # Later sets win where names repeat: lib.hasPrefix is the string one,
     # lib.replicate the list one, lib.importJSON the plain one.
@@ -36,7 +38,10 @@ let
     // options
     // fixedPoints
     // trivial
+    // stringsWithDeps
     // {
+      inherit (filesystem) pathType pathIsDirectory pathIsRegularFile;
+      inherit (versions) splitVersion;
       inherit (lists) replicate;
       inherit (types)
         isType
@@ -53,6 +58,19 @@ let
         tryEval
         toString
         isPath
+        baseNameOf
+        dirOf
+        compareVersions
+        fromTOML
+        hashFile
+        hashString
+        parseDrvName
+        placeholder
+        readDir
+        readFileType
+        toFile
+        toXML
+        trace
         ;
       inherit
         trivial
@@ -69,6 +87,8 @@ let
         versions
         meta
         customisation
+        stringsWithDeps
+        filesystem
         ;
     };
 

@@ -18,6 +18,9 @@
 #include "build/structured_attrs.h"
 #include "format/base32.h"
 #include "format/hash.h"
+#include "util/error.h"
+#include "util/fd.h"
+#include "util/io.h"
 
 namespace bastion::build {
 namespace {
@@ -35,22 +38,14 @@ std::vector<std::string> tokenize(const std::string &s) {
 }
 
 void writeFile(const std::string &path, const std::string &data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd == -1)
-    throw BuildEnvError("writing '" + path + "': " + std::strerror(errno));
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n == -1 && errno == EINTR)
-      continue;
-    if (n == -1) {
-      int e = errno;
-      ::close(fd);
-      throw BuildEnvError("writing '" + path + "': " + std::strerror(e));
-    }
-    done += static_cast<size_t>(n);
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+  try {
+    if (!fd)
+      util::throwSysError("writing '" + path + "'", path);
+    util::writeFull(fd.get(), data, "writing '" + path + "'");
+  } catch (const util::SysError &e) {
+    throw BuildEnvError(e.what()); // a build failure, not a system error
   }
-  ::close(fd);
 }
 
 // Structured attributes are parsed once; their absence means the classic

@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "store/fs_util.h"
+#include "util/error.h"
+#include "util/io.h"
 
 namespace bastion::build {
 
@@ -45,14 +47,10 @@ BuildLog::~BuildLog() {
 }
 
 void BuildLog::append(const char *data, size_t n) {
-  for (size_t done = 0; done < n;) {
-    ssize_t w = write(fd_, data + done, n - done);
-    if (w < 0) {
-      if (errno == EINTR)
-        continue;
-      break; // a full disk must not kill the build; the tail is still kept
-    }
-    done += size_t(w);
+  try {
+    util::writeFull(fd_, std::string_view(data, n));
+  } catch (const util::SysError &) {
+    // a full disk must not kill the build; the tail is still kept
   }
   partial_.append(data, n);
   size_t start = 0;

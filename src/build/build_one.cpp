@@ -18,6 +18,7 @@
 #include "store/closure.h"
 #include "store/fs_util.h"
 #include "store/path_lock.h"
+#include "util/error.h"
 
 namespace bastion::build {
 namespace {
@@ -275,7 +276,7 @@ MovedOutputs buildDerivation(store::LocalStore &store, const BuildSettings &sett
       be = makeBuildEnv(job.drv, eo);
     } catch (const BuildEnvError &e) {
       throw BuildError(e.what(), BuildError::kPermanent);
-    } catch (const store::StoreError &e) {
+    } catch (const util::Error &e) { // StoreError, SysError
       throw BuildError(e.what(), BuildError::kPermanent);
     }
     progress.started(job.drvPath);

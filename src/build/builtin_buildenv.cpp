@@ -20,6 +20,8 @@
 
 #include "format/store_path.h"
 #include "store/fs_util.h"
+#include "util/error.h"
+#include "util/file.h"
 
 namespace bastion::build {
 
@@ -29,10 +31,6 @@ struct EnvError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-[[noreturn]] void throwErrno(const std::string &what, int err) {
-  throw EnvError(what + ": " + std::strerror(err));
-}
-
 bool hasPrefixDir(const std::string &path, const std::string &dir) {
   return path.size() >= dir.size() && path.compare(0, dir.size(), dir) == 0 &&
          (path.size() == dir.size() || path[dir.size()] == '/');
@@ -41,14 +39,6 @@ bool hasPrefixDir(const std::string &path, const std::string &dir) {
 bool hasSuffix(const std::string &s, const std::string &suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string readLinkReal(const std::string &real) {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink(real.c_str(), buf, sizeof buf);
-  if (n < 0)
-    throwErrno("reading symbolic link '" + real + "'", errno);
-  return std::string(buf, static_cast<size_t>(n));
 }
 
 struct Builder {
@@ -98,7 +88,7 @@ struct Builder {
           errno = ELOOP;
           return std::nullopt;
         }
-        std::string target = readLinkReal(view.real(next));
+        std::string target = util::readLink(view.real(next));
         if (!target.empty() && target[0] == '/')
           result.clear();
         push(target);
@@ -127,7 +117,7 @@ struct Builder {
     if (::lstat(view.real(path).c_str(), &st) == 0)
       return true;
     if (errno != ENOENT)
-      throwErrno("getting status of '" + path + "'", errno);
+      throw util::SysError("getting status of '" + path + "'", errno);
     return false;
   }
 
@@ -154,7 +144,7 @@ struct Builder {
 
   void createSymlink(const std::string &target, const std::string &link) {
     if (::symlink(target.c_str(), view.real(link).c_str()) != 0)
-      throwErrno("creating symlink from '" + link + "' to '" + target + "'", errno);
+      throw util::SysError("creating symlink from '" + link + "' to '" + target + "'", errno);
   }
 
   void createLinks(const std::string &srcDir, const std::string &dstDir, int priority) {
@@ -164,7 +154,7 @@ struct Builder {
         warn("not including '" + srcDir + "' in the user environment because it's not a directory");
         return;
       }
-      throwErrno("opening directory '" + srcDir + "'", errno);
+      throw util::SysError("opening directory '" + srcDir + "'", errno);
     }
 
     for (auto &name : *entries) {
@@ -180,7 +170,7 @@ struct Builder {
           warn("skipping dangling symlink '" + dstFile + "'");
           continue;
         }
-        throwErrno("getting status of '" + srcFile + "'", err);
+        throw util::SysError("getting status of '" + srcFile + "'", err);
       }
 
       // Useless in a profile, or bound to collide between packages.
@@ -206,9 +196,9 @@ struct Builder {
               throw EnvError("collision between '" + srcFile + "' and non-directory '" +
                              target.value_or(dstFile) + "'");
             if (::unlink(view.real(dstFile).c_str()) != 0)
-              throwErrno("unlinking '" + dstFile + "'", errno);
+              throw util::SysError("unlinking '" + dstFile + "'", errno);
             if (::mkdir(view.real(dstFile).c_str(), 0755) != 0)
-              throwErrno("creating directory '" + dstFile + "'", errno);
+              throw util::SysError("creating directory '" + dstFile + "'", errno);
             createLinks(*target, dstFile, priorities[dstFile]);
             createLinks(srcFile, dstFile, priority);
             continue;
@@ -219,14 +209,14 @@ struct Builder {
           int prevPriority = priorities[dstFile];
           if (prevPriority == priority)
             throw EnvError(
-                "packages '" + srcFile + "' and '" + readLinkReal(view.real(dstFile)) +
+                "packages '" + srcFile + "' and '" + util::readLink(view.real(dstFile)) +
                 "' have the same priority " + std::to_string(priority) +
                 "; use 'nix-env --set-flag priority NUMBER INSTALLED_PKGNAME' to change the "
                 "priority of one of the conflicting packages (0 being the highest priority)");
           if (prevPriority < priority)
             continue;
           if (::unlink(view.real(dstFile).c_str()) != 0)
-            throwErrno("unlinking '" + dstFile + "'", errno);
+            throw util::SysError("unlinking '" + dstFile + "'", errno);
         } else if (S_ISDIR(dstSt.st_mode)) {
           throw EnvError("collision between non-directory '" + srcFile + "' and directory '" +
                          dstFile + "'");
@@ -244,7 +234,8 @@ struct Builder {
     if (!r) {
       if (errno == ENOENT || errno == ENOTDIR)
         return "";
-      throwErrno("reading '" + pkgDir + "/nix-support/propagated-user-env-packages'", errno);
+      throw util::SysError("reading '" + pkgDir + "/nix-support/propagated-user-env-packages'",
+                           errno);
     }
     return store::readFile(view.real(*r));
   }
@@ -357,7 +348,7 @@ void runBuildenv(const format::Derivation &drv, const std::string &builtStoreDir
 
   std::string manifestLink = view.outReal + "/manifest.nix";
   if (::symlink(attr(drv, "manifest").c_str(), manifestLink.c_str()) != 0)
-    throwErrno("creating symlink '" + manifestLink + "'", errno);
+    throw util::SysError("creating symlink '" + manifestLink + "'", errno);
 }
 
 } // namespace bastion::build

@@ -7,6 +7,7 @@
 // for the same derivation build it once: the second waits and reuses it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -29,6 +30,10 @@ struct BuildSettings {
   bool showPlan = true;     // "these N derivations will be built:" (nix-env does not say it)
   std::string sandboxPaths; // sandbox-paths: "/bin/sh=/bin/busybox …"
   std::string system = "x86_64-linux";
+  // Asked, before a derivation is built, to make its missing wanted
+  // outputs valid from binary caches (cli/substituters.h); what it cannot
+  // fetch is built. Empty: substitution is off.
+  std::function<void(store::LocalStore &, const std::set<store::StorePath> &)> substitute;
   // system-features: what a derivation's requiredSystemFeatures may ask
   // for; "kvm" in it also puts the host's /dev/kvm into every sandbox.
   std::set<std::string> systemFeatures = defaultSystemFeatures();

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "build/sandbox_plan.h"
+#include "util/fd.h"
 
 namespace bastion::build {
 namespace {
@@ -176,20 +177,6 @@ int openRootTmpfs(gid_t hostGid) {
   return fd;
 }
 
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd &) = delete;
-  Fd &operator=(const Fd &) = delete;
-  ~Fd() { reset(); }
-  void reset(int f = -1) {
-    if (fd != -1)
-      ::close(fd);
-    fd = f;
-  }
-};
-
 int pidfdOpen(pid_t pid) {
   // Raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.
   return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
@@ -294,12 +281,12 @@ void SandboxStandby::prepare(const SandboxSpec &spec) {
   try {
     s.ids = hostIds(spec);
     dropSupplementaryGroups();
-    Fd root(openRootTmpfs(s.ids.gid));
+    util::Fd root(openRootTmpfs(s.ids.gid));
     s.sync = std::make_unique<Pipe>(Pipe::kSocket);
     s.err = std::make_unique<Pipe>();
     s.log = std::make_unique<Pipe>();
     s.shared = {};
-    s.shared.start = {s.sync->r, s.err->w, s.log->w, root.fd, nullptr, nullptr};
+    s.shared.start = {s.sync->r, s.err->w, s.log->w, root.get(), nullptr, nullptr};
     pid_t child = cloneChild(detail::standbyEntry, s.stack.top(), &s.shared, true);
     s.sync->closeRead();
     s.err->closeWrite();
@@ -349,14 +336,14 @@ SandboxedProcess startSandboxed(const SandboxSpec &spec, SandboxStandby *standby
   }
 
   dropSupplementaryGroups();
-  Fd root(openRootTmpfs(ids.gid));
+  util::Fd root(openRootTmpfs(ids.gid));
   Pipe sync(Pipe::kSocket), err;
   std::optional<Pipe> log; // spec.logFd -1: ours, its read end the caller's
   if (spec.logFd == -1)
     log.emplace();
   std::vector<char *> argv = detail::cStrings(plan.argv), envp = detail::cStrings(plan.envp);
-  detail::ChildStart start{sync.r,  err.w,       log ? log->w : spec.logFd,
-                           root.fd, argv.data(), envp.data()};
+  detail::ChildStart start{sync.r,     err.w,       log ? log->w : spec.logFd,
+                           root.get(), argv.data(), envp.data()};
   detail::ChildArgs args{&plan, &start};
   thread_local ChildStack stack;
   pid_t child = cloneChild(detail::childEntry, stack.top(), &args, plan.privateNetwork);

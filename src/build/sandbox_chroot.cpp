@@ -21,6 +21,11 @@
 #include <set>
 
 #include "build/sandbox_plan.h"
+#include "util/error.h"
+#include "util/fd.h"
+#include "util/file.h"
+#include "util/io.h"
+#include "util/path.h"
 
 namespace bastion::build::detail {
 namespace {
@@ -50,42 +55,23 @@ void makeDirs(const std::string &path, mode_t mode = 0755) {
 }
 
 void writeFile(const std::string &path, const std::string &data, mode_t mode = 0644) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd == -1)
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (!fd)
     fail("creating '" + path + "'");
-  const char *p = data.data();
-  size_t left = data.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n == -1) {
-      if (errno == EINTR)
-        continue;
-      int e = errno;
-      ::close(fd);
-      errno = e;
-      fail("writing '" + path + "'");
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
+  try {
+    util::writeFull(fd.get(), data, "writing '" + path + "'");
+  } catch (const util::SysError &e) {
+    errno = e.errNo;
+    fail("writing '" + path + "'");
   }
-  ::close(fd);
+  fd.reset();
   if (::chmod(path.c_str(), mode) == -1)
     fail("setting permissions on '" + path + "'");
-}
-
-void makeSymlink(const std::string &target, const std::string &link) {
-  if (::symlink(target.c_str(), link.c_str()) == -1)
-    fail("creating symlink '" + link + "'");
 }
 
 void chownTo(const std::string &path, uid_t uid, gid_t gid) {
   if (::lchown(path.c_str(), uid, gid) == -1)
     fail("changing ownership of '" + path + "'");
-}
-
-std::string dirOf(const std::string &p) {
-  auto slash = p.rfind('/');
-  return slash == 0 || slash == std::string::npos ? "/" : p.substr(0, slash);
 }
 
 std::string baseOf(const std::string &p) { return p.substr(p.rfind('/') + 1); }
@@ -128,7 +114,7 @@ void prepareStoreDir(const std::string &dir, bool privileged, gid_t hostGid) {
       fail("using '" + dir + "' as the build store");
     }
   } else {
-    makeDirs(dirOf(dir));
+    makeDirs(util::dirOf(dir));
     if (::mkdir(dir.c_str(), 01775) == -1)
       fail("creating '" + dir + "'");
   }
@@ -146,17 +132,17 @@ public:
   void dir(const std::string &path, mode_t mode = 0755) {
     if (path == "/" || has(path))
       return;
-    dir(dirOf(path));
+    dir(util::dirOf(path));
     add({SkeletonEntry::kDir, root_ + path, mode, {}}, path);
   }
   void file(const std::string &path, std::string data = {}, mode_t mode = 0644) {
     if (has(path))
       return;
-    dir(dirOf(path));
+    dir(util::dirOf(path));
     add({SkeletonEntry::kFile, root_ + path, mode, std::move(data)}, path);
   }
   void symlink(const std::string &target, const std::string &path) {
-    dir(dirOf(path));
+    dir(util::dirOf(path));
     add({SkeletonEntry::kSymlink, root_ + path, 0777, target}, path);
   }
   bool has(const std::string &path) const { return made_.count(path) != 0; }
@@ -247,11 +233,11 @@ SandboxPlan prepareSandbox(const SandboxSpec &spec, uid_t hostUid, gid_t hostGid
     if (S_ISLNK(st.st_mode)) {
       // A symlink cannot be bind-mounted; a copy of it is as good
       // (Nix hard-links non-directories instead).
-      std::vector<char> buf(static_cast<size_t>(st.st_size) + 1);
-      ssize_t n = ::readlink(real.c_str(), buf.data(), buf.size());
-      if (n < 0)
-        fail("reading symlink '" + real + "'");
-      makeSymlink(std::string(buf.data(), static_cast<size_t>(n)), root + "/" + baseOf(p));
+      try {
+        util::createSymlink(util::readLink(real), root + "/" + baseOf(p));
+      } catch (const util::SysError &e) {
+        throw SandboxError("while setting up the build environment: " + std::string(e.what()));
+      }
     } else {
       dirs[p] = {real, false, true, false};
     }
@@ -300,7 +286,7 @@ SandboxPlan prepareSandbox(const SandboxSpec &spec, uid_t hostUid, gid_t hostGid
       if (S_ISDIR(st.st_mode)) {
         makeDirs(hostTarget);
       } else {
-        makeDirs(dirOf(hostTarget));
+        makeDirs(util::dirOf(hostTarget));
         if (!exists(hostTarget))
           writeFile(hostTarget, "", 0644);
       }

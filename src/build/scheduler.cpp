@@ -107,6 +107,13 @@ private:
         throw BuildError("derivation '" + drvPath + "' does not have an output named '" + o + "'");
       node.wanted.insert(o);
     }
+    if (!check && settings_.substitute && anyInvalid(node)) {
+      std::set<StorePath> missing;
+      for (auto &o : node.wanted)
+        if (!store_.isValidPath(node.job.outputs.at(o)))
+          missing.insert(node.job.outputs.at(o));
+      settings_.substitute(store_, missing);
+    }
     if (!check && !anyInvalid(node)) {
       if (!node.expanded)
         node.state = Node::Done;

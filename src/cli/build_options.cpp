@@ -1,7 +1,10 @@
 #include "cli/build_options.h"
 
+#include <iostream>
 #include <sstream>
 #include <thread>
+
+#include "cli/substituters.h"
 
 #include "cli/eval_options.h"
 
@@ -47,6 +50,27 @@ unsigned parseCount(const std::string &name, const std::string &v) {
 }
 } // namespace
 
+// Substitution from the caches the settings list (none by default); a
+// rejected cache is reported and the path built instead, as Nix does.
+std::function<void(store::LocalStore &, const std::set<store::StorePath> &)>
+substituter(const lang::EvalSettings &settings, const std::map<std::string, std::string> &opts) {
+  lang::EvalSettings merged = settings;
+  for (auto &[n, v] : opts)
+    merged.options[n] = v;
+  if (!substituteEnabled(merged))
+    return {};
+  store::SubstituteSettings ss = substituteSettingsFrom(merged);
+  if (ss.urls.empty())
+    return {};
+  return [ss](store::LocalStore &store, const std::set<store::StorePath> &paths) {
+    try {
+      store::substitutePaths(store, ss, paths);
+    } catch (const store::StoreError &e) {
+      std::cerr << "warning: " << e.what() << "\nwarning: building instead\n";
+    }
+  };
+}
+
 build::BuildSettings makeBuildSettings(const BuildOptions &o, const lang::EvalSettings &settings) {
   std::map<std::string, std::string> opts(settings.options.begin(), settings.options.end());
   for (auto &[n, v] : o.settings)
@@ -68,6 +92,7 @@ build::BuildSettings makeBuildSettings(const BuildOptions &o, const lang::EvalSe
   b.keepFailed = o.keepFailed;
   b.quiet = o.quiet;
   b.system = settings.currentSystem;
+  b.substitute = substituter(settings, opts);
   if (auto it = opts.find("system-features"); it != opts.end()) {
     std::istringstream words(it->second);
     b.systemFeatures.clear();

@@ -15,6 +15,11 @@ Command findCommand(const std::string &name) {
       {"why-depends", cmdWhyDepends},
       {"nix-env", cmdNixEnv},
       {"nix", cmdNix},
+      {"debian", cmdDebian},
+      {"store", cmdStore},
+      {"path-info", cmdPathInfoCommand},
+      {"nix-copy", cmdNixCopyCommand},
+      {"serve-cache", cmdServeCache},
   };
   auto it = table.find(name);
   return it == table.end() ? nullptr : it->second;

@@ -16,6 +16,13 @@ int cmdNixBuild(const std::string &name, std::vector<std::string> &args);
 int cmdNixCollectGarbage(const std::string &name, std::vector<std::string> &args);
 int cmdWhyDepends(const std::string &name, std::vector<std::string> &args);
 int cmdNixEnv(const std::string &name, std::vector<std::string> &args);
-int cmdNix(const std::string &name, std::vector<std::string> &args); // nix log, nix why-depends
+int cmdNix(const std::string &name, std::vector<std::string> &args);    // nix log, nix why-depends
+int cmdDebian(const std::string &name, std::vector<std::string> &args); // debian lock|resolve
+int cmdNix(const std::string &name, std::vector<std::string> &args);    // nix log, nix why-depends
+// Binary caches (cache_commands.cpp, serve_cache.cpp).
+int cmdStore(const std::string &name, std::vector<std::string> &args); // store sign|verify
+int cmdPathInfoCommand(const std::string &name, std::vector<std::string> &args);
+int cmdNixCopyCommand(const std::string &name, std::vector<std::string> &args);
+int cmdServeCache(const std::string &name, std::vector<std::string> &args);
 
 } // namespace bastion::cli

@@ -7,7 +7,10 @@
 #include <iterator>
 
 #include "cli/settings.h"
+#include "cli/version.h"
 #include "lang/parser.h"
+#include "util/exit.h"
+#include "util/path.h"
 
 namespace bastion::cli {
 
@@ -25,6 +28,19 @@ bool parseEvalArg(std::vector<std::string> &args, size_t &i, EvalOptions &o,
     if (i + n >= args.size())
       usageError(tool, "flag '" + a + "' requires " + std::to_string(n) + " argument(s)");
   };
+  // As in Nix, --version and --help answer at once, whatever follows.
+  if (a == "--version") {
+    std::cout << versionText(tool);
+    throw util::ExitNow{};
+  }
+  if (a == "--help") {
+    std::cout << "Usage: " << tool
+              << " [--arg NAME EXPR] [--argstr NAME STRING] [-A ATTRPATH] [-I PATH] [-E EXPR]\n"
+                 "       [--option NAME VALUE] [--store DIR] [FILES...]\n"
+                 "Bastion's "
+              << tool << " takes Nix 2.8's flags; see Nix's manual for each.\n";
+    throw util::ExitNow{};
+  }
   if (a == "--show-trace")
     o.settings.emplace_back("show-trace", "true");
   else if (a == "-E" || a == "--expr")
@@ -106,17 +122,10 @@ EvalSettings makeEvalSettings(const EvalOptions &o, bool readOnlyStore) {
   return settings;
 }
 
-std::string currentDir() {
-  char buf[4096];
-  if (!getcwd(buf, sizeof buf))
-    return "/";
-  return buf;
-}
-
 Bindings *makeAutoArgs(EvalState &state, const EvalOptions &o) {
   Bindings *autoArgs = state.allocBindings(uint32_t(o.argExprs.size() + o.argStrs.size()));
   for (auto &[name, expr] : o.argExprs) {
-    Expr *e = state.parseString(expr, currentDir(), Origin::String);
+    Expr *e = state.parseString(expr, util::currentDir(), Origin::String);
     Value *v = state.allocValue();
     v->mkThunk(state.baseEnv, e);
     autoArgs->push(state.symbols.intern(name), v);
@@ -131,16 +140,16 @@ std::vector<Expr *> parseInputs(EvalState &state, const EvalOptions &o) {
   std::vector<Expr *> exprs;
   if (o.readStdin) {
     std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    exprs.push_back(state.parseString(text, currentDir(), Origin::Stdin));
+    exprs.push_back(state.parseString(text, util::currentDir(), Origin::Stdin));
   }
   if (o.fromExpr) {
     for (auto &f : o.files)
-      exprs.push_back(state.parseString(f, currentDir(), Origin::String));
+      exprs.push_back(state.parseString(f, util::currentDir(), Origin::String));
   } else {
     for (auto &f : o.files)
-      exprs.push_back(state.parseFile(absPath(f, currentDir())));
+      exprs.push_back(state.parseFile(util::absPath(f, util::currentDir())));
     if (o.files.empty() && !o.readStdin)
-      exprs.push_back(state.parseFile(absPath("default.nix", currentDir())));
+      exprs.push_back(state.parseFile(util::absPath("default.nix", util::currentDir())));
   }
   return exprs;
 }

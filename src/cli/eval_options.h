@@ -38,6 +38,4 @@ std::vector<lang::Expr *> parseInputs(lang::EvalState &state, const EvalOptions 
 lang::Value *findAlongAttrPath(lang::EvalState &state, const std::string &path,
                                lang::Bindings &autoArgs, lang::Value &root);
 
-std::string currentDir();
-
 } // namespace bastion::cli

@@ -64,7 +64,9 @@ void printValue(EvalState &state, const Options &o, Value &v) {
   if (o.xml) {
     printValueAsXML(state, o.strict, o.location, v, out, ctx, PosIdx{});
   } else if (o.json) {
-    printValueAsJSON(state, o.strict, v, PosIdx{}, out, ctx, false);
+    // As in Nix, a path value becomes the store path it is copied to
+    // (computed only, unless --read-write-mode).
+    printValueAsJSON(state, o.strict, v, PosIdx{}, out, ctx, true);
     out << "\n";
   } else {
     if (o.strict)

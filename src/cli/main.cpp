@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/version.h"
+#include "util/exit.h"
 
 namespace {
 
@@ -69,9 +71,8 @@ int runOnBigStack(const std::function<int()> &run) {
   return job.status;
 }
 
-void usage() {
-  std::cerr
-      << "usage: bastion COMMAND [ARGS...]\n"
+void usage(std::ostream &out) {
+  out << "usage: bastion COMMAND [ARGS...]\n"
          "commands:\n"
          "  eval FILE | -E EXPR [--strict] [--json] [-A PATH] [--arg N E] [--argstr N S] [-I "
          "PATH]\n"
@@ -82,31 +83,67 @@ void usage() {
          "  nix-env ...           Nix's nix-env (profiles and generations)\n"
          "  nix-collect-garbage ...\n"
          "  nix log PATH          a build log\n"
-         "  nix why-depends A B   why A depends on B (also: why-depends)\n";
+         "  nix why-depends A B   why A depends on B (also: why-depends)\n"
+         "  debian lock|resolve   pin a Debian suite; the closure apt would install\n"
+         "  store sign|verify     sign store paths; check who signed them (--sigs-needed N)\n"
+         "  path-info [--json] [--sigs] PATHS\n"
+         "  nix-copy --to URL | --from URL PATHS   copy closures to and from binary caches\n"
+         "  serve-cache --listen ADDR:PORT         the store as an HTTP binary cache\n"
+         "  help [COMMAND]        this list, or COMMAND's --help\n"
+         "  --version             Bastion's version\n";
+}
+
+// A command, with the early exits of --help and --version (util::ExitNow)
+// turned into its status.
+int runCommand(bastion::cli::Command f, const std::string &name, std::vector<std::string> &args) {
+  // `nix --version`, `store --version`, …: the commands whose own parsers
+  // do not know the flag answer it as Nix's do.
+  if (args.size() == 1 && args[0] == "--version") {
+    std::cout << bastion::cli::versionText(name);
+    return 0;
+  }
+  return runOnBigStack([&] {
+    try {
+      return f(name, args);
+    } catch (const bastion::util::ExitNow &e) {
+      return e.code;
+    }
+  });
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  // Set by the re-executing versions before this one; a child must not see it.
-  unsetenv("_BASTION_STACK_SET");
   std::string prog = argv[0];
   auto slash = prog.rfind('/');
   if (slash != std::string::npos)
     prog = prog.substr(slash + 1);
 
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (prog != "bastion" && bastion::cli::findCommand(prog))
-    return runOnBigStack([&] { return bastion::cli::findCommand(prog)(prog, args); });
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    usage();
-    return args.empty() ? 1 : 0;
+  if (prog != "bastion")
+    if (auto f = bastion::cli::findCommand(prog))
+      return runCommand(f, prog, args);
+  if (args.empty()) {
+    usage(std::cerr);
+    return 1;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::cout << bastion::cli::versionText("bastion");
+    return 0;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || (args[0] == "help" && args.size() == 1)) {
+    usage(std::cout);
+    return 0;
+  }
+  if (args[0] == "help") {
+    // `bastion help COMMAND` is `bastion COMMAND --help`.
+    args = {args[1], "--help"};
   }
   std::string cmd = args[0];
   args.erase(args.begin());
   if (auto f = bastion::cli::findCommand(cmd))
-    return runOnBigStack([&] { return f(cmd, args); });
+    return runCommand(f, cmd, args);
   std::cerr << "error: unknown command '" << cmd << "'\n";
-  usage();
+  usage(std::cerr);
   return 1;
 }

@@ -17,8 +17,12 @@
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
 #include "cli/nix_store_common.h"
+#include "cli/version.h"
 #include "store/gc.h"
 #include "store/profiles.h"
+#include "util/error.h"
+#include "util/exit.h"
+#include "util/file.h"
 
 namespace bastion::cli {
 
@@ -50,13 +54,15 @@ void removeOldGenerations(const std::string &dir, const Options &o) {
     if (::lstat(path.c_str(), &st) != 0)
       continue;
     if (S_ISLNK(st.st_mode) && canWrite) {
-      char buf[4096];
-      ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
-      if (n < 0)
+      std::string target;
+      try {
+        target = util::readLink(path);
+      } catch (const util::SysError &) {
         continue;
+      }
       // A profile points to a generation link ("…-N-link"); the
       // generation links themselves point into the store.
-      if (std::string(buf, static_cast<size_t>(n)).find("link") == std::string::npos)
+      if (target.find("link") == std::string::npos)
         continue;
       logInfo("removing old generations of profile " + path);
       if (!o.deleteOlderThan.empty()) {
@@ -89,11 +95,11 @@ int cmdNixCollectGarbage(const std::string &name, std::vector<std::string> &args
           if (a == "--help") {
             std::cout << "Usage: nix-collect-garbage [-d | --delete-old] [--delete-older-than Nd]\n"
                          "                           [--dry-run] [--max-freed BYTES]\n";
-            throw 0;
+            throw util::ExitNow{};
           }
           if (a == "--version") {
-            std::cout << "nix-collect-garbage (Bastion)\n";
-            throw 0;
+            std::cout << versionText("nix-collect-garbage");
+            throw util::ExitNow{};
           }
           if (a == "--delete-old" || a == "-d")
             o.removeOld = true;
@@ -127,8 +133,8 @@ int cmdNixCollectGarbage(const std::string &name, std::vector<std::string> &args
     } freed{results};
     store::collectGarbage(*s.store, gc, results, logInfo);
     return 0;
-  } catch (int code) {
-    return code;
+  } catch (const util::ExitNow &e) {
+    return e.code;
   } catch (const UsageError &e) {
     return reportUsageError(name, e);
   } catch (const std::exception &e) {

@@ -56,6 +56,12 @@ int cmdNix(const std::string &name, std::vector<std::string> &args) {
     return cmdNixLog("nix log", args);
   if (sub == "why-depends")
     return cmdWhyDepends("nix why-depends", args);
+  if (sub == "store")
+    return cmdStore("nix store", args);
+  if (sub == "path-info")
+    return cmdPathInfoCommand("nix path-info", args);
+  if (sub == "copy")
+    return cmdNixCopyCommand("nix copy", args);
   return reportUsageError("nix", UsageError("'" + sub + "' is not a recognised command"));
 }
 

@@ -15,17 +15,19 @@
 #include "cli/commands.h"
 #include "cli/eval_options.h"
 #include "cli/nix_env.h"
+#include "cli/version.h"
 #include "lang/parser.h"
 #include "store/fs_util.h"
 #include "store/profiles.h"
+#include "util/exit.h"
+#include "util/file.h"
+#include "util/path.h"
 
 namespace bastion::cli {
 
 using namespace bastion::lang;
 
 namespace {
-
-struct ExitNow {};
 
 std::string userName() {
   if (struct passwd *pw = getpwuid(getuid()))
@@ -41,19 +43,6 @@ std::string homeDir() {
   if (struct passwd *pw = getpwuid(getuid()))
     return pw->pw_dir;
   throw std::runtime_error("HOME environment variable not set");
-}
-
-std::string dirOf(const std::string &p) {
-  size_t s = p.rfind('/');
-  return s == std::string::npos ? "." : s == 0 ? "/" : p.substr(0, s);
-}
-
-std::string readLink(const std::string &path) {
-  char buf[4096];
-  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
-  if (n < 0)
-    store::throwSysError("reading symbolic link '" + path + "'");
-  return std::string(buf, size_t(n));
 }
 
 // Nix creates ~/.nix-defexpr with a link to the user's channels.
@@ -78,7 +67,7 @@ std::string defaultProfile(const std::string &stateDir) {
       store::switchLink(link, getuid() == 0
                                   ? stateDir + "/profiles/default"
                                   : stateDir + "/profiles/per-user/" + userName() + "/profile");
-    return absPath(readLink(link), dirOf(link));
+    return util::absPath(util::readLink(link), util::dirOf(link));
   } catch (std::exception &) {
     return link;
   }
@@ -90,7 +79,7 @@ void opSwitchProfile(NixEnvGlobals &g, std::vector<std::string> &flags,
     throw UsageError("unknown flag '" + flags.front() + "'");
   if (args.size() != 1)
     throw UsageError("exactly one argument expected");
-  store::switchLink(homeDir() + "/.nix-profile", absPath(args.front(), currentDir()));
+  store::switchLink(homeDir() + "/.nix-profile", util::absPath(args.front(), util::currentDir()));
 }
 
 void printHelp() {
@@ -122,10 +111,10 @@ int cmdNixEnv(const std::string &name, std::vector<std::string> &args) {
           NixEnvOp oldOp = op;
           if (a == "--help") {
             printHelp();
-            throw ExitNow{};
+            throw util::ExitNow{};
           } else if (a == "--version") {
-            std::cout << "nix-env (Bastion)\n";
-            throw ExitNow{};
+            std::cout << versionText("nix-env");
+            throw util::ExitNow{};
           } else if (a == "--install" || a == "-i")
             op = opNixEnvInstall;
           else if (a == "--uninstall" || a == "-e")
@@ -135,7 +124,7 @@ int cmdNixEnv(const std::string &name, std::vector<std::string> &args) {
           else if (a == "--query" || a == "-q")
             op = opNixEnvQuery;
           else if (a == "--profile" || a == "-p")
-            g.profile = absPath(arg.next(), currentDir());
+            g.profile = util::absPath(arg.next(), util::currentDir());
           else if (a == "--file" || a == "-f")
             file = arg.next();
           else if (a == "--switch-profile" || a == "-S")
@@ -183,8 +172,8 @@ int cmdNixEnv(const std::string &name, std::vector<std::string> &args) {
         &g.settings, /*nixEnv=*/true);
     if (!op)
       throw UsageError("no operation specified");
-  } catch (const ExitNow &) {
-    return 0;
+  } catch (const util::ExitNow &e) {
+    return e.code;
   } catch (const UsageError &e) {
     return reportUsageError(name, e);
   } catch (const std::exception &e) {
@@ -208,7 +197,7 @@ int cmdNixEnv(const std::string &name, std::vector<std::string> &args) {
     g.nixExprPath = homeDir() + "/.nix-defexpr";
     makeDefexpr(g.nixExprPath, stateDir);
     if (!file.empty())
-      g.nixExprPath = absPath(file, currentDir());
+      g.nixExprPath = util::absPath(file, util::currentDir());
 
     if (g.profile.empty())
       if (const char *p = getenv("NIX_PROFILE"))

@@ -10,6 +10,9 @@
 #include "lang/eval_store.h"
 #include "lang/parser.h"
 #include "lang/versions.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/path.h"
 
 namespace bastion::cli {
 
@@ -422,7 +425,7 @@ EnvElems queryInstSources(NixEnvGlobals &g, const std::vector<std::string> &args
     EnvElems elems;
     for (auto &a : args) {
       Value *fun = state.allocValue();
-      state.eval(state.parseString(a, currentDir(), Origin::String), *fun);
+      state.eval(state.parseString(a, util::currentDir(), Origin::String), *fun);
       Value *res = state.allocValue();
       state.callFunction(*fun, *arg, *res, PosIdx{});
       for (auto &e : getDerivations(state, *res, "", *g.autoArgs))
@@ -435,14 +438,15 @@ EnvElems queryInstSources(NixEnvGlobals &g, const std::vector<std::string> &args
     EnvElems elems;
     for (auto &a : args) {
       // Store paths themselves, or symlinks to them (such as `result`).
-      std::string p = absPath(a, currentDir());
-      char buf[4096];
+      std::string p = util::absPath(a, util::currentDir());
       for (int i = 0; i < 100 && p.rfind(store.storeDir() + "/", 0) != 0; i++) {
-        ssize_t n = readlink(p.c_str(), buf, sizeof buf);
-        if (n < 0)
+        std::string t;
+        try {
+          t = util::readLink(p);
+        } catch (const util::SysError &) {
           break;
-        std::string t(buf, size_t(n));
-        p = t[0] == '/' ? t : absPath(t, p.substr(0, p.rfind('/')));
+        }
+        p = t[0] == '/' ? t : util::absPath(t, p.substr(0, p.rfind('/')));
       }
       format::StorePath sp = store.parseStorePath(p);
       std::string path = store.printStorePath(sp);

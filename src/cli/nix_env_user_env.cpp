@@ -13,6 +13,8 @@
 #include "lang/print.h"
 #include "store/fs_util.h"
 #include "store/profiles.h"
+#include "util/error.h"
+#include "util/file.h"
 
 namespace bastion::cli {
 
@@ -34,12 +36,12 @@ std::string realPathInStore(store::LocalStore &store, const std::string &path) {
   };
   std::string cur = path;
   for (int i = 0; i < 100; i++) {
-    char buf[PATH_MAX];
-    std::string real = toReal(cur);
-    ssize_t n = readlink(real.c_str(), buf, sizeof buf);
-    if (n < 0)
+    std::string real = toReal(cur), t;
+    try {
+      t = util::readLink(real);
+    } catch (const util::SysError &) {
       return real;
-    std::string t(buf, size_t(n));
+    }
     cur = t[0] == '/' ? t : cur.substr(0, cur.rfind('/') + 1) + t;
   }
   return toReal(cur);

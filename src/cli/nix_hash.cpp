@@ -14,13 +14,17 @@
 
 #include <cerrno>
 #include <iostream>
-#include <system_error>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/legacy_args.h"
 #include "cli/legacy_hash.h"
+#include "cli/version.h"
 #include "format/nar.h"
+#include "util/error.h"
+#include "util/exit.h"
+#include "util/fd.h"
+#include "util/io.h"
 
 namespace bastion::cli {
 
@@ -30,29 +34,19 @@ namespace {
 
 // Nix's readFile(path, sink): the file's bytes, symlinks followed.
 Hash hashFlat(HashAlgo algo, const std::string &path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw std::system_error(errno, std::generic_category(), "opening file '" + path + "'");
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd)
+    util::throwSysError("opening file '" + path + "'", path);
   HashSink sink(algo);
   std::vector<char> buf(1 << 20);
   for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw std::system_error(err, std::generic_category(), "reading from file");
-    }
+    size_t n = util::readFull(fd.get(), buf.data(), buf.size(), "reading from file");
     if (n == 0)
       break;
-    sink.update(std::string_view(buf.data(), static_cast<size_t>(n)));
+    sink.update(std::string_view(buf.data(), n));
   }
-  ::close(fd);
   return sink.finish();
 }
-
-struct ExitNow {};
 
 void printHelp() {
   std::cout << "Usage: nix-hash [--flat] [--base32] [--truncate] [--type ALGO] PATH...\n"
@@ -78,11 +72,11 @@ int cmdNixHash(const std::string &name, std::vector<std::string> &args) {
       // Like Nix, --help and --version act at once, ignoring the rest.
       if (a == "--help") {
         printHelp();
-        throw ExitNow{};
+        throw util::ExitNow{};
       }
       if (a == "--version") {
-        std::cout << "nix-hash (Bastion)\n";
-        throw ExitNow{};
+        std::cout << versionText("nix-hash");
+        throw util::ExitNow{};
       }
       if (a == "--flat")
         flat = true;
@@ -116,12 +110,12 @@ int cmdNixHash(const std::string &name, std::vector<std::string> &args) {
       std::cout.flush();
     }
     return 0;
-  } catch (const ExitNow &) {
-    return 0;
+  } catch (const util::ExitNow &e) {
+    return e.code;
   } catch (const UsageError &e) {
     return reportUsageError(name, e);
   } catch (const std::exception &e) {
-    // SysError-like system_error, NarError and BadHash all print as
+    // SysError, NarError and BadHash all print as
     // "error: <message>".
     return reportError(e.what());
   }

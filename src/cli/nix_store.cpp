@@ -10,7 +10,10 @@
 #include "cli/commands.h"
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
+#include "cli/version.h"
 #include "store/fs_util.h"
+#include "util/exit.h"
+#include "util/path.h"
 
 namespace bastion::cli {
 
@@ -47,7 +50,7 @@ const std::vector<Operation> &operations() {
       {"--repair-path", {}, nullptr},
       {"--optimise", {"--optimize"}, opNixStoreOptimise},
       {"--serve", {}, nullptr},
-      {"--generate-binary-cache-key", {}, nullptr},
+      {"--generate-binary-cache-key", {}, opNixStoreGenerateBinaryCacheKey},
       {"--version", {}, nullptr}, // handled in cmdNixStore
   };
   return table;
@@ -83,8 +86,6 @@ void printHelp() {
       std::cout << "  " << names(op) << "\n";
 }
 
-struct ExitNow {};
-
 } // namespace
 
 int cmdNixStore(const std::string &name, std::vector<std::string> &args) {
@@ -99,12 +100,12 @@ int cmdNixStore(const std::string &name, std::vector<std::string> &args) {
           const Operation *oldOp = op;
           if (a == "--help") {
             printHelp();
-            throw ExitNow{};
+            throw util::ExitNow{};
           }
           if (const Operation *found = findOperation(a))
             op = found;
           else if (a == "--add-root")
-            inv.gcRoot = store::absolutePath(arg.next());
+            inv.gcRoot = util::absPath(arg.next());
           else if (a == "--stdin" && !isatty(STDIN_FILENO))
             readFromStdin = true;
           else if (a == "--indirect") {
@@ -135,15 +136,15 @@ int cmdNixStore(const std::string &name, std::vector<std::string> &args) {
     if (!op)
       throw UsageError("no operation specified");
     if (op->canonical == "--version") {
-      std::cout << "nix-store (Bastion)\n";
+      std::cout << versionText("nix-store");
       return 0;
     }
     if (!op->run)
       return reportError("nix-store " + std::string(op->canonical) +
                          " is not implemented in Bastion yet");
     return op->run(inv);
-  } catch (const ExitNow &) {
-    return 0;
+  } catch (const util::ExitNow &e) {
+    return e.code;
   } catch (const UsageError &e) {
     return reportUsageError(name, e);
   } catch (const std::exception &e) {

@@ -48,5 +48,7 @@ int opNixStorePrintFixedPath(NixStoreInvocation &inv); // --print-fixed-path ALG
 int opNixStoreReadLog(NixStoreInvocation &inv);        // --read-log / -l PATHS
 int opNixStoreInit(NixStoreInvocation &inv);           // --init
 int opNixStoreDumpDb(NixStoreInvocation &inv);         // --dump-db [PATHS]
+// nix_store_keys.cpp: --generate-binary-cache-key NAME SECRET PUBLIC
+int opNixStoreGenerateBinaryCacheKey(NixStoreInvocation &inv);
 
 } // namespace bastion::cli

@@ -6,18 +6,11 @@
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
 #include "cli/nix_store_common.h"
+#include "util/path.h"
 
 namespace bastion::cli {
 
 namespace {
-
-std::string baseNameOf(const std::string &path) {
-  std::string p = path;
-  while (p.size() > 1 && p.back() == '/')
-    p.pop_back();
-  size_t slash = p.rfind('/');
-  return slash == std::string::npos ? p : p.substr(slash + 1);
-}
 
 format::FileIngestionMethod methodFrom(const NixStoreInvocation &inv) {
   format::FileIngestionMethod method = format::FileIngestionMethod::Flat;
@@ -37,7 +30,7 @@ int opNixStoreAdd(NixStoreInvocation &inv) {
   StoreSession s = openStoreSession(inv);
   for (const std::string &a : inv.args) {
     auto [path, hash] = s.store->addToStore(
-        baseNameOf(a), a, format::FileIngestionMethod::Recursive, format::HashAlgo::SHA256);
+        util::baseNameOf(a), a, format::FileIngestionMethod::Recursive, format::HashAlgo::SHA256);
     std::cout << s.store->printStorePath(path) << "\n";
   }
   return 0;
@@ -50,7 +43,8 @@ int opNixStoreAddFixed(NixStoreInvocation &inv) {
   format::HashAlgo algo = format::parseHashAlgoOrThrow(inv.args[0]);
   StoreSession s = openStoreSession(inv);
   for (size_t i = 1; i < inv.args.size(); ++i) {
-    auto [path, hash] = s.store->addToStore(baseNameOf(inv.args[i]), inv.args[i], method, algo);
+    auto [path, hash] =
+        s.store->addToStore(util::baseNameOf(inv.args[i]), inv.args[i], method, algo);
     std::cout << s.store->printStorePath(path) << "\n";
   }
   return 0;

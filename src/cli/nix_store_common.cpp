@@ -12,17 +12,11 @@
 
 #include "cli/legacy_args.h"
 #include "cli/store_open.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/path.h"
 
 namespace bastion::cli {
-
-namespace {
-
-std::string cwd() {
-  char buf[4096];
-  return getcwd(buf, sizeof buf) ? buf : "/";
-}
-
-} // namespace
 
 bool StoreSession::boolSetting(const std::string &name, bool dflt) const {
   auto it = settings.options.find(name);
@@ -43,20 +37,14 @@ store::StorePath followLinksToStorePath(store::LocalStore &store, const std::str
   auto inStore = [&](const std::string &p) {
     return p.size() > dir.size() + 1 && p.compare(0, dir.size(), dir) == 0 && p[dir.size()] == '/';
   };
-  std::string path = store::absolutePath(arg, cwd());
+  std::string path = util::absPath(arg, util::currentDir());
   while (!inStore(path)) {
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0)
-      throw store::StoreError("getting status of '" + path + "': " + std::strerror(errno));
+      util::throwSysError("getting status of '" + path + "'", path);
     if (!S_ISLNK(st.st_mode))
       break;
-    std::vector<char> buf(4096);
-    ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
-    if (n < 0)
-      throw store::StoreError("reading symbolic link '" + path + "'");
-    size_t slash = path.rfind('/');
-    path = store::absolutePath(std::string(buf.data(), static_cast<size_t>(n)),
-                               slash == 0 ? "/" : path.substr(0, slash));
+    path = util::absPath(util::readLink(path), util::dirOf(path));
   }
   if (!inStore(path))
     throw store::StoreError("path '" + path + "' is not in the Nix store");

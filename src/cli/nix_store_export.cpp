@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <iostream>
-#include <system_error>
 
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
@@ -14,6 +13,7 @@
 #include "format/export_stream.h"
 #include "format/hash.h"
 #include "store/closure.h"
+#include "util/io.h"
 
 namespace bastion::cli {
 
@@ -27,15 +27,7 @@ struct StdoutSink : format::NarSink {
       flush();
   }
   void flush() {
-    std::string_view rest = buf;
-    while (!rest.empty()) {
-      ssize_t n = ::write(STDOUT_FILENO, rest.data(), rest.size());
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        throw std::system_error(errno, std::generic_category(), "writing to stdout");
-      rest.remove_prefix(static_cast<size_t>(n));
-    }
+    util::writeFull(STDOUT_FILENO, buf, "writing to stdout");
     buf.clear();
   }
 };

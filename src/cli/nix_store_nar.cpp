@@ -3,11 +3,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <system_error>
 
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
 #include "format/nar.h"
+#include "util/io.h"
 
 namespace bastion::cli {
 
@@ -18,16 +18,7 @@ namespace {
 struct FdNarSink : format::NarSink {
   int fd;
   explicit FdNarSink(int f) : fd(f) {}
-  void write(std::string_view data) override {
-    while (!data.empty()) {
-      ssize_t n = ::write(fd, data.data(), data.size());
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        throw std::system_error(errno, std::generic_category(), "writing to file");
-      data.remove_prefix(static_cast<size_t>(n));
-    }
-  }
+  void write(std::string_view data) override { util::writeFull(fd, data, "writing to file"); }
 };
 
 void checkOneOperand(const NixStoreInvocation &inv) {

@@ -90,6 +90,11 @@ void loadNixConf(lang::EvalSettings &settings) {
   std::string user = xdg ? std::string(xdg) : home ? std::string(home) + "/.config" : "";
   if (!user.empty())
     loadFile(settings, user + "/nix/nix.conf");
+  // Bastion's own configuration directory, in Nix's syntax too.
+  if (const char *dir = getenv("BASTION_CONF_DIR"))
+    loadFile(settings, std::string(dir) + "/nix.conf");
+  else if (!user.empty())
+    loadFile(settings, user + "/bastion/nix.conf");
   if (const char *extra = getenv("NIX_CONFIG")) {
     std::istringstream ss(extra);
     std::string line;

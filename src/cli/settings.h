@@ -7,7 +7,9 @@
 namespace bastion::cli {
 
 // Reads $NIX_CONF_DIR/nix.conf (default /etc/nix/nix.conf) and
-// $XDG_CONFIG_HOME/nix/nix.conf (or ~/.config/nix/nix.conf), as Nix does.
+// $XDG_CONFIG_HOME/nix/nix.conf (or ~/.config/nix/nix.conf), as Nix does,
+// then Bastion's own $BASTION_CONF_DIR/nix.conf (default
+// $XDG_CONFIG_HOME/bastion/nix.conf).
 void loadNixConf(lang::EvalSettings &settings);
 // Applies one setting (from a file or --option).
 void applySetting(lang::EvalSettings &settings, const std::string &name, const std::string &value);

@@ -20,6 +20,8 @@
 #include "cli/nix_store_common.h"
 #include "store/closure.h"
 #include "store/fs_util.h"
+#include "util/error.h"
+#include "util/file.h"
 
 namespace bastion::cli {
 
@@ -180,9 +182,11 @@ private:
         hits[h].push_back(rel + ": …" + hilite(text, pos - pos2, h.size(), colour(h)) + "…");
       }
     } else if (S_ISLNK(st.st_mode)) {
-      char buf[4096];
-      ssize_t n = ::readlink(real.c_str(), buf, sizeof buf);
-      std::string target(buf, n > 0 ? static_cast<size_t>(n) : 0);
+      std::string target;
+      try {
+        target = util::readLink(real);
+      } catch (const util::SysError &) {
+      }
       for (const std::string &h : hashes) {
         size_t pos = target.find(h);
         if (pos != std::string::npos)

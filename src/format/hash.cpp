@@ -4,7 +4,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
-#include <system_error>
 #include <unistd.h>
 #include <vector>
 
@@ -13,6 +12,9 @@
 #include "format/base16.h"
 #include "format/base32.h"
 #include "format/base64.h"
+#include "util/error.h"
+#include "util/fd.h"
+#include "util/io.h"
 
 namespace bastion::format {
 
@@ -236,25 +238,17 @@ Hash hashString(HashAlgo algo, std::string_view data) {
 }
 
 Hash hashFile(HashAlgo algo, const std::string &path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw std::system_error(errno, std::generic_category(), "opening file '" + path + "'");
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd)
+    util::throwSysError("opening file '" + path + "'", path);
   HashSink sink(algo);
-  std::vector<uint8_t> buf(64 * 1024);
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      int err = errno;
-      ::close(fd);
-      throw std::system_error(err, std::generic_category(), "reading file '" + path + "'");
-    }
-    if (n == 0)
+  std::vector<char> buf(64 * 1024);
+  while (size_t n =
+             util::readFull(fd.get(), buf.data(), buf.size(), "reading file '" + path + "'")) {
+    sink.update(std::string_view(buf.data(), n));
+    if (n < buf.size())
       break;
-    sink.update(std::span(buf.data(), static_cast<size_t>(n)));
   }
-  ::close(fd);
   return sink.finish();
 }
 

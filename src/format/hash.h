@@ -69,7 +69,7 @@ struct Hash {
 };
 
 Hash hashString(HashAlgo algo, std::string_view data);
-// Streams the file; throws std::system_error naming the path on failure
+// Streams the file; throws util::SysError naming the path on failure
 // (what() reads like Nix's SysError: "opening file '<path>': <reason>").
 Hash hashFile(HashAlgo algo, const std::string &path);
 

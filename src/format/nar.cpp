@@ -13,8 +13,12 @@
 #include <cstring>
 #include <memory>
 #include <string>
-#include <system_error>
 #include <vector>
+
+#include "util/error.h"
+#include "util/fd.h"
+#include "util/file.h"
+#include "util/io.h"
 
 namespace bastion::format {
 
@@ -25,13 +29,9 @@ constexpr size_t kChunkSize = 64 * 1024;
 // than this cannot be a valid tag, so it is not even read.
 constexpr size_t kMaxTagLength = 16;
 
-[[noreturn]] void throwSys(const std::string &what) {
-  throw std::system_error(errno, std::generic_category(), what);
-}
+[[noreturn]] void throwSys(const std::string &what) { util::throwSysError(what); }
 
-[[noreturn]] void throwSys(int err, const std::string &what) {
-  throw std::system_error(err, std::generic_category(), what);
-}
+[[noreturn]] void throwSys(int err, const std::string &what) { throw util::SysError(what, err); }
 
 // ---------------------------------------------------------------------------
 // Writing
@@ -82,17 +82,6 @@ private:
   std::string buf_;
 };
 
-struct FdGuard {
-  int fd;
-  explicit FdGuard(int f) : fd(f) {}
-  ~FdGuard() {
-    if (fd >= 0)
-      ::close(fd);
-  }
-  FdGuard(const FdGuard &) = delete;
-  FdGuard &operator=(const FdGuard &) = delete;
-};
-
 struct DirCloser {
   void operator()(DIR *d) const { ::closedir(d); }
 };
@@ -127,28 +116,12 @@ std::vector<std::string> readDirectory(const std::string &path) {
   return names;
 }
 
-std::string readLink(const std::string &path, off_t sizeHint) {
-  size_t size = sizeHint > 0 ? static_cast<size_t>(sizeHint) + 1 : 256;
-  for (;;) {
-    std::string buf(size, '\0');
-    ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
-    if (n < 0)
-      throwSys("reading symbolic link '" + path + "'");
-    if (static_cast<size_t>(n) < buf.size()) {
-      buf.resize(static_cast<size_t>(n));
-      return buf;
-    }
-    size *= 2;
-  }
-}
-
 void dumpContents(const std::string &path, Writer &w) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0)
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd)
     throwSys("opening file '" + path + "'");
-  FdGuard guard(fd);
   struct stat st;
-  if (::fstat(fd, &st) != 0)
+  if (::fstat(fd.get(), &st) != 0)
     throwSys("getting status of '" + path + "'");
   if (!S_ISREG(st.st_mode))
     throw NarError("file '" + path + "' changed while it was being archived");
@@ -157,16 +130,11 @@ void dumpContents(const std::string &path, Writer &w) {
   std::vector<char> buf(std::min<uint64_t>(kChunkSize, remaining));
   while (remaining > 0) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), remaining));
-    ssize_t n = ::read(fd, buf.data(), want);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      throwSys("reading file '" + path + "'");
-    }
-    if (n == 0)
+    size_t n = util::readFull(fd.get(), buf.data(), want, "reading file '" + path + "'");
+    if (n < want)
       throw NarError("file '" + path + "' changed while it was being archived");
-    w.raw({buf.data(), static_cast<size_t>(n)});
-    remaining -= static_cast<uint64_t>(n);
+    w.raw({buf.data(), n});
+    remaining -= n;
   }
   w.pad(static_cast<uint64_t>(st.st_size));
 }
@@ -204,7 +172,7 @@ void dumpNode(const std::string &path, Writer &w, const PathFilter &filter) {
     w.str("type");
     w.str("symlink");
     w.str("target");
-    w.str(readLink(path, st.st_size));
+    w.str(util::readLink(path));
   } else {
     throw NarError("file '" + path + "' has an unsupported type");
   }
@@ -473,15 +441,7 @@ public:
   }
 
   void contents(std::string_view chunk) override {
-    while (!chunk.empty()) {
-      ssize_t n = ::write(fd_, chunk.data(), chunk.size());
-      if (n < 0) {
-        if (errno == EINTR)
-          continue;
-        throwSys("writing to file '" + current_ + "'");
-      }
-      chunk.remove_prefix(static_cast<size_t>(n));
-    }
+    util::writeFull(fd_, chunk, "writing to file '" + current_ + "'");
   }
 
   void closeRegularFile() override {
@@ -564,13 +524,7 @@ size_t StringNarSource::read(char *buf, size_t len) {
 }
 
 size_t FdNarSource::read(char *buf, size_t len) {
-  for (;;) {
-    ssize_t n = ::read(fd, buf, len);
-    if (n >= 0)
-      return static_cast<size_t>(n);
-    if (errno != EINTR)
-      throwSys("reading NAR");
-  }
+  return util::readSome(fd, buf, len, "reading NAR");
 }
 
 void dumpPath(const std::string &path, NarSink &sink, const PathFilter &filter) {

@@ -84,7 +84,7 @@ struct StringNarSource : NarSource {
 };
 
 // Reads from a file descriptor (not owned; retries EINTR; throws
-// std::system_error on read errors).
+// util::SysError on read errors).
 struct FdNarSource : NarSource {
   int fd;
   explicit FdNarSource(int f) : fd(f) {}
@@ -100,7 +100,7 @@ using PathFilter = std::function<bool(const std::string &path)>;
 // Serialises the file system object at `path` (not following a symlink at
 // `path` itself or anywhere below it), less what `filter` rejects. Regular files are streamed in
 // chunks; a file is "executable" when its owner execute bit is set, as in Nix. Throws
-// std::system_error naming the path on I/O errors (what() reads like Nix's SysError, e.g. "getting
+// util::SysError naming the path on I/O errors (what() reads like Nix's SysError, e.g. "getting
 // status of '<path>': No such file or directory") and NarError "file '<path>' has an unsupported
 // type" for sockets, FIFOs and devices.
 void dumpPath(const std::string &path, NarSink &sink, const PathFilter &filter = {});
@@ -136,7 +136,7 @@ void checkNar(NarSource &source, bool requireEof = true);
 // must). The tree is built in a fresh temporary directory next to `dest` and
 // renamed into place only once the whole archive (including the end-of-input
 // check) has been accepted; on any error - NarError for a bad archive,
-// std::system_error for I/O - everything created is removed and `dest`
+// util::SysError for I/O - everything created is removed and `dest`
 // does not exist. As in Nix, files are created with mode 0666 and
 // directories 0777 (less the umask), and executable files then get all
 // three execute bits added.

@@ -15,8 +15,38 @@ namespace bastion::lang {
 struct ExprWith;
 struct StaticEnv;
 
-struct Expr {
-  virtual ~Expr() = default;
+// Syntax trees are owned by an arena: every node made while
+// EvalState::parse runs (expressions, formals, the scopes bindVars makes)
+// registers itself with the arena that is current then, through the class's
+// own operator new. So the trees of an evaluation can be freed together
+// (EvalState::rollback), and a long-lived process (a fuzzer, a server) does
+// not grow with every expression it parses. Nodes made outside a parse are
+// not owned (and live as long as the process, as before).
+struct AstNode {
+  virtual ~AstNode() = default;
+  static void *operator new(size_t size);
+  static void operator delete(void *p, size_t size) noexcept;
+};
+
+class AstArena {
+public:
+  AstArena() = default;
+  AstArena(const AstArena &) = delete;
+  AstArena &operator=(const AstArena &) = delete;
+  ~AstArena() { release(0); }
+  size_t size() const { return nodes_.size(); }
+  // Deletes the nodes registered after the first `mark`, newest first.
+  void release(size_t mark);
+  // The arena new nodes register with (null: none); set by EvalState::parse.
+  static thread_local AstArena *current;
+
+private:
+  friend struct AstNode;
+  std::vector<void *> nodes_;
+  bool releasing_ = false;
+};
+
+struct Expr : AstNode {
   virtual void eval(EvalState &state, Env &env, Value &v) = 0;
   // A value for this expression without evaluating it: a thunk, or the
   // existing value for constants and variables.
@@ -29,7 +59,7 @@ struct Expr {
 
 // Scopes known at parse time, used to turn variable names into
 // (level, displacement) pairs so that lookup never searches by name.
-struct StaticEnv {
+struct StaticEnv : AstNode {
   const ExprWith *isWith = nullptr;
   const StaticEnv *up = nullptr;
   std::vector<std::pair<Symbol, uint32_t>> vars; // sorted by symbol
@@ -58,6 +88,7 @@ struct ExprString : Expr {
   std::string s;
   Value v;
   explicit ExprString(std::string str);
+  ~ExprString() override;
   void eval(EvalState &, Env &, Value &out) override { out = v; }
   Value *maybeThunk(EvalState &, Env &) override { return &v; }
   void show(const SymbolTable &, std::ostream &out) const override;
@@ -67,6 +98,7 @@ struct ExprPath : Expr {
   std::string s;
   Value v;
   explicit ExprPath(std::string path);
+  ~ExprPath() override;
   void eval(EvalState &, Env &, Value &out) override { out = v; }
   Value *maybeThunk(EvalState &, Env &) override { return &v; }
   void show(const SymbolTable &, std::ostream &out) const override;
@@ -179,7 +211,7 @@ struct Formal {
   Expr *def = nullptr;
 };
 
-struct Formals {
+struct Formals : AstNode {
   std::vector<Formal> formals; // sorted by symbol id once parsed
   bool ellipsis = false;
   bool has(Symbol s) const;
@@ -195,6 +227,7 @@ struct ExprLambda : Expr {
   uint32_t envSize = 0;
   Bindings *functionArgs = nullptr; // builtins.functionArgs' answer, once asked
   ExprLambda(PosIdx p, Symbol a, Formals *f, Expr *b) : pos(p), arg(a), formals(f), body(b) {}
+  ~ExprLambda() override;
   void eval(EvalState &state, Env &env, Value &v) override;
   void bindVars(EvalState &state, const StaticEnv *env) override;
   void show(const SymbolTable &symbols, std::ostream &out) const override;

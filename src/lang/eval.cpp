@@ -19,6 +19,7 @@
 #include "lang/eval_store.h"
 #include "lang/parser.h"
 #include "lang/print.h"
+#include "util/path.h"
 
 namespace bastion::lang {
 
@@ -44,6 +45,7 @@ std::string PosTable::describe(PosIdx p) const {
 }
 
 EvalState::EvalState(EvalSettings st) : settings(std::move(st)) {
+  configureEvalHeap();
   {
     stackBase = static_cast<char *>(__builtin_frame_address(0));
     // Leave head-room below the real limit for the frames that run between
@@ -192,13 +194,32 @@ Expr *EvalState::parse(std::string text, Origin origin, const std::string &baseP
   auto src = std::make_shared<const std::string>(std::move(text));
   origin.source = src;
   uint32_t o = positions.addOrigin(std::move(origin));
-  return parseNix(*this, *src, o, basePath, scope);
+  AstArena *saved = AstArena::current;
+  AstArena::current = &ast;
+  try {
+    Expr *e = parseNix(*this, *src, o, basePath, scope);
+    AstArena::current = saved;
+    return e;
+  } catch (...) {
+    AstArena::current = saved;
+    throw;
+  }
+}
+
+void EvalState::releaseAst(size_t mark) {
+  // The caches hold the trees (and values made from them) of files parsed
+  // since the mark; those entries must go before the trees do.
+  if (ast.size() > mark) {
+    fileParseCache.clear();
+    fileEvalCache.clear();
+  }
+  ast.release(mark);
 }
 
 std::string EvalState::resolveImportPath(const std::string &path) {
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    return canonPath(path + "/default.nix");
+    return util::canonPath(path + "/default.nix");
   return path;
 }
 

@@ -17,6 +17,10 @@ namespace bastion::lang {
 
 class EvalStore;
 
+// Sets the collector's heap policy for evaluation (heap_policy.cpp); done
+// once per process, by the first EvalState.
+void configureEvalHeap();
+
 // A scope at run time: the values of the variables a StaticEnv names.
 struct Env {
   Env *up;
@@ -226,6 +230,14 @@ public:
       stackOverflow(pos);
   }
   [[noreturn]] void stackOverflow(PosIdx pos);
+
+  // The syntax trees parsed by this state; freed with it. astMark() and
+  // releaseAst() free the trees parsed since a mark, for a long-lived
+  // process (a fuzzer, a server) that evaluates one input after another:
+  // the caller guarantees that no value it still uses refers to them.
+  AstArena ast;
+  size_t astMark() const { return ast.size(); }
+  void releaseAst(size_t mark);
 
   // Parsed files and evaluated imports, keyed by resolved path.
   std::unordered_map<std::string, Expr *> fileParseCache;

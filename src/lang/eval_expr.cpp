@@ -6,6 +6,7 @@
 #include "lang/arith.h"
 #include "lang/eval.h"
 #include "lang/parser.h"
+#include "util/path.h"
 
 namespace bastion::lang {
 
@@ -21,6 +22,8 @@ ExprString::ExprString(std::string str) : s(std::move(str)) {
   v.mkString(strdup(s.c_str()), nullptr);
 }
 ExprPath::ExprPath(std::string path) : s(std::move(path)) { v.mkPath(strdup(s.c_str())); }
+ExprString::~ExprString() { free(const_cast<char *>(v.string.chars)); }
+ExprPath::~ExprPath() { free(const_cast<char *>(v.path)); }
 
 // ---- variables ----------------------------------------------------------
 
@@ -282,6 +285,13 @@ Value *ExprList::maybeThunk(EvalState &state, Env &env) {
   return Expr::maybeThunk(state, env);
 }
 
+// functionArgs' answer is uncollectable (the tree refers to it from outside
+// the collected heap), so it goes with the tree.
+ExprLambda::~ExprLambda() {
+  if (functionArgs)
+    GC_FREE(functionArgs);
+}
+
 void ExprLambda::eval(EvalState &state, Env &env, Value &v) { v.mkLambda(&env, this); }
 
 void ExprCall::eval(EvalState &state, Env &env, Value &v) {
@@ -530,7 +540,7 @@ void ExprConcatStrings::eval(EvalState &state, Env &env, Value &v) {
     if (!context.empty())
       state.throwError(ErrorKind::Eval,
                        "a string that refers to a store path cannot be appended to a path", pos);
-    v.mkPath(gcString(canonPath(s)));
+    v.mkPath(gcString(util::canonPath(s)));
   } else {
     state.mkString(v, s, context);
   }

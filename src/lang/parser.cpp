@@ -10,42 +10,9 @@
 
 #include "lang/eval.h"
 #include "lang/lexer.h"
+#include "util/path.h"
 
 namespace bastion::lang {
-
-std::string canonPath(std::string_view path) {
-  std::string out;
-  size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/')
-      i++;
-    if (i >= path.size())
-      break;
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos)
-      j = path.size();
-    std::string_view comp = path.substr(i, j - i);
-    if (comp == ".") {
-    } else if (comp == "..") {
-      auto k = out.rfind('/');
-      out.erase(k == std::string::npos ? 0 : k);
-    } else {
-      out += '/';
-      out += comp;
-    }
-    i = j;
-  }
-  return out.empty() ? "/" : out;
-}
-
-std::string absPath(std::string_view path, std::string_view base) {
-  if (!path.empty() && path[0] == '/')
-    return canonPath(path);
-  std::string full(base);
-  full += '/';
-  full += path;
-  return canonPath(full);
-}
 
 namespace {
 
@@ -744,7 +711,7 @@ private:
       const char *home = getenv("HOME");
       path = std::string(home ? home : "") + t.text.substr(1);
     } else {
-      path = absPath(t.text, basePath_);
+      path = util::absPath(t.text, basePath_);
       if (t.text.back() == '/' && t.text.size() > 1)
         path += '/';
     }

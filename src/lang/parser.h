@@ -13,8 +13,4 @@ namespace bastion::lang {
 Expr *parseNix(EvalState &state, std::string_view text, uint32_t origin,
                const std::string &basePath, const StaticEnv *scope);
 
-// Path helpers shared with builtins.
-std::string canonPath(std::string_view path);
-std::string absPath(std::string_view path, std::string_view base);
-
 } // namespace bastion::lang

@@ -14,6 +14,7 @@
 
 #include "store/fs_util.h"
 #include "store/shared_lib.h"
+#include "util/io.h"
 
 namespace bastion::store {
 namespace {
@@ -174,14 +175,7 @@ void downloadToFile(const std::string &url, const std::string &path,
     download(
         url,
         [&](std::string_view chunk) {
-          while (!chunk.empty()) {
-            ssize_t w = write(fd, chunk.data(), chunk.size());
-            if (w < 0 && errno == EINTR)
-              continue;
-            if (w < 0)
-              throwSysError("writing to file '" + path + "'");
-            chunk.remove_prefix(size_t(w));
-          }
+          util::writeFull(fd, chunk, "writing to file '" + path + "'");
         },
         options);
     if (close(fd) != 0) {

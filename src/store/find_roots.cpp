@@ -11,29 +11,15 @@
 
 #include "store/fs_util.h"
 #include "store/temp_roots.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/path.h"
 
 namespace bastion::store {
 
 namespace {
 
 const char kCensored[] = "{censored}";
-
-std::string readLinkOf(const std::string &path) {
-  std::vector<char> buf(4096);
-  for (;;) {
-    ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
-    if (n < 0)
-      throwSysError("reading symbolic link '" + path + "'");
-    if (static_cast<size_t>(n) < buf.size())
-      return std::string(buf.data(), static_cast<size_t>(n));
-    buf.resize(buf.size() * 2);
-  }
-}
-
-std::string dirOf(const std::string &path) {
-  size_t slash = path.rfind('/');
-  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
-}
 
 struct RootFinder {
   LocalStore &store;
@@ -77,12 +63,12 @@ struct RootFinder {
       for (const std::string &name : names)
         visit(path + "/" + name);
     } else if (S_ISLNK(st.st_mode)) {
-      std::string target = readLinkOf(path);
+      std::string target = util::readLink(path);
       if (isInStore(target))
         return found(path, target);
       // An indirect root: a link to a link into the store.
       if (target.empty() || target[0] != '/')
-        target = absolutePath(dirOf(path) + "/" + target);
+        target = util::absPath(util::dirOf(path) + "/" + target);
       struct stat st2;
       if (::lstat(target.c_str(), &st2) != 0) {
         if (path.compare(0, autoDir.size() + 1, autoDir + "/") == 0) {
@@ -93,7 +79,7 @@ struct RootFinder {
       }
       if (!S_ISLNK(st2.st_mode))
         return;
-      std::string target2 = readLinkOf(target);
+      std::string target2 = util::readLink(target);
       if (isInStore(target2))
         found(target, target2);
     } else if (S_ISREG(st.st_mode)) {
@@ -145,10 +131,13 @@ void findRuntimeRoots(LocalStore &store, bool censor, Roots &roots) {
       pids.push_back(e->d_name);
   ::closedir(proc);
   auto tryLink = [&](const std::string &link) {
-    char buf[4096];
-    ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
-    if (n > 0)
-      scanForStorePaths(store, std::string(buf, static_cast<size_t>(n)), link, censor, roots);
+    std::string target;
+    try {
+      target = util::readLink(link);
+    } catch (const util::SysError &) {
+    }
+    if (!target.empty())
+      scanForStorePaths(store, target, link, censor, roots);
   };
   for (const std::string &pid : pids) {
     // Processes come and go, and others' files are unreadable: every
@@ -168,7 +157,7 @@ void findRuntimeRoots(LocalStore &store, bool censor, Roots &roots) {
     for (const char *file : {"/maps", "/environ"}) {
       try {
         scanForStorePaths(store, readFile(dir + file), dir + file, censor, roots);
-      } catch (const StoreError &) {
+      } catch (const util::Error &) {
       }
     }
   }

@@ -12,12 +12,10 @@
 #include <vector>
 
 #include "store/store.h"
+#include "util/fd.h"
+#include "util/io.h"
 
 namespace bastion::store {
-
-void throwSysError(const std::string &what) {
-  throw StoreError(what + ": " + std::strerror(errno));
-}
 
 bool pathExists(const std::string &path) {
   struct stat st;
@@ -57,93 +55,23 @@ std::vector<std::string> namesIn(DIR *dir) {
   return names;
 }
 
-void deleteAt(int dirfd, const char *name, const std::string &shown) {
-  struct stat st;
-  if (::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-    if (errno == ENOENT)
-      return;
-    throwSysError("getting status of '" + shown + "'");
-  }
-  if (S_ISDIR(st.st_mode)) {
-    // Store directories are read-only: make this one writable first.
-    if ((st.st_mode & 0700) != 0700 && ::fchmodat(dirfd, name, st.st_mode | 0700, 0) != 0)
-      throwSysError("making '" + shown + "' writable");
-    int fd = ::openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-      throwSysError("opening directory '" + shown + "'");
-    DIR *dir = ::fdopendir(fd);
-    if (!dir) {
-      ::close(fd);
-      throwSysError("opening directory '" + shown + "'");
-    }
-    std::vector<std::string> names = namesIn(dir);
-    try {
-      for (const std::string &n : names)
-        deleteAt(::dirfd(dir), n.c_str(), shown + "/" + n);
-    } catch (...) {
-      ::closedir(dir);
-      throw;
-    }
-    ::closedir(dir);
-    if (::unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
-      throwSysError("removing directory '" + shown + "'");
-  } else if (::unlinkat(dirfd, name, 0) != 0 && errno != ENOENT) {
-    throwSysError("removing '" + shown + "'");
-  }
-}
-
 } // namespace
 
-void deletePath(const std::string &path) { deleteAt(AT_FDCWD, path.c_str(), path); }
-
 void writeNewFile(const std::string &path, std::string_view data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0)
-    throwSysError("creating file '" + path + "'");
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      int err = errno;
-      ::close(fd);
-      errno = err;
-      throwSysError("writing to file '" + path + "'");
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  if (::fsync(fd) != 0) {
-    int err = errno;
-    ::close(fd);
-    errno = err;
-    throwSysError("syncing file '" + path + "'");
-  }
-  if (::close(fd) != 0)
-    throwSysError("writing to file '" + path + "'");
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+  if (!fd)
+    throwSysError("creating file '" + path + "'", path);
+  util::writeFull(fd.get(), data, "writing to file '" + path + "'");
+  if (::fsync(fd.get()) != 0)
+    throwSysError("syncing file '" + path + "'", path);
+  fd.close(("writing to file '" + path + "'").c_str());
 }
 
 std::string readFile(const std::string &path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throwSysError("opening file '" + path + "'");
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      int err = errno;
-      ::close(fd);
-      errno = err;
-      throwSysError("reading file '" + path + "'");
-    }
-    if (n == 0)
-      break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return out;
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd)
+    throwSysError("opening file '" + path + "'", path);
+  return util::readAll(fd.get(), "reading file '" + path + "'");
 }
 
 void syncPath(const std::string &path) {
@@ -165,43 +93,6 @@ void renamePath(const std::string &from, const std::string &to) {
     throwSysError("renaming '" + from + "' to '" + to + "'");
 }
 
-std::string absolutePath(const std::string &path) {
-  if (!path.empty() && path[0] == '/')
-    return absolutePath(path, "/");
-  std::vector<char> buf(4096);
-  while (!::getcwd(buf.data(), buf.size())) {
-    if (errno != ERANGE)
-      throwSysError("getting the current directory");
-    buf.resize(buf.size() * 2);
-  }
-  return absolutePath(path, buf.data());
-}
-
-std::string absolutePath(const std::string &path, const std::string &dir) {
-  std::string full = path;
-  if (full.empty() || full[0] != '/')
-    full = dir + "/" + path;
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i < full.size()) {
-    size_t j = full.find('/', i);
-    if (j == std::string::npos)
-      j = full.size();
-    std::string part = full.substr(i, j - i);
-    if (part == "..") {
-      if (!parts.empty())
-        parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
-  std::string out;
-  for (const std::string &p : parts)
-    out += "/" + p;
-  return out.empty() ? "/" : out;
-}
-
 void movePath(const std::string &from, const std::string &to) {
   struct stat st;
   if (::lstat(from.c_str(), &st) != 0)
@@ -212,11 +103,6 @@ void movePath(const std::string &from, const std::string &to) {
   renamePath(from, to);
   if (changePerm && ::chmod(to.c_str(), st.st_mode & 07777) != 0)
     throwSysError("restoring the permissions of '" + to + "'");
-}
-
-std::string createTempDir(const std::string &prefix, const std::string &what) {
-  const char *tmp = ::getenv("TMPDIR");
-  return createTempDirIn(tmp && *tmp ? tmp : "/tmp", prefix, what);
 }
 
 std::vector<std::string> readDirNames(const std::string &dir) {
@@ -253,23 +139,6 @@ bool directoryInUse(const std::string &dir) {
   bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   ::close(fd);
   return busy;
-}
-
-std::string createTempDirIn(const std::string &parent, const std::string &prefix,
-                            const std::string &what) {
-  std::string tmpl = parent + "/" + prefix + "XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back(0);
-  if (!::mkdtemp(buf.data()))
-    throwSysError("creating " + what + " in '" + tmpl + "'");
-  return buf.data();
-}
-
-TempDir::~TempDir() {
-  try {
-    deletePath(path);
-  } catch (std::exception &) {
-  }
 }
 
 bool lockFile(int fd, short type, bool wait, const std::string &what) {

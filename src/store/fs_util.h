@@ -1,21 +1,27 @@
-// Small POSIX file helpers for the store. All throw StoreError with a
-// message naming the path and the system's reason.
+// Small POSIX file helpers for the store. System call failures throw
+// util::SysError, naming the path and the system's reason.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "util/error.h"
+#include "util/file.h"
+#include "util/temp.h"
+
 namespace bastion::store {
 
-[[noreturn]] void throwSysError(const std::string &what);
+// The store's callers use util's one copy of these (see ARCHITECTURE.md).
+using util::createTempDir;
+using util::createTempDirIn;
+using util::deletePath;
+using util::TempDir;
+using util::throwSysError;
 
 bool pathExists(const std::string &path); // lstat succeeds
 // mkdir -p with mode 0777 (less the umask), as Nix's createDirs.
 void createDirs(const std::string &path);
-// rm -rf that never follows symlinks and copes with read-only directories
-// (store objects are 0555). A missing path is not an error.
-void deletePath(const std::string &path);
 // Creates `path` (which must not exist) holding `data`, flushed to disk.
 void writeNewFile(const std::string &path, std::string_view data);
 std::string readFile(const std::string &path);
@@ -27,19 +33,6 @@ void renamePath(const std::string &from, const std::string &to);
 // directory to another parent updates its "..", which needs write
 // permission on it unless we are root (Nix's movePath).
 void movePath(const std::string &from, const std::string &to);
-// Absolute, with "." / ".." / repeated slashes resolved lexically and no
-// trailing slash (Nix's absPath + canonPath, without resolving symlinks).
-std::string absolutePath(const std::string &path);
-// The same relative to `dir` instead of the working directory.
-std::string absolutePath(const std::string &path, const std::string &dir);
-
-// A fresh directory "$TMPDIR/<prefix>XXXXXX" (/tmp without TMPDIR); `what`
-// names it in the error ("creating <what> in '…'").
-std::string createTempDir(const std::string &prefix,
-                          const std::string &what = "a temporary directory");
-// The same in `parent` instead of $TMPDIR.
-std::string createTempDirIn(const std::string &parent, const std::string &prefix,
-                            const std::string &what = "a temporary directory");
 // The names in `dir` but "." and "..", in readdir order. Throws a
 // system error naming the directory when it cannot be opened.
 std::vector<std::string> readDirNames(const std::string &dir);
@@ -54,19 +47,9 @@ void deleteContents(const std::string &dir);
 int lockDirectory(const std::string &dir);
 bool directoryInUse(const std::string &dir);
 
-// A createTempDir directory that is deleted, contents and all, however the
-// scope is left.
-struct TempDir {
-  std::string path;
-  explicit TempDir(const std::string &prefix) : path(createTempDir(prefix)) {}
-  ~TempDir();
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-};
-
 // fcntl lock of a whole file: F_WRLCK or F_RDLCK (F_UNLCK releases),
 // retrying on EINTR; returns false when `wait` is false and someone else
-// holds it. Other failures throw StoreError "<what>: <reason>".
+// holds it. Other failures throw SysError "<what>: <reason>".
 bool lockFile(int fd, short type, bool wait, const std::string &what = "locking file");
 
 } // namespace bastion::store

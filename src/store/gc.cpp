@@ -21,6 +21,7 @@
 #include "store/gc_socket.h"
 #include "store/temp_roots.h"
 #include "store/unused_links.h"
+#include "util/fd.h"
 
 namespace bastion::store {
 
@@ -90,11 +91,8 @@ private:
 };
 
 void Collector::run() {
-  int gcLock = openGcLock(store_.stateDir());
-  struct CloseFd {
-    int fd;
-    ~CloseFd() { ::close(fd); }
-  } closeLock{gcLock};
+  util::Fd lock(openGcLock(store_.stateDir()));
+  int gcLock = lock.get();
   if (!lockFile(gcLock, F_WRLCK, false)) {
     log_("waiting for the big garbage collector lock...");
     lockFile(gcLock, F_WRLCK, true);
@@ -197,7 +195,7 @@ void Collector::markAlive(const StorePath &path, const StorePath &start) {
   std::set<StorePath> closure;
   try {
     computeFSClosure(store_, {path}, closure);
-  } catch (const StoreError &) {
+  } catch (const util::Error &) {
     // an invalid root has no closure
   }
   alive_.insert(closure.begin(), closure.end());

@@ -10,6 +10,8 @@
 
 #include "format/hash.h"
 #include "store/fs_util.h"
+#include "util/file.h"
+#include "util/path.h"
 
 namespace bastion::store {
 
@@ -21,34 +23,12 @@ bool inStore(const LocalStore &store, const std::string &path) {
          path[dir.size()] == '/';
 }
 
-std::string readLink(const std::string &path) {
-  std::vector<char> buf(4096);
-  ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
-  if (n < 0)
-    throwSysError("reading symbolic link '" + path + "'");
-  return std::string(buf.data(), static_cast<size_t>(n));
-}
-
-// Creates or atomically replaces the symlink `link` -> `target`.
-void makeSymlink(const std::string &link, const std::string &target) {
-  std::string tmp = link + ".tmp-" + std::to_string(::getpid());
-  ::unlink(tmp.c_str());
-  if (::symlink(target.c_str(), tmp.c_str()) != 0)
-    throwSysError("creating symlink '" + tmp + "' to '" + target + "'");
-  if (::rename(tmp.c_str(), link.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    errno = err;
-    throwSysError("moving symlink '" + tmp + "' to '" + link + "'");
-  }
-}
-
 } // namespace
 
 std::string addPermRoot(LocalStore &store, const StorePath &path, const std::string &gcRootIn) {
   if (store.readOnly())
     throw StoreError("cannot add a garbage collector root to a read-only store");
-  std::string gcRoot = absolutePath(gcRootIn);
+  std::string gcRoot = util::absPath(gcRootIn);
   std::string realStore = store.root() + store.storeDir();
   if (inStore(store, gcRoot) ||
       (gcRoot.size() > realStore.size() && gcRoot.compare(0, realStore.size(), realStore) == 0 &&
@@ -60,15 +40,15 @@ std::string addPermRoot(LocalStore &store, const StorePath &path, const std::str
   // Don't clobber anything but an old link into the store.
   struct stat st;
   if (::lstat(gcRoot.c_str(), &st) == 0 &&
-      (!S_ISLNK(st.st_mode) || !inStore(store, readLink(gcRoot))))
+      (!S_ISLNK(st.st_mode) || !inStore(store, util::readLink(gcRoot))))
     throw StoreError("cannot create symlink '" + gcRoot + "'; already exists");
-  makeSymlink(gcRoot, store.printStorePath(path));
+  util::replaceSymlink(store.printStorePath(path), gcRoot);
 
   std::string autoDir = store.root() + "/nix/var/nix/gcroots/auto";
   createDirs(autoDir);
   std::string hash =
       format::hashString(format::HashAlgo::SHA1, gcRoot).to(format::HashFormat::Nix32, false);
-  makeSymlink(autoDir + "/" + hash, gcRoot);
+  util::replaceSymlink(gcRoot, autoDir + "/" + hash);
   return gcRoot;
 }
 

@@ -17,7 +17,6 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <system_error>
 #include <vector>
 
 #include "store/canonicalise.h"
@@ -29,6 +28,9 @@
 #include "store/state_dirs.h"
 #include "store/store.h"
 #include "store/temp_roots.h"
+#include "util/fd.h"
+#include "util/io.h"
+#include "util/path.h"
 
 namespace bastion::store {
 
@@ -39,23 +41,11 @@ namespace {
 // before renaming it into place, so writeNewFile's own fsync only doubled
 // the cost of every .drv.
 void writeUnsynced(const std::string &path, std::string_view data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0)
-    throwSysError("creating file '" + path + "'");
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      errno = err;
-      throwSysError("writing to file '" + path + "'");
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  if (::close(fd) != 0)
-    throwSysError("writing to file '" + path + "'");
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+  if (!fd)
+    throwSysError("creating file '" + path + "'", path);
+  util::writeFull(fd.get(), data, "writing to file '" + path + "'");
+  fd.close(("writing to file '" + path + "'").c_str());
 }
 
 using format::printStorePath;
@@ -63,7 +53,7 @@ using format::printStorePath;
 std::string normaliseRoot(const std::string &root) {
   if (root.empty())
     return "";
-  std::string abs = absolutePath(root);
+  std::string abs = util::absPath(root);
   return abs == "/" ? "" : abs;
 }
 
@@ -76,6 +66,18 @@ std::map<std::string, std::string> drvOutputsOf(const format::Derivation &drv) {
       out.emplace(name, o.path);
   return out;
 }
+
+// Hashes what it passes on (a substituted NAR, checked against its narinfo).
+struct HashingNarSource : format::NarSource {
+  format::NarSource &inner;
+  format::HashSink hash{HashAlgo::SHA256};
+  explicit HashingNarSource(format::NarSource &i) : inner(i) {}
+  size_t read(char *buf, size_t len) override {
+    size_t n = inner.read(buf, len);
+    hash.update(std::string_view(buf, n));
+    return n;
+  }
+};
 
 class LocalStoreImpl final : public LocalStore {
 public:
@@ -173,7 +175,7 @@ public:
                                         const PathFilter &filter) override {
     if (method == FileIngestionMethod::Text)
       throw StoreError("addToStore cannot add '" + srcPath + "' as text; use addTextToStore");
-    std::string src = absolutePath(srcPath);
+    std::string src = util::absPath(srcPath);
     // Errors of the file system become StoreErrors; whatever the
     // caller's filter throws passes through untouched.
     bool filterThrew = false;
@@ -190,7 +192,7 @@ public:
     try {
       return method == FileIngestionMethod::Flat ? addFlat(name, src, algo)
                                                  : addRecursive(name, src, algo, guarded);
-    } catch (const std::system_error &e) {
+    } catch (const util::SysError &e) {
       if (filterThrew)
         throw;
       throw StoreError(e.what());
@@ -336,6 +338,63 @@ public:
     db_->updateNarInfo(path, narHash, narSize);
   }
 
+  void addSignatures(const StorePath &path, const std::set<std::string> &sigs) override {
+    if (readOnly_)
+      throw StoreError("cannot sign paths in a read-only store");
+    commitPending();
+    std::lock_guard<std::mutex> lk(mutex_);
+    std::optional<ValidPathInfo> info = db_->queryPathInfo(path);
+    if (!info)
+      throw StoreError("path '" + printStorePath(path) + "' is not valid");
+    std::set<std::string> all = info->sigs;
+    all.insert(sigs.begin(), sigs.end());
+    if (all != info->sigs)
+      db_->setSignatures(path, all);
+  }
+
+  void addNar(const ValidPathInfo &given, format::NarSource &source) override {
+    if (readOnly_)
+      throw StoreError("cannot add paths to a read-only store");
+    addTempRoot(given.path);
+    if (isValidPath(given.path))
+      return;
+    ValidPathInfo info = given;
+    info.ultimate = false;
+    info.registrationTime = 0;
+    std::map<std::string, std::string> outputs;
+    writeObject(info, outputs, true, [&](const std::string &tmp) {
+      HashingNarSource hashing(source);
+      format::restorePath(tmp, hashing);
+      Hash got = hashing.hash.finish();
+      std::string printed = printStorePath(info.path);
+      if (hashing.hash.bytesHashed() != info.narSize)
+        throw StoreError("NAR of '" + printed + "' is " +
+                         std::to_string(hashing.hash.bytesHashed()) +
+                         " bytes long, but its info says " + std::to_string(info.narSize));
+      if (got != info.narHash)
+        throw StoreError("hash mismatch importing path '" + printed +
+                         "';\n  specified: " + info.narHash.to(format::HashFormat::Nix32, true) +
+                         "\n  got:       " + got.to(format::HashFormat::Nix32, true));
+      if (info.path.isDerivation()) {
+        try {
+          outputs = drvOutputsOf(format::parseDerivation(readFile(tmp)));
+        } catch (const format::DerivationError &e) {
+          throw StoreError("error parsing derivation '" + printed + "': " + e.what());
+        }
+      }
+    });
+  }
+
+  std::optional<StorePath> queryPathFromHashPart(std::string_view hashPart) override {
+    std::lock_guard<std::mutex> lk(mutex_);
+    if (!db_)
+      return std::nullopt;
+    std::string printed = db_->queryPathFromHashPart(hashPart);
+    if (printed.empty())
+      return std::nullopt;
+    return parseStorePath(printed);
+  }
+
   void addTempRoot(const StorePath &path) override {
     if (readOnly_)
       return;
@@ -413,7 +472,7 @@ private:
       db_->registerValidPaths(regs);
       for (auto &[path, _] : batch)
         pending_.erase(path);
-    } catch (const std::system_error &e) {
+    } catch (const util::SysError &e) {
       // The files stay, invalid: the next writer replaces them.
       forget();
       throw StoreError(e.what());
@@ -497,7 +556,7 @@ private:
       if (!knownNar)
         info.narHash = format::hashPath(HashAlgo::SHA256, tmp, &info.narSize);
       renamePath(tmp, real);
-    } catch (const std::system_error &e) {
+    } catch (const util::SysError &e) {
       cleanUp(tmp);
       throw StoreError(e.what());
     } catch (const format::NarError &e) {
@@ -537,7 +596,7 @@ private:
   static void cleanUp(const std::string &path) {
     try {
       deletePath(path);
-    } catch (const StoreError &) {
+    } catch (const util::Error &) {
     }
   }
 
@@ -550,27 +609,17 @@ private:
     // Hash and keep the bytes in one pass, then write what was hashed.
     Spool spool(layout_.realStoreDir);
     format::HashSink hash(algo);
-    int fd = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-      throwSysError("opening file '" + src + "'");
+    util::Fd fd(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+      throwSysError("opening file '" + src + "'", src);
     std::vector<char> buf(1 << 16);
-    for (;;) {
-      ssize_t n = ::read(fd, buf.data(), buf.size());
-      if (n < 0) {
-        if (errno == EINTR)
-          continue;
-        int err = errno;
-        ::close(fd);
-        errno = err;
-        throwSysError("reading file '" + src + "'");
-      }
-      if (n == 0)
-        break;
-      std::string_view chunk(buf.data(), static_cast<size_t>(n));
+    while (size_t n =
+               util::readFull(fd.get(), buf.data(), buf.size(), "reading file '" + src + "'")) {
+      std::string_view chunk(buf.data(), n);
       hash.update(chunk);
       spool.write(chunk);
     }
-    ::close(fd);
+    fd.reset();
     Hash h = hash.finish();
     StorePath path =
         format::makeFixedOutputPath(FileIngestionMethod::Flat, h, name, {}, false, storeDir_);
@@ -640,7 +689,7 @@ private:
 std::unique_ptr<LocalStore> LocalStore::open(const std::string &root, bool readOnly) {
   try {
     return std::make_unique<LocalStoreImpl>(root, readOnly);
-  } catch (const std::system_error &e) {
+  } catch (const util::SysError &e) {
     throw StoreError(e.what());
   }
 }

@@ -290,4 +290,24 @@ void PathDb::updateNarInfo(const StorePath &path, const Hash &narHash, uint64_t 
   q.exec();
 }
 
+void PathDb::setSignatures(const StorePath &path, const std::set<std::string> &sigs) {
+  std::string joined;
+  for (const std::string &sig : sigs)
+    joined += (joined.empty() ? "" : " ") + sig;
+  Stmt q(*db_, "update ValidPaths set sigs = ? where path = ?;");
+  q.bindOpt(joined, !joined.empty()).bind(format::printStorePath(path, storeDir_));
+  q.exec();
+}
+
+std::string PathDb::queryPathFromHashPart(std::string_view hashPart) {
+  // As Nix: the first path at or after "<storeDir>/<hash>", if it has that prefix.
+  std::string prefix = storeDir_ + "/" + std::string(hashPart);
+  Stmt q(*db_, "select path from ValidPaths where path >= ? limit 1;");
+  q.bind(prefix);
+  if (!q.step())
+    return "";
+  std::string path = q.text(0);
+  return path.rfind(prefix, 0) == 0 ? path : "";
+}
+
 } // namespace bastion::store

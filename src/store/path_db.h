@@ -61,6 +61,10 @@ public:
 
   // Fills in a NAR hash and size recomputed by --verify --check-contents.
   void updateNarInfo(const StorePath &path, const Hash &narHash, uint64_t narSize);
+  // Replaces the path's sigs column (space-separated, as Nix).
+  void setSignatures(const StorePath &path, const std::set<std::string> &sigs);
+  // Printed path whose base name starts with `hashPart`, or "".
+  std::string queryPathFromHashPart(std::string_view hashPart);
 
 private:
   std::unique_ptr<Db> db_;

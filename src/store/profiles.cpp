@@ -11,30 +11,16 @@
 
 #include "store/fs_util.h"
 #include "store/gc_roots.h"
+#include "util/file.h"
+#include "util/path.h"
 
 namespace bastion::store {
 
+using util::baseNameOf;
+using util::dirOf;
+using util::readLink;
+
 namespace {
-
-std::string dirOf(const std::string &path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos)
-    return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string baseNameOf(const std::string &path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string readLink(const std::string &path) {
-  std::vector<char> buf(PATH_MAX);
-  ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
-  if (n < 0)
-    throwSysError("reading symbolic link '" + path + "'");
-  return std::string(buf.data(), static_cast<size_t>(n));
-}
 
 // "<profileName>-<number>-link" -> number. Like Nix, the text after the
 // number only has to contain "-link" somewhere.
@@ -132,16 +118,7 @@ std::string createGeneration(LocalStore &store, const std::string &profile,
 
 void switchLink(const std::string &link, const std::string &targetIn) {
   std::string target = dirOf(targetIn) == dirOf(link) ? baseNameOf(targetIn) : targetIn;
-  std::string tmp = dirOf(link) + "/." + std::to_string(::getpid()) + "_" + baseNameOf(link);
-  ::unlink(tmp.c_str());
-  if (::symlink(target.c_str(), tmp.c_str()) != 0)
-    throwSysError("creating symlink '" + tmp + "' to '" + target + "'");
-  if (::rename(tmp.c_str(), link.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    errno = err;
-    throwSysError("renaming '" + tmp + "' to '" + link + "'");
-  }
+  util::replaceSymlink(target, link);
 }
 
 std::string optimisticLockProfile(const std::string &profile) {

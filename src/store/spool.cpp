@@ -9,21 +9,14 @@
 #include <vector>
 
 #include "store/fs_util.h"
+#include "util/io.h"
 
 namespace bastion::store {
 
 namespace {
 
 void writeAll(int fd, std::string_view data, const std::string &shown) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      throwSysError("writing to '" + shown + "'");
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
+  util::writeFull(fd, data, "writing to '" + shown + "'");
 }
 
 } // namespace

@@ -27,6 +27,7 @@
 #include "format/hash.h"
 #include "format/nar.h"
 #include "format/store_path.h"
+#include "util/error.h"
 
 namespace bastion::store {
 
@@ -35,10 +36,12 @@ using format::Hash;
 using format::HashAlgo;
 using format::StorePath;
 
-// Anything the store cannot do (I/O, database, a path that is not valid);
-// what() is a complete message naming the path involved.
-struct StoreError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// Anything the store cannot do (database, a path that is not valid; a
+// failed system call is util::SysError, which the store's entry points
+// such as addToStore turn into a StoreError); what() is a complete message
+// naming the path involved.
+struct StoreError : util::Error {
+  using util::Error::Error;
 };
 
 // Called with the absolute path of every entry below the root of a tree
@@ -161,6 +164,20 @@ public:
   virtual void invalidatePath(const StorePath &path) = 0;
   // Records a NAR hash and size recomputed by verifyStore.
   virtual void updateNarInfo(const StorePath &path, const Hash &narHash, uint64_t narSize) = 0;
+
+  // --- Binary caches (store/binary_cache.h) ------------------------------
+  // Adds signatures ("name:base64") to a valid path's ValidPaths.sigs, as
+  // Nix's addSignatures. Throws StoreError for an invalid path.
+  virtual void addSignatures(const StorePath &path, const std::set<std::string> &sigs) = 0;
+  // A substituted path: restores the NAR `source` yields at info.path and
+  // registers it with info's references, deriver, sigs and ca (ultimate
+  // false), but only if the NAR's SHA-256 and size are info.narHash and
+  // info.narSize; otherwise throws StoreError and nothing is left. Does
+  // nothing if the path is valid. References must be valid.
+  virtual void addNar(const ValidPathInfo &info, format::NarSource &source) = 0;
+  // The valid path whose hash part is `hashPart` (32 nix32 characters),
+  // as Nix's queryPathFromHashPart.
+  virtual std::optional<StorePath> queryPathFromHashPart(std::string_view hashPart) = 0;
 
   // Makes `path` a temporary GC root for the lifetime of this process
   // (temp_roots.h), so that a concurrent garbage collector keeps it and

@@ -14,20 +14,14 @@
 
 #include "store/fs_util.h"
 #include "store/store.h"
+#include "util/io.h"
 
 namespace bastion::store {
 
 namespace {
 
 void writeAll(int fd, std::string_view data, const std::string &what) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      throwSysError("writing to " + what);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
+  util::writeFull(fd, data, "writing to " + what);
 }
 
 std::string readAll(int fd) {
@@ -175,7 +169,7 @@ std::map<std::string, std::set<std::string>> readTempRoots(const std::string &st
       ::unlink(path.c_str());
       try {
         writeAll(fd, "d", path);
-      } catch (const StoreError &) {
+      } catch (const util::SysError &) {
       }
       ::close(fd);
       continue;

@@ -15,22 +15,12 @@
 
 #include "store/fs_util.h"
 #include "store/shared_lib.h"
+#include "util/fd.h"
 
 namespace bastion::store {
 namespace {
 
 // A file descriptor closed on every path out.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0)
-      close(fd);
-  }
-  Fd(const Fd &) = delete;
-  Fd &operator=(const Fd &) = delete;
-};
-
 struct Reader {
   archive *a = BASTION_LAZY(libarchive(), archive_read_new)();
   ~Reader() { BASTION_LAZY(libarchive(), archive_read_free)(a); }
@@ -84,21 +74,21 @@ public:
         throw UnpackError("archive entry '" + name + "' would replace the target directory");
       return;
     }
-    Fd parent(openParent(name, comps, true));
+    util::Fd parent(openParent(name, comps, true));
     const std::string &last = comps.back();
     if (linkTarget)
-      return hardLink(name, linkTarget, parent.fd, last);
+      return hardLink(name, linkTarget, parent.get(), last);
     switch (type) {
     case AE_IFDIR:
-      return makeDir(name, parent.fd, last);
+      return makeDir(name, parent.get(), last);
     case AE_IFREG:
-      return writeFile(a, entry, name, parent.fd, last);
+      return writeFile(a, entry, name, parent.get(), last);
     case AE_IFLNK: {
       const char *target = BASTION_LAZY(libarchive(), archive_entry_symlink)(entry);
       if (!target || !*target)
         throw UnpackError("archive entry '" + name + "' is a symlink without a target");
-      clear(name, parent.fd, last);
-      if (symlinkat(target, parent.fd, last.c_str()) != 0)
+      clear(name, parent.get(), last);
+      if (symlinkat(target, parent.get(), last.c_str()) != 0)
         sysError("creating symlink", name);
       return;
     }
@@ -170,9 +160,9 @@ private:
                  const std::string &last) {
     clear(name, parent, last);
     mode_t mode = (BASTION_LAZY(libarchive(), archive_entry_perm)(entry) & S_IXUSR) ? 0755 : 0644;
-    Fd out(
+    util::Fd out(
         openat(parent, last.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
-    if (out.fd < 0)
+    if (!out)
       sysError("creating file", name);
     const void *buf;
     size_t size;
@@ -188,7 +178,7 @@ private:
       }
       // Blocks come with their offsets, so holes of sparse files stay holes.
       for (size_t done = 0; done < size;) {
-        ssize_t w = pwrite(out.fd, static_cast<const char *>(buf) + done, size - done,
+        ssize_t w = pwrite(out.get(), static_cast<const char *>(buf) + done, size - done,
                            offset + la_int64_t(done));
         if (w < 0 && errno == EINTR)
           continue;
@@ -201,7 +191,7 @@ private:
     la_int64_t declared = BASTION_LAZY(libarchive(), archive_entry_size_is_set)(entry)
                               ? BASTION_LAZY(libarchive(), archive_entry_size)(entry)
                               : 0;
-    if (ftruncate(out.fd, std::max(end, declared)) != 0)
+    if (ftruncate(out.get(), std::max(end, declared)) != 0)
       sysError("writing to file", name);
   }
 
@@ -210,9 +200,9 @@ private:
     std::vector<std::string> tcomps = entryComponents(target);
     if (tcomps.empty())
       throw UnpackError("archive entry '" + name + "' is a hard link to the target directory");
-    Fd tparent(openParent(target, tcomps, false));
+    util::Fd tparent(openParent(target, tcomps, false));
     clear(name, parent, last);
-    if (linkat(tparent.fd, tcomps.back().c_str(), parent, last.c_str(), 0) != 0)
+    if (linkat(tparent.get(), tcomps.back().c_str(), parent, last.c_str(), 0) != 0)
       throwSysError("creating hard link '" + dest_ + "/" + name + "' to '" + target + "'");
   }
 
@@ -260,10 +250,10 @@ void unpackArchive(const std::string &archivePath, const std::string &dest) {
   if (mkdir(dest.c_str(), 0755) != 0)
     throwSysError("creating directory '" + dest + "'");
   try {
-    Fd root(open(dest.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (root.fd < 0)
+    util::Fd root(open(dest.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!root)
       throwSysError("opening directory '" + dest + "'");
-    extractAll(r, root.fd, dest);
+    extractAll(r, root.get(), dest);
     if (BASTION_LAZY(libarchive(), archive_read_close)(r.a) != ARCHIVE_OK)
       r.fail("failed to extract archive");
   } catch (...) {

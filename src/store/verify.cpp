@@ -11,6 +11,7 @@
 #include "format/nar.h"
 #include "store/fs_util.h"
 #include "store/temp_roots.h"
+#include "util/fd.h"
 
 namespace bastion::store {
 
@@ -114,11 +115,8 @@ bool verifyStore(LocalStore &store, bool checkContents, bool repair, const GcLog
                  const GcLog &error) {
   log("reading the Nix store...");
   // A collector holds gc.lock exclusively: wait for a consistent view.
-  int gcLock = openGcLock(store.stateDir());
-  struct CloseFd {
-    int fd;
-    ~CloseFd() { ::close(fd); }
-  } closeLock{gcLock};
+  util::Fd lock(openGcLock(store.stateDir()));
+  int gcLock = lock.get();
   if (!lockFile(gcLock, F_RDLCK, false)) {
     log("waiting for the big garbage collector lock...");
     lockFile(gcLock, F_RDLCK, true);

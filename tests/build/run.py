@@ -29,25 +29,14 @@ rebuild the result with --check afterwards and compares their exit
 statuses (0 when the build is reproducible, 104 when it is not).
 """
 import argparse
-import importlib.util
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "cases")
-
-spec = importlib.util.spec_from_file_location("drvrun", os.path.join(HERE, "..", "drv", "run.py"))
-drvrun = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(drvrun)
-
-
-def run(cmd, cwd=CASES, env=None):
-    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=dict(os.environ, **env) if env else None)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
 
 def header(path, key):
@@ -60,22 +49,21 @@ def header(path, key):
 
 
 def dump(nix_store, root, path):
-    p = subprocess.run([nix_store, "--store", root, "--dump", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return p.returncode, p.stdout
+    return bt.run([nix_store, "--store", root, "--dump", path])[:2]
 
 
 def check_case(name, args, tmp):
     problems = []
     a, b = os.path.join(tmp, name + ".bastion"), os.path.join(tmp, name + ".nix28")
-    sandbox_paths = "/bin/sh=" + args.busybox
+    bastion_opts = bt.bastion_sandbox_options(args.busybox)
+    nix_opts = bt.nix_sandbox_options(args.busybox)
     flags = [f for line in header(os.path.join(CASES, name), "flags") for f in line.split()]
     env = dict(line.split("=", 1) for line in header(os.path.join(CASES, name), "env"))
-    code_a, out_a, err_a = run([args.bin, "nix-build", "--store", a, "--option", "sandbox-paths", sandbox_paths,
-                                "--no-out-link"] + flags + [name], env=env)
-    code_b, out_b, err_b = run([args.nix_build, "--store", b, "--option", "sandbox", "true", "--option",
-                                "sandbox-paths", sandbox_paths, "--option", "build-users-group", "",
-                                "--option", "substituters", "", "--no-out-link"] + flags + [name], env=env)
-    if "Sanitizer" in err_a or "runtime error" in err_a:
+    code_a, out_a, err_a = bt.run([args.bin, "nix-build", "--store", a] + bastion_opts + ["--no-out-link"] + flags
+                                  + [name], cwd=CASES, text=True, add_env=env)
+    code_b, out_b, err_b = bt.run([args.nix_build, "--store", b] + nix_opts + ["--no-out-link"] + flags + [name],
+                                  cwd=CASES, text=True, add_env=env)
+    if bt.sanitizer_report(err_a):
         problems.append("sanitizer report:\n" + err_a)
     if code_a != code_b:
         problems.append("exit status: nix %d, bastion %d\n--- nix\n%s--- bastion\n%s" % (code_b, code_a, err_b, err_a))
@@ -89,9 +77,9 @@ def check_case(name, args, tmp):
         problems.append("bastion did not fail")
 
     # The stores: same paths, same bytes, same metadata.
-    paths_a, paths_b = drvrun.store_paths(a), drvrun.store_paths(b)
-    valid_b = [p for p in paths_b if run([args.nix_store, "--store", b, "-q", "--hash", p], "/")[0] == 0]
-    valid_a = [p for p in paths_a if run([args.nix_store, "--store", a, "-q", "--hash", p], "/")[0] == 0]
+    paths_a, paths_b = bt.store_paths(a), bt.store_paths(b)
+    valid_b = [p for p in paths_b if bt.run([args.nix_store, "--store", b, "-q", "--hash", p], cwd="/").rc == 0]
+    valid_a = [p for p in paths_a if bt.run([args.nix_store, "--store", a, "-q", "--hash", p], cwd="/").rc == 0]
     if valid_a != valid_b:
         problems.append("valid paths differ:\n  only bastion: %s\n  only nix: %s" %
                         (sorted(set(valid_a) - set(valid_b)), sorted(set(valid_b) - set(valid_a))))
@@ -100,8 +88,8 @@ def check_case(name, args, tmp):
     for p in sorted(set(valid_a) & set(valid_b)):
         if same_bytes and dump(args.nix_store, a, p) != dump(args.nix_store, b, p):
             problems.append("NAR of %s differs" % p)
-    qa = drvrun.nix_queries(args.nix_store, a, valid_b)
-    qb = drvrun.nix_queries(args.nix_store, b, valid_b)
+    qa = bt.nix_queries(args.nix_store, a, valid_b)
+    qb = bt.nix_queries(args.nix_store, b, valid_b)
     for p in valid_b:
         if not same_bytes:
             qa[p] = [x for x in qa.get(p, []) if x[0] not in ("--hash",)]
@@ -109,7 +97,7 @@ def check_case(name, args, tmp):
         if qa.get(p) != qb.get(p):
             problems.append("nix-store -q on %s differs:\n  nix store:     %r\n  bastion store: %r" %
                             (p, qb.get(p), qa.get(p)))
-    sa, sb = drvrun.snapshot(a), drvrun.snapshot(b)
+    sa, sb = bt.snapshot(a), bt.snapshot(b)
     for k in sorted(set(sa) & set(sb)):
         if k.split("/")[0].endswith("chroot") or k.endswith(".lock"):
             continue
@@ -124,39 +112,36 @@ def check_case(name, args, tmp):
     # with nix-store --read-log, and Bastion's `nix log` reads Nix's
     # (bzip2-compressed) logs too.
     for p in sorted(x for x in paths_b if x.endswith(".drv")):
-        theirs = run([args.nix_store, "--store", b, "--read-log", p], "/")
+        theirs = bt.run([args.nix_store, "--store", b, "--read-log", p], cwd="/", text=True)
         if theirs[0] != 0:
             continue
-        ours = run([args.bin, "nix-store", "--store", a, "--read-log", p], "/")
+        ours = bt.run([args.bin, "nix-store", "--store", a, "--read-log", p], cwd="/", text=True)
         if ours[:2] != theirs[:2]:
             problems.append("build log of %s: Nix kept %r, Bastion %r" % (p, theirs[:2], ours[:2]))
-        via_nix_log = run([args.bin, "nix", "log", "--store", b, p], "/")
+        via_nix_log = bt.run([args.bin, "nix", "log", "--store", b, p], cwd="/", text=True)
         if via_nix_log[:2] != theirs[:2]:
             problems.append("bastion nix log %s on Nix's store: %r, Nix's --read-log: %r" %
                             (p, via_nix_log[:2], theirs[:2]))
     # Bastion reads Nix's store.
     for p in valid_b:
         for q in ("--references", "--hash", "--size"):
-            ours = run([args.bin, "nix-store", "--store", b, "-q", q, p], "/")
-            theirs = run([args.nix_store, "--store", b, "-q", q, p], "/")
+            ours = bt.run([args.bin, "nix-store", "--store", b, "-q", q, p], cwd="/", text=True)
+            theirs = bt.run([args.nix_store, "--store", b, "-q", q, p], cwd="/", text=True)
             if (ours[0], ours[1]) != (theirs[0], theirs[1]):
                 problems.append("bastion nix-store -q %s %s on Nix's store: %r, Nix says %r" % (q, p, ours[:2], theirs[:2]))
-    code, so, se = run([args.bin, "nix-store", "--store", b, "--verify", "--check-contents"], "/")
+    code, so, se = bt.run([args.bin, "nix-store", "--store", b, "--verify", "--check-contents"], cwd="/", text=True)
     if code != 0:
         problems.append("bastion --verify --check-contents on Nix's store: exit %d\n%s" % (code, se))
     if header(os.path.join(CASES, name), "check") and code_a == 0 and code_b == 0:
-        ca = run([args.bin, "nix-build", "--store", a, "--option", "sandbox-paths", sandbox_paths, "--no-out-link",
-                  "--check", name])
-        cb = run([args.nix_build, "--store", b, "--option", "sandbox", "true", "--option", "sandbox-paths",
-                  sandbox_paths, "--option", "build-users-group", "", "--option", "substituters", "",
-                  "--no-out-link", "--check", name])
+        ca = bt.run([args.bin, "nix-build", "--store", a] + bastion_opts + ["--no-out-link", "--check", name],
+                    cwd=CASES, text=True)
+        cb = bt.run([args.nix_build, "--store", b] + nix_opts + ["--no-out-link", "--check", name],
+                    cwd=CASES, text=True)
         if ca[0] != cb[0]:
             problems.append("--check: nix exit %d, bastion exit %d\n--- nix\n%s--- bastion\n%s" % (cb[0], ca[0], cb[2], ca[2]))
-    code, so, se = run([args.nix_store, "--store", a, "--verify", "--check-contents"], "/")
-    noise = [l for l in se.splitlines() if l and "nixbld" not in l and not l.startswith("reading the Nix store")
-             and not l.startswith("checking ")]
-    if code != 0 or noise:
-        problems.append("nix-store --verify --check-contents on Bastion's store: exit %d\n%s" % (code, se))
+    (code, so, se), findings = bt.nix_verify(args.nix_store, a)
+    if code != 0 or findings:
+        problems.append("nix-store --verify --check-contents on Bastion's store: exit %s\n%s" % (code, se))
     return problems
 
 
@@ -165,26 +150,19 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--nix-build", default=shutil.which("nix-build"))
     ap.add_argument("--nix-store", default=shutil.which("nix-store"))
-    ap.add_argument("--busybox", default=shutil.which("busybox") or "/bin/busybox")
+    ap.add_argument("--busybox", default=bt.busybox())
     ap.add_argument("cases", nargs="*")
     args = ap.parse_args()
     args.bin = os.path.abspath(args.bin)
     if not args.nix_build or not args.nix_store:
-        print("nix-build/nix-store not found: nothing to compare with")
-        return 77
+        return bt.skip("nix-build/nix-store not found: nothing to compare with")
     names = args.cases or sorted(n for n in os.listdir(CASES) if n.endswith(".nix"))
-    failed = 0
-    with tempfile.TemporaryDirectory(prefix="bastion-build-") as tmp:
+    report = bt.Report()
+    with bt.work_dir("bastion-build-") as tmp:
         for name in names:
             problems = check_case(os.path.basename(name), args, tmp)
-            print(("FAIL %s" if problems else "ok   %s") % name)
-            for p in problems:
-                print("  " + p.replace("\n", "\n  "))
-            failed += bool(problems)
-        # Store objects are read-only; make the temporary tree deletable.
-        subprocess.run(["chmod", "-R", "u+w", tmp])
-    print("%d/%d cases agree with Nix 2.8" % (len(names) - failed, len(names)))
-    return 1 if failed else 0
+            report.check(not problems, name, "\n".join(problems))
+    return report.summary("{passed}/{total} cases agree with Nix 2.8")
 
 
 if __name__ == "__main__":

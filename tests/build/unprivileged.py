@@ -7,32 +7,30 @@ output paths and NAR hashes, and the user's store verifies. Skipped (exit
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import bastion_test as bt  # noqa: E402
+
 CASES = ["deps.nix", "tree.nix", "outputs.nix", "probe.nix"]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--bin", required=True)
-    ap.add_argument("--busybox", default=shutil.which("busybox") or "/bin/busybox")
+    ap.add_argument("--busybox", default=bt.busybox())
     args = ap.parse_args()
     setpriv = shutil.which("setpriv")
     if os.geteuid() != 0 or not setpriv:
-        print("skipped: needs root and setpriv")
-        return 77
+        return bt.skip("needs root and setpriv")
     bin_ = os.path.abspath(args.bin)
-    tmp = tempfile.mkdtemp(prefix="bastion-unpriv-")
-    os.chmod(tmp, 0o755)
-    failures = 0
-    try:
+    report = bt.Report()
+    with bt.work_dir("bastion-unpriv-", mode=0o755) as tmp:
         for case in CASES:
             shutil.copy(os.path.join(HERE, "cases", case), tmp)
         shutil.copytree(os.path.join(HERE, "..", "drv", "cases", "src"), os.path.join(tmp, "src"), symlinks=True)
-        subprocess.run(["chown", "-R", "65534:65534", tmp], check=True)
+        bt.run(["chown", "-R", "65534:65534", tmp], ok_codes=(0,))
         results = {}
         for who in ("root", "nobody"):
             store = os.path.join(tmp, "store-" + who)
@@ -42,36 +40,21 @@ def main():
                    "--option", "system-features", "nixos-test benchmark big-parallel",
                    "--no-out-link"] + CASES
             env = dict(os.environ, HOME=tmp)
-            if who == "nobody":
-                cmd = [setpriv, "--reuid", "65534", "--regid", "65534", "--clear-groups"] + cmd
-            p = subprocess.run(cmd, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            if p.returncode != 0:
-                failures += 1
-                print("FAIL build as %s: exit %d\n%s" % (who, p.returncode, p.stderr.decode()))
+            as_who = [setpriv, "--reuid", "65534", "--regid", "65534", "--clear-groups"] if who == "nobody" else []
+            p = bt.run(as_who + cmd, cwd=tmp, env=env, text=True)
+            if not report.check(p.rc == 0, "build as %s" % who, "exit %s\n%s" % (p.rc, p.err)):
                 continue
-            paths = p.stdout.decode().split()
-            hashes = []
-            for path in paths:
-                q = subprocess.run(([setpriv, "--reuid", "65534", "--regid", "65534", "--clear-groups"] if who == "nobody" else [])
-                                   + [bin_, "nix-store", "--store", store, "-q", "--hash", path],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                hashes.append(q.stdout.decode().strip())
-            v = subprocess.run(([setpriv, "--reuid", "65534", "--regid", "65534", "--clear-groups"] if who == "nobody" else [])
-                               + [bin_, "nix-store", "--store", store, "--verify", "--check-contents"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            if v.returncode != 0:
-                failures += 1
-                print("FAIL verify as %s:\n%s" % (who, v.stderr.decode()))
+            paths = p.out.split()
+            hashes = [bt.run(as_who + [bin_, "nix-store", "--store", store, "-q", "--hash", path], text=True).out.strip()
+                      for path in paths]
+            v = bt.run(as_who + [bin_, "nix-store", "--store", store, "--verify", "--check-contents"], text=True)
+            report.check(v.rc == 0, "verify as %s" % who, v.err)
             results[who] = list(zip(paths, hashes))
-        if len(results) == 2 and results["root"] != results["nobody"]:
-            failures += 1
-            print("FAIL root and nobody built different results:\n  %s\n  %s" % (results["root"], results["nobody"]))
-        elif len(results) == 2:
-            print("ok   %d outputs identical when built by root and by uid 65534" % len(results["root"]))
-    finally:
-        subprocess.run(["chmod", "-R", "u+w", tmp])
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failures else 0
+        if len(results) == 2:
+            report.check(results["root"] == results["nobody"],
+                         "%d outputs identical when built by root and by uid 65534" % len(results["root"]),
+                         "%s\n%s" % (results["root"], results["nobody"]))
+    return report.summary()
 
 
 if __name__ == "__main__":

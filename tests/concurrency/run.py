@@ -12,10 +12,11 @@ its output registered by someone else meanwhile.
 """
 import argparse
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
 EXPR = r'''
 { nonce }:
@@ -31,19 +32,17 @@ derivation {
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--bin", required=True)
-    ap.add_argument("--busybox", default=shutil.which("busybox") or "/bin/busybox")
+    ap.add_argument("--busybox", default=bt.busybox())
     args = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="bastion-conc-")
-    store = os.path.join(tmp, "store")
-    expr = os.path.join(tmp, "slow.nix")
-    with open(expr, "w") as f:
-        f.write(EXPR)
-    sp = "/bin/sh=" + args.busybox
-    bastion = [os.path.abspath(args.bin), "nix-build", "--store", store, "--option", "sandbox-paths", sp,
-               "--no-out-link", expr]
-    failures = 0
-    pairs = [("bastion+bastion", bastion, bastion), ("bastion+bastion, -j2 each", bastion + ["-j", "2"], bastion + ["-j", "2"])]
-    try:
+    report = bt.Report()
+    with bt.work_dir("bastion-conc-") as tmp:
+        store = os.path.join(tmp, "store")
+        expr = os.path.join(tmp, "slow.nix")
+        bt.write_file(expr, EXPR)
+        bastion = ([os.path.abspath(args.bin), "nix-build", "--store", store] + bt.bastion_sandbox_options(args.busybox)
+                   + ["--no-out-link", expr])
+        pairs = [("bastion+bastion", bastion, bastion),
+                 ("bastion+bastion, -j2 each", bastion + ["-j", "2"], bastion + ["-j", "2"])]
         for n, (label, first, second) in enumerate(pairs):
             nonce = ["--argstr", "nonce", "n%d" % n]
             procs = [subprocess.Popen(c + nonce, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in (first, second)]
@@ -51,19 +50,11 @@ def main():
             ran = sum(r[1].decode().count("BUILDER RAN") for r in results)
             outs = {r[0].decode() for r in results}
             codes = [r[2] for r in results]
-            verify = subprocess.run([os.path.abspath(args.bin), "nix-store", "--store", store, "--verify",
-                                     "--check-contents"], stderr=subprocess.PIPE)
-            ok = codes == [0, 0] and ran == 1 and len(outs) == 1 and verify.returncode == 0
-            print("%s %s: exit %s, builder ran %d time(s), %d distinct output(s)" %
-                  ("ok  " if ok else "FAIL", label, codes, ran, len(outs)))
-            if not ok:
-                failures += 1
-                for r in results:
-                    print("  " + r[1].decode().replace("\n", "\n  "))
-    finally:
-        subprocess.run(["chmod", "-R", "u+w", tmp])
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failures else 0
+            verify = bt.run([os.path.abspath(args.bin), "nix-store", "--store", store, "--verify", "--check-contents"])
+            ok = codes == [0, 0] and ran == 1 and len(outs) == 1 and verify.rc == 0
+            report.check(ok, "%s: exit %s, builder ran %d time(s), %d distinct output(s)" % (label, codes, ran, len(outs)),
+                         "\n".join(r[1].decode() for r in results))
+    return report.summary()
 
 
 if __name__ == "__main__":

@@ -26,8 +26,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
 EXPR = r'''
 { round }:
@@ -53,21 +55,15 @@ in map mk [ 1 2 3 4 5 6 ]
 '''
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
-
-
 def verify(args, store):
     problems = []
-    p = run([args.bin, "nix-store", "--store", store, "--verify", "--check-contents"])
-    if p.returncode != 0:
-        problems.append("bastion --verify --check-contents: exit %d\n%s" % (p.returncode, p.stderr.decode()))
+    p = bt.run([args.bin, "nix-store", "--store", store, "--verify", "--check-contents"], text=True)
+    if p.rc != 0:
+        problems.append("bastion --verify --check-contents: exit %s\n%s" % (p.rc, p.err))
     if args.nix_store:
-        p = run([args.nix_store, "--store", store, "--verify", "--check-contents"])
-        bad = [l for l in p.stderr.decode().splitlines()
-               if l and "nixbld" not in l and not l.startswith("reading the Nix store") and not l.startswith("checking ")]
-        if p.returncode != 0 or bad:
-            problems.append("nix --verify --check-contents: exit %d\n%s" % (p.returncode, p.stderr.decode()))
+        p, bad = bt.nix_verify(args.nix_store, store)
+        if p.rc != 0 or bad:
+            problems.append("nix --verify --check-contents: exit %s\n%s" % (p.rc, p.err))
     return problems
 
 
@@ -92,22 +88,20 @@ def main():
     ap.add_argument("--rounds", type=int, default=40)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--nix-store", default=shutil.which("nix-store"))
-    ap.add_argument("--busybox", default=shutil.which("busybox") or "/bin/busybox")
+    ap.add_argument("--busybox", default=bt.busybox())
     args = ap.parse_args()
     args.bin = os.path.abspath(args.bin)
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
     print("seed %d" % seed)
-    tmp = tempfile.mkdtemp(prefix="bastion-crash-")
-    store = os.path.join(tmp, "store")
-    expr = os.path.join(tmp, "crash.nix")
-    with open(expr, "w") as f:
-        f.write(EXPR)
-    build = [args.bin, "nix-build", "--store", store, "--option", "sandbox-paths", "/bin/sh=" + args.busybox,
-             "-j", "2", "-Q", expr]
-    failures = 0
+    report = bt.Report(show_ok=False)
     kinds = {"build": 0, "instantiate": 0, "gc": 0}
-    try:
+    with bt.work_dir("bastion-crash-") as tmp:
+        store = os.path.join(tmp, "store")
+        expr = os.path.join(tmp, "crash.nix")
+        bt.write_file(expr, EXPR)
+        build = ([args.bin, "nix-build", "--store", store] + bt.bastion_sandbox_options(args.busybox)
+                 + ["-j", "2", "-Q", expr])
         for n in range(args.rounds):
             kind = rng.choice(["build", "build", "instantiate", "gc"])
             kinds[kind] += 1
@@ -134,26 +128,16 @@ def main():
             problems = verify(args, store)
             if left:
                 problems.append("processes outlived the killed command: %s" % left)
-            if problems:
-                failures += 1
-                print("round %d (%s, killed): store inconsistent" % (n, kind))
-                for p in problems:
-                    print("  " + p.replace("\n", "\n  "))
+            report.check(not problems, "round %d (%s, killed): the store is consistent" % (n, kind),
+                         "\n".join(problems))
         # After all that, the store still works: build to completion and verify.
-        p = run(build + ["--argstr", "round", "final", "--no-out-link"], cwd=tmp)
-        if p.returncode != 0:
-            failures += 1
-            print("final build failed:\n" + p.stderr.decode())
+        p = bt.run(build + ["--argstr", "round", "final", "--no-out-link"], cwd=tmp, text=True)
+        report.check(p.rc == 0, "the final build succeeds", p.err)
         problems = verify(args, store)
-        if problems:
-            failures += 1
-            print("after the final build:\n" + "\n".join(problems))
-    finally:
-        subprocess.run(["chmod", "-R", "u+w", tmp])
-        shutil.rmtree(tmp, ignore_errors=True)
+        report.check(not problems, "the store verifies after the final build", "\n".join(problems))
     print("%d rounds (%s), %d inconsistent; seed %d" %
-          (args.rounds, ", ".join("%s %d" % kv for kv in kinds.items()), failures, seed))
-    return 1 if failures else 0
+          (args.rounds, ", ".join("%s %d" % kv for kv in kinds.items()), report.failed, seed))
+    return report.summary()
 
 
 if __name__ == "__main__":

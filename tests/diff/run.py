@@ -38,13 +38,13 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CASES = os.path.join(HERE, "cases")
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
 # NIX_PATH entries are relative to the cases dir (the cwd of every run).
 NIX_PATH = "data/np1:nx=data/np2"
@@ -107,34 +107,11 @@ class Case:
         return cmd + ["--eval", "--strict"] + self.flags + [self.file]
 
 
-class Result:
-    def __init__(self, rc, out, err):
-        self.rc = rc
-        self.out = out
-        self.err = err
-
-
-def run(argv, cwd, env, timeout, prefixes):
-    try:
-        p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             start_new_session=True)
-    except OSError as e:
-        return Result(127, b"", ("error: cannot execute %s: %s" % (argv[0], e)).encode())
-    try:
-        out, err = p.communicate(timeout=timeout)
-        rc = p.returncode
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        out, err = p.communicate()
-        rc = "timeout after %gs" % timeout
-    else:
-        if rc < 0:
-            rc = "signal %s" % signal.Signals(-rc).name if -rc in signal.valid_signals() else rc
-    return Result(rc, normalise(out, prefixes), normalise(err, prefixes))
+def run_case(argv, cwd, env, timeout, prefixes):
+    """A case's command: no stdin, killed with its process group after
+    timeout; the cases dir in its output read as /pwd."""
+    r = bt.run(argv, stdin=subprocess.DEVNULL, cwd=cwd, env=env, timeout=timeout, exec_errors=True)
+    return r._replace(out=normalise(r.out, prefixes), err=normalise(r.err, prefixes))
 
 
 def normalise(data, prefixes):
@@ -177,7 +154,7 @@ def check_fail(res):
     """Problem text, or None when the case failed the way fail-* must."""
     err = ANSI_RE.sub("", res.err.decode("utf-8", errors="replace"))
     if res.rc != 1:
-        return "expected exit code 1, got %s (%s)" % (res.rc, first_err_line(res.err))
+        return "expected exit code 1, got %s (%s)" % (res.status, first_err_line(res.err))
     if not err.startswith("error:"):
         return "stderr does not start with 'error:': %r" % err[:80]
     return None
@@ -185,7 +162,7 @@ def check_fail(res):
 
 def check_ok(res, exp, what):
     if res.rc != 0:
-        return "exit %s (%s)" % (res.rc, first_err_line(res.err))
+        return "exit %s (%s)" % (res.status, first_err_line(res.err))
     if res.out != exp:
         return "stdout differs from %s %s" % (what, short_diff(exp, res.out))
     return None
@@ -210,7 +187,7 @@ def evaluate(case, args, env, prefixes):
     detail = ""
     res = None
     if not args.no_stored:
-        res = run(case.argv(args.candidate), args.cases, env, args.timeout, prefixes)
+        res = run_case(case.argv(args.candidate), args.cases, env, args.timeout, prefixes)
         if case.is_fail:
             p = check_fail(res)
             if p:
@@ -228,19 +205,19 @@ def evaluate(case, args, env, prefixes):
                     if res.rc == 0:
                         detail += unified(exp, res.out, case.name + ".exp")
     if args.live and case.nolive is None:
-        ref = run(case.argv(args.reference), args.cases, env, args.timeout, prefixes)
-        ref.out = reference_fixups(case, ref.out)
+        ref = run_case(case.argv(args.reference), args.cases, env, args.timeout, prefixes)
+        ref = ref._replace(out=reference_fixups(case, ref.out))
         if res is None:
-            res = run(case.argv(args.candidate), args.cases, env, args.timeout, prefixes)
+            res = run_case(case.argv(args.candidate), args.cases, env, args.timeout, prefixes)
         if case.is_fail:
             if ref.rc != 1:
-                problems.append("[live] reference exited %s, not 1 (bad case?)" % ref.rc)
+                problems.append("[live] reference exited %s, not 1 (bad case?)" % ref.status)
             p = check_fail(res)
             if p and args.no_stored:
                 problems.append("[live] " + p)
         elif ref.rc != 0:
             problems.append("[live] reference exited %s (%s) (bad case?)"
-                            % (ref.rc, first_err_line(ref.err)))
+                            % (ref.status, first_err_line(ref.err)))
         else:
             p = check_ok(res, ref.out, "live reference")
             if p:
@@ -253,12 +230,12 @@ def evaluate(case, args, env, prefixes):
 def generate(case, args, env, prefixes):
     if case.nolive is not None:
         return ["kept by hand (nolive: %s)" % case.nolive], False
-    ref = run(case.argv(args.reference), args.cases, env, args.timeout, prefixes)
+    ref = run_case(case.argv(args.reference), args.cases, env, args.timeout, prefixes)
     if case.is_fail:
         p = check_fail(ref)
         return ([p] if p else []), True
     if ref.rc != 0:
-        return ["reference exited %s (%s)" % (ref.rc, first_err_line(ref.err))], True
+        return ["reference exited %s (%s)" % (ref.status, first_err_line(ref.err))], True
     with open(case.exp_path, "wb") as f:
         f.write(reference_fixups(case, ref.out))
     return [], True
@@ -317,16 +294,12 @@ def main():
 
     prefixes = sorted({os.path.realpath(args.cases).encode(), args.cases.encode()},
                       key=len, reverse=True)
-    conf_dir = tempfile.mkdtemp(prefix="bastion-diff-")
-    try:
-        with open(os.path.join(conf_dir, "nix.conf"), "w") as f:
-            f.write(NIX_CONF)
+    with bt.work_dir("bastion-diff-") as conf_dir:
+        bt.write_file(os.path.join(conf_dir, "nix.conf"), NIX_CONF)
         env = fixed_env(conf_dir)
         fn = generate if args.generate else evaluate
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results = list(pool.map(lambda c: fn(c, args, env, prefixes), cases))
-    finally:
-        shutil.rmtree(conf_dir, ignore_errors=True)
 
     if args.generate:
         written = 0
@@ -338,17 +311,12 @@ def main():
         print("generated %d .exp files; %d cases need attention" % (written, bad))
         return 1 if bad else 0
 
-    passed = failed = 0
+    report = bt.Report(show_ok=False)
     for case, (problems, detail) in zip(cases, results):
-        if problems:
-            failed += 1
-            print("FAIL %s: %s" % (case.name, "; ".join(problems)))
-            if args.verbose and detail:
-                sys.stdout.write(detail)
-        else:
-            passed += 1
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        report.check(not problems, "%s: %s" % (case.name, "; ".join(problems)) if problems else case.name)
+        if problems and args.verbose and detail:
+            sys.stdout.write(detail)
+    return report.summary()
 
 
 if __name__ == "__main__":

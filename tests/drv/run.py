@@ -21,13 +21,12 @@ stored cases/NAME.exp instead, which --update writes from Nix's output.
 import argparse
 import os
 import shutil
-import stat
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "cases")
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
 
 def flags_of(path):
@@ -38,56 +37,6 @@ def flags_of(path):
     return []
 
 
-def run(cmd, cwd, env=None):
-    p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
-
-
-def describe(p):
-    """(kind, contents or target, permission bits, mtime) of one file system object."""
-    st = os.lstat(p)
-    if stat.S_ISLNK(st.st_mode):
-        return ("symlink", os.readlink(p), None, None)
-    if stat.S_ISDIR(st.st_mode):
-        return ("dir", None, stat.S_IMODE(st.st_mode), int(st.st_mtime))
-    with open(p, "rb") as f:
-        return ("file", f.read(), stat.S_IMODE(st.st_mode), int(st.st_mtime))
-
-
-def snapshot(store_root):
-    """Relative path -> describe() for everything in the store."""
-    top = os.path.join(store_root, "nix", "store")
-    out = {}
-    for name in store_paths(store_root):
-        base = os.path.join(top, os.path.basename(name))
-        out[os.path.basename(name)] = describe(base)
-        if os.path.isdir(base) and not os.path.islink(base):
-            for dirpath, dirnames, filenames in os.walk(base):
-                for n in dirnames + filenames:
-                    q = os.path.join(dirpath, n)
-                    out[os.path.relpath(q, top)] = describe(q)
-    return out
-
-
-def store_paths(store_root):
-    top = os.path.join(store_root, "nix", "store")
-    if not os.path.isdir(top):
-        return []
-    return sorted("/nix/store/" + n for n in os.listdir(top) if not n.startswith(".") and not n.endswith(".lock"))
-
-
-def nix_queries(nix_store, store_root, paths):
-    """What Nix 2.8 reads from a store's database."""
-    out = {}
-    for p in paths:
-        r = []
-        for q in ("--references", "--hash", "--size", "--deriver"):
-            code, so, se = run([nix_store, "--store", store_root, "-q", q, p], "/")
-            r.append((q, code, so))
-        out[p] = r
-    return out
-
-
 def check_case(name, args, tmp):
     path = os.path.join(CASES, name)
     flags = flags_of(path)
@@ -95,11 +44,12 @@ def check_case(name, args, tmp):
     a = os.path.join(tmp, name + ".bastion")
     # One case selects the store through BASTION_STORE instead of --store.
     if name == "basic.nix":
-        code_a, out_a, err_a = run([args.bin, "nix-instantiate"] + flags + [name], CASES,
-                                   dict(os.environ, BASTION_STORE=a))
+        code_a, out_a, err_a = bt.run([args.bin, "nix-instantiate"] + flags + [name], cwd=CASES,
+                                      env=dict(os.environ, BASTION_STORE=a), text=True)
     else:
-        code_a, out_a, err_a = run([args.bin, "nix-instantiate", "--store", a] + flags + [name], CASES)
-    if code_a not in (0, 1) or "Sanitizer" in err_a or "runtime error" in err_a:
+        code_a, out_a, err_a = bt.run([args.bin, "nix-instantiate", "--store", a] + flags + [name], cwd=CASES,
+                                      text=True)
+    if code_a not in (0, 1) or bt.sanitizer_report(err_a):
         problems.append("bastion crashed (exit %d):\n%s" % (code_a, err_a))
     if code_a == 1 and "error:" not in err_a:
         problems.append("bastion failed without an error message:\n" + err_a)
@@ -107,14 +57,14 @@ def check_case(name, args, tmp):
 
     if args.nix_instantiate:
         b = os.path.join(tmp, name + ".nix28")
-        code_b, out_b, err_b = run([args.nix_instantiate, "--store", b] + flags + [name], CASES)
+        code_b, out_b, err_b = bt.run([args.nix_instantiate, "--store", b] + flags + [name], cwd=CASES, text=True)
         if args.update:
             with open(exp_path, "w") as f:
                 f.write("exit %d\n%s" % (code_b, out_b))
         if (code_a, out_a) != (code_b, out_b):
             problems.append("output differs:\n--- nix 2.8 (exit %d)\n%s%s--- bastion (exit %d)\n%s%s" %
                             (code_b, out_b, err_b, code_a, out_a, err_a))
-        sa, sb = snapshot(a), snapshot(b)
+        sa, sb = bt.snapshot(a), bt.snapshot(b)
         if sorted(sa) != sorted(sb):
             problems.append("store contents differ:\n  only bastion: %s\n  only nix: %s" %
                             (sorted(set(sa) - set(sb)), sorted(set(sb) - set(sa))))
@@ -122,18 +72,15 @@ def check_case(name, args, tmp):
             if sa[k] != sb[k]:
                 problems.append("%s differs:\n  nix:     %r\n  bastion: %r" % (k, sb[k][:3], sa[k][:3]))
         if args.nix_store and code_b == 0:
-            paths = store_paths(b)
-            qa, qb = nix_queries(args.nix_store, a, paths), nix_queries(args.nix_store, b, paths)
+            paths = bt.store_paths(b)
+            qa, qb = bt.nix_queries(args.nix_store, a, paths), bt.nix_queries(args.nix_store, b, paths)
             for p in paths:
                 if qa.get(p) != qb.get(p):
                     problems.append("nix-store -q on %s differs:\n  nix store:     %r\n  bastion store: %r" %
                                     (p, qb.get(p), qa.get(p)))
-            code, so, se = run([args.nix_store, "--store", a, "--verify", "--check-contents"], "/")
-            # Nix narrates its phases; anything else it says is a finding.
-            noise = [l for l in se.splitlines() if l and "nixbld" not in l and not l.startswith("reading the Nix store")
-                     and not l.startswith("checking ")]
-            if code != 0 or noise:
-                problems.append("nix-store --verify --check-contents on Bastion's store: exit %d\n%s" % (code, se))
+            (code, so, se), findings = bt.nix_verify(args.nix_store, a)
+            if code != 0 or findings:
+                problems.append("nix-store --verify --check-contents on Bastion's store: exit %s\n%s" % (code, se))
     else:
         try:
             with open(exp_path) as f:
@@ -159,20 +106,13 @@ def main():
     if args.no_live:
         args.nix_instantiate = args.nix_store = None
     names = args.cases or sorted(n for n in os.listdir(CASES) if n.endswith(".nix"))
-    failed = 0
-    with tempfile.TemporaryDirectory(prefix="bastion-drv-") as tmp:
+    report = bt.Report()
+    with bt.work_dir("bastion-drv-") as tmp:
         for name in names:
             problems = check_case(os.path.basename(name), args, tmp)
-            if problems:
-                failed += 1
-                print("FAIL %s" % name)
-                for p in problems:
-                    print("  " + p.replace("\n", "\n  "))
-            else:
-                print("ok   %s" % name)
+            report.check(not problems, name, "\n".join(problems))
     mode = "live against %s" % args.nix_instantiate if args.nix_instantiate else "against stored outputs"
-    print("%d/%d cases agree (%s)" % (len(names) - failed, len(names), mode))
-    return 1 if failed else 0
+    return report.summary("{passed}/{total} cases agree (%s)" % mode)
 
 
 if __name__ == "__main__":

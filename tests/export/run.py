@@ -19,9 +19,10 @@ to a .drv) is built by Nix 2.8 into a throw-away store N. Then:
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
 EXPR = r'''
 let
@@ -32,23 +33,14 @@ let
 in mk "c" "mkdir $out; echo ${b} > $out/b; echo ${src} > $out/src; echo ${builtins.unsafeDiscardOutputDependency (mk "d" "x").drvPath} > $out/drv"
 '''
 
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what, flush=True)
-    if not ok:
-        failures.append(what)
-
-
-def run(cmd, stdin=None):
-    return subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+report = bt.Report()
+check = report.check
 
 
 def queries(nix_store, store, paths):
     out = {}
     for p in paths:
-        out[p] = [run([nix_store, "--store", store, "-q", q, p]).stdout
+        out[p] = [bt.run([nix_store, "--store", store, "-q", q, p]).stdout
                   for q in ("--references", "--hash", "--size", "--deriver")]
     return out
 
@@ -58,61 +50,58 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--nix-build", default=shutil.which("nix-build"))
     ap.add_argument("--nix-store", default=shutil.which("nix-store"))
-    ap.add_argument("--busybox", default=shutil.which("busybox") or "/bin/busybox")
+    ap.add_argument("--busybox", default=bt.busybox())
     args = ap.parse_args()
     if not args.nix_build or not args.nix_store:
-        print("SKIP: Nix 2.8 not found")
-        return 0
+        return bt.skip("Nix 2.8 not found", code=0)
     bastion = [os.path.abspath(args.bin), "nix-store"]
-    tmp = tempfile.mkdtemp(prefix="bastion-export-")
-    try:
+    with bt.work_dir("bastion-export-") as tmp:
         n, b, n2 = (os.path.join(tmp, x) for x in ("nix", "bastion", "nix2"))
         expr = os.path.join(tmp, "closure.nix")
         with open(expr, "w") as f:
             f.write(EXPR)
-        r = run([args.nix_build, "--store", n, "--option", "sandbox", "true", "--option", "sandbox-paths",
-                 "/bin/sh=" + args.busybox, "--option", "build-users-group", "", "--option", "substituters", "",
-                 "--no-out-link", expr])
+        r = bt.run([args.nix_build, "--store", n] + bt.nix_sandbox_options(args.busybox) + ["--no-out-link", expr])
         if r.returncode != 0:
             print(r.stderr.decode())
             return 1
         top = r.stdout.decode().strip()
-        drv = run([args.nix_store, "--store", n, "-q", "--deriver", top]).stdout.decode().strip()
-        paths = run([args.nix_store, "--store", n, "-qR", top, drv]).stdout.decode().split()
+        drv = bt.run([args.nix_store, "--store", n, "-q", "--deriver", top]).stdout.decode().strip()
+        paths = bt.run([args.nix_store, "--store", n, "-qR", top, drv]).stdout.decode().split()
         check(len(paths) >= 8, "the closure of the output and its .drv has %d paths" % len(paths))
 
-        want = run([args.nix_store, "--store", n, "--export"] + paths)
-        got = run(bastion + ["--store", n, "--export"] + paths)
+        want = bt.run([args.nix_store, "--store", n, "--export"] + paths)
+        got = bt.run(bastion + ["--store", n, "--export"] + paths)
         check(want.returncode == 0 and got.returncode == 0, "both export")
         check(got.stdout == want.stdout, "export of Nix's store byte-identical (%d bytes)" % len(want.stdout))
 
-        imp_b = run(bastion + ["--store", b, "--import"], want.stdout)
-        imp_n = run([args.nix_store, "--store", n2, "--import"], want.stdout)
+        imp_b = bt.run(bastion + ["--store", b, "--import"], stdin=want.stdout)
+        imp_n = bt.run([args.nix_store, "--store", n2, "--import"], stdin=want.stdout)
         check(imp_b.returncode == 0, "bastion imports Nix's export " + imp_b.stderr.decode())
         check(imp_b.stdout == imp_n.stdout, "the same paths printed by both imports")
-        v = run([args.nix_store, "--store", b, "--verify", "--check-contents"])
+        v = bt.run([args.nix_store, "--store", b, "--verify", "--check-contents"])
         check(v.returncode == 0 and b"error" not in v.stderr, "Nix verifies the imported store")
         imported = imp_n.stdout.decode().split()
         check(queries(args.nix_store, b, imported) == queries(args.nix_store, n2, imported),
               "references, hashes, sizes and derivers as after Nix's import")
 
-        again = run(bastion + ["--store", b, "--import"], want.stdout)
+        again = bt.run(bastion + ["--store", b, "--import"], stdin=want.stdout)
         check(again.returncode == 0 and again.stdout == imp_b.stdout, "importing again is harmless")
 
-        back = run(bastion + ["--store", b, "--export"] + imported)
+        back = bt.run(bastion + ["--store", b, "--export"] + imported)
         n3 = os.path.join(tmp, "nix3")
-        imp3 = run([args.nix_store, "--store", n3, "--import"], back.stdout)
+        imp3 = bt.run([args.nix_store, "--store", n3, "--import"], stdin=back.stdout)
         check(back.returncode == 0 and imp3.returncode == 0, "Nix imports Bastion's export")
-        check(back.stdout == want.stdout or run([args.nix_store, "--store", n2, "--export"] + imported).stdout == back.stdout,
+        check(back.stdout == want.stdout
+              or bt.run([args.nix_store, "--store", n2, "--export"] + imported).stdout == back.stdout,
               "Bastion's export of its import equals Nix's export of Nix's import")
-        v3 = run([args.nix_store, "--store", n3, "--verify", "--check-contents"])
+        v3 = bt.run([args.nix_store, "--store", n3, "--verify", "--check-contents"])
         check(v3.returncode == 0, "and verifies it")
 
         # Not closed under references: both refuse the path whose reference
         # is missing, with the same message.
-        open_set = run([args.nix_store, "--store", n, "--export", top, drv]).stdout
-        rb = run(bastion + ["--store", os.path.join(tmp, "open-b"), "--import"], open_set)
-        rn = run([args.nix_store, "--store", os.path.join(tmp, "open-n"), "--import"], open_set)
+        open_set = bt.run([args.nix_store, "--store", n, "--export", top, drv]).stdout
+        rb = bt.run(bastion + ["--store", os.path.join(tmp, "open-b"), "--import"], stdin=open_set)
+        rn = bt.run([args.nix_store, "--store", os.path.join(tmp, "open-n"), "--import"], stdin=open_set)
         err = lambda r: [l for l in r.stderr.decode().splitlines() if l.startswith("error:")]
         check(rb.returncode == rn.returncode == 1 and err(rb) == err(rn) and rb.stdout == rn.stdout,
               "a stream that is not closed fails alike: %s" % err(rb))
@@ -121,14 +110,10 @@ def main():
         for label, data in (("truncated", want.stdout[:len(want.stdout) // 2]),
                             ("bad magic", want.stdout.replace(b"NIXE", b"NIXF", 1)),
                             ("not an export", b"\x02" + b"\0" * 7)):
-            r = run(bastion + ["--store", bad, "--import"], data)
-            valid = run([args.nix_store, "--store", bad, "--verify"]).returncode
+            r = bt.run(bastion + ["--store", bad, "--import"], stdin=data)
+            valid = bt.run([args.nix_store, "--store", bad, "--verify"]).returncode
             check(r.returncode == 1 and b"error:" in r.stderr, "%s stream refused: %s" % (label, r.stderr.decode().strip()))
-    finally:
-        subprocess.run(["chmod", "-R", "u+w", tmp])
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
+    return report.summary()
 
 
 if __name__ == "__main__":

@@ -27,22 +27,16 @@ import io
 import lzma
 import os
 import shutil
-import subprocess
 import sys
 import tarfile
-import tempfile
 import threading
 import zipfile
 
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
-
-def check(ok, what, detail=""):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
+report = bt.Report()
+check = report.check
 
 
 # ---- the server -------------------------------------------------------------
@@ -126,7 +120,7 @@ def make_files(root, bastion):
     os.makedirs(os.path.join(tree, "sub"))
     with open(os.path.join(tree, "sub", "x"), "w") as f:
         f.write("in a nar\n")
-    nar = subprocess.run([bastion, "nix-store", "--dump", tree], stdout=subprocess.PIPE, check=True).stdout
+    nar = bt.run([bastion, "nix-store", "--dump", tree], ok_codes=(0,)).out
     put("tree.nar", nar)
     put("tree.nar.xz", lzma.compress(nar, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32))
 
@@ -139,18 +133,13 @@ class Tools:
         self.live = live
         self.env = dict(os.environ, HOME=home, XDG_CACHE_HOME=os.path.join(home, ".cache"), NIX_PATH="")
         # Nix as root without the nixbld group, and never the binary cache.
-        self.nix_env = dict(self.env, NIX_CONFIG="build-users-group =\nsubstituters =\n")
-
-    def run(self, cmd, nix=False):
-        p = subprocess.run(cmd, env=self.nix_env if nix else self.env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
-        return p.returncode, p.stdout.decode(), p.stderr.decode()
+        self.nix_env = bt.nix_env(self.env, conf="substituters =\n")
 
     def bastion_cmd(self, tool, *args):
-        return self.run([self.bastion, tool, *args])
+        return bt.run([self.bastion, tool, *args], env=self.env, timeout=300, text=True)
 
     def nix_cmd(self, tool, *args):
-        return self.run([tool, *args], nix=True)
+        return bt.run([tool, *args], env=self.nix_env, timeout=300, text=True)
 
 
 def sri_sha256(path):
@@ -168,9 +157,7 @@ def main():
     if not live:
         print("note: Nix 2.8 not used; only Bastion's own behaviour is checked")
 
-    work = tempfile.mkdtemp(prefix="bastion-fetch-test-")
-    work = os.path.realpath(work)
-    try:
+    with bt.work_dir("bastion-fetch-test-", real=True) as work:
         srv_dir = os.path.join(work, "srv")
         os.makedirs(srv_dir)
         make_files(srv_dir, bastion)
@@ -179,20 +166,12 @@ def main():
         t = Tools(bastion, live, os.path.join(work, "home"))
         run_checks(t, work, srv_dir, base)
         server.shutdown()
-    finally:
-        subprocess.run(["chmod", "-R", "u+w", work])
-        shutil.rmtree(work, ignore_errors=True)
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
+    return report.summary()
 
 
 def run_checks(t, work, srv, base):
     fhash = sri_sha256(os.path.join(srv, "f.txt"))
-    n = [0]
-
-    def store():
-        n[0] += 1
-        return os.path.join(work, "store%d" % n[0])
+    store = bt.Stores(work).new
 
     def both_eval(expr, what, extra=()):
         """Evaluates read-only in both tools; the outputs must agree."""
@@ -285,8 +264,8 @@ def run_checks(t, work, srv, base):
 
     # ---- builtin:fetchurl through nix-build ----
     def nar_hash(path):
-        return subprocess.run([t.bastion, "nix-hash", "--type", "sha256", "--base32", path],
-                              stdout=subprocess.PIPE, check=True).stdout.decode().strip()
+        return bt.run([t.bastion, "nix-hash", "--type", "sha256", "--base32", path], ok_codes=(0,),
+                      text=True).out.strip()
 
     tree_hash = nar_hash(os.path.join(work, "nar-src"))
     os.chmod(os.path.join(srv, "script.sh"), 0o755)

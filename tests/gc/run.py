@@ -23,25 +23,22 @@ Usage: run.py --bin build/bastion [--nix-store nix-store]
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 
-FAILURES = []
-ENV = dict(os.environ, NIX_CONFIG="build-users-group =\nsandbox = false", NIX_REMOTE="")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
-
-def run(cmd, **kw):
-    p = subprocess.run(cmd, capture_output=True, text=True, env=ENV, **kw)
-    return p.returncode, p.stdout, p.stderr
+ENV = bt.nix_env(conf="sandbox = false", NIX_REMOTE="")
+report = bt.Report()
 
 
-def check(name, cond, detail=""):
-    if cond:
-        print(f"ok   {name}")
-    else:
-        print(f"FAIL {name}\n{detail}")
-        FAILURES.append(name)
+def capture(cmd, env=ENV):
+    """bt.run in this test's environment, output as text (subprocess's text mode)."""
+    return bt.run(cmd, env=env, newlines=True)
+
+
+def check(name, cond, detail=""):  # name first: it reads as a heading here
+    report.check(cond, name, detail)
 
 
 class Tools:
@@ -52,10 +49,10 @@ class Tools:
         self.nix_collect_garbage = nix_collect_garbage
 
     def nix(self, store, *args):
-        return run([self.nix_store, "--store", store, *args])
+        return capture([self.nix_store, "--store", store, *args])
 
     def bas(self, store, *args):
-        return run([self.bastion, "nix-store", "--store", store, *args])
+        return capture([self.bastion, "nix-store", "--store", store, *args])
 
     def both(self, name, store, *args, stderr_lines=()):
         """Same exit code and stdout; the stderr lines given must appear in both."""
@@ -71,7 +68,7 @@ class Tools:
 
 def copy_store(src, dst):
     # cp -a keeps modes, mtimes and hard links.
-    subprocess.run(["cp", "-a", src, dst], check=True)
+    bt.run(["cp", "-a", src, dst], ok_codes=(0,))
 
 
 def store_entries(store):
@@ -105,7 +102,7 @@ def make_store(tools, tmp, name):
         f.write(EXPR)
     paths = {}
     for attr in ["a", "b", "c", "d", "drv"]:
-        rc, out, err = run([tools.bastion, "nix-instantiate", "--store", store, "--eval",
+        rc, out, err = capture([tools.bastion, "nix-instantiate", "--store", store, "--eval",
                             "--read-write-mode", expr, "-A", attr])
         if rc != 0:
             sys.exit(f"bastion nix-instantiate failed: {err}")
@@ -171,10 +168,8 @@ def test_collect(tools, tmp, store, name, *args, nix_tool=None, bas_cmd=None):
     if nix_tool:
         # Nix 2.8's nix-collect-garbage finds profiles under NIX_STATE_DIR,
         # not under --store's root (Bastion uses the store's own).
-        n = subprocess.run([nix_tool, "--store", n_store, *args], capture_output=True, text=True,
-                           env=dict(ENV, NIX_STATE_DIR=os.path.join(n_store, "nix/var/nix")))
-        n = (n.returncode, n.stdout, n.stderr)
-        b = run([tools.bastion, bas_cmd, "--store", b_store, *args])
+        n = capture([nix_tool, "--store", n_store, *args], env=dict(ENV, NIX_STATE_DIR=os.path.join(n_store, "nix/var/nix")))
+        b = capture([tools.bastion, bas_cmd, "--store", b_store, *args])
     else:
         n = tools.nix(n_store, *args)
         b = tools.bas(b_store, *args)
@@ -198,9 +193,9 @@ def add_profile(store, p):
 def test_why_depends(tools, store, p, nix):
     for extra in [[], ["--precise"], ["--all"]]:
         for pkg, dep in [(p["c"], p["a"]), (p["a"], p["c"])]:  # a .drv would be built by nix
-            n = run([nix, "--extra-experimental-features", "nix-command", "why-depends",
+            n = capture([nix, "--extra-experimental-features", "nix-command", "why-depends",
                      "--store", store, *extra, pkg, dep])
-            b = run([tools.bastion, "why-depends", "--store", store, *extra, pkg, dep])
+            b = capture([tools.bastion, "why-depends", "--store", store, *extra, pkg, dep])
             check(f"why-depends {' '.join(extra)} {os.path.basename(pkg)[33:]}",
                   n[:2] == b[:2], f"  nix: {n}\n  bastion: {b}")
 
@@ -277,8 +272,7 @@ def main():
     args = ap.parse_args()
     tools = Tools(os.path.abspath(args.bin), args.nix_store, args.nix_instantiate,
                   args.nix_collect_garbage)
-    tmp = os.path.realpath(tempfile.mkdtemp(prefix="bastion-gc-test-"))
-    try:
+    with bt.work_dir("bastion-gc-test-", real=True) as tmp:
         store, p = make_store(tools, tmp, "base")
         test_queries(tools, store, p)
         test_optimise(tools, tmp, store)
@@ -298,11 +292,7 @@ def main():
         test_collect(tools, tmp, store, "gc with a profile", "--gc")
         if shutil.which(args.nix):
             test_why_depends(tools, store, p, args.nix)
-    finally:
-        subprocess.run(["chmod", "-R", "u+w", tmp])
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(FAILURES)} failure(s)" + (": " + ", ".join(FAILURES) if FAILURES else ""))
-    return 1 if FAILURES else 0
+    return report.summary()
 
 
 if __name__ == "__main__":

@@ -30,39 +30,31 @@ printed is ``N passed, M failed``; the exit status is 1 if anything failed.
 """
 
 import argparse
+import functools
 import itertools
 import os
 import shutil
-import stat
 import struct
-import subprocess
 import sys
-import tempfile
 
-failures = []
-passed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
-
-def check(ok, name, detail=""):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failures.append(name)
-        print(f"FAIL {name}" + (f"\n{detail}" if detail else ""))
+# Only failures are printed: there are hundreds of checks.
+report = bt.Report(show_ok=False)
+check = report.check
+show = bt.show
 
 
-def run(cmd, stdin=b"", cwd=None):
-    # argv[0] is the bare name, as from PATH: Nix prints it in its hints.
-    argv = [os.path.basename(cmd[0])] + list(cmd[1:])
-    p = subprocess.run(argv, executable=cmd[0], input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
-    err = b"".join(l for l in p.stderr.splitlines(True) if not l.startswith(b"warning:"))
-    return p.returncode, p.stdout, err
+def call(cmd, stdin=b"", cwd=None):
+    """bt.run with argv[0] the bare name, as from PATH (Nix prints it in its
+    hints), stdin an empty pipe unless given, Nix's warnings dropped."""
+    return bt.run(cmd, stdin=stdin, cwd=cwd, argv0=os.path.basename(cmd[0]), drop_warnings=True)
 
 
-def show(r):
-    rc, out, err = r
-    return f"  rc={rc} stdout={out[:200]!r} stderr={err[:300]!r}"
+def compare(what, nix_cmd, bastion_cmd, **kw):
+    """Nix's and Bastion's command agree: exit status, stdout, stderr."""
+    return bt.compare(report, what, nix_cmd, bastion_cmd, runner=call, **kw)
 
 
 # ---------------------------------------------------------------- the tree
@@ -180,9 +172,8 @@ def hostile_nars():
 def check_dump(bastion, nix_store, root, objects):
     for rel in objects:
         p = os.path.join(root, rel) if rel else root
-        a = run(bastion + ["nix-store", "--dump", p])
-        b = run([nix_store, "--dump", p])
-        check(a == b, f"dump {rel.decode(errors='replace') or '<root>'}", show(a) + "\n" + show(b))
+        compare(f"dump {rel.decode(errors='replace') or '<root>'}", [nix_store, "--dump", p],
+                bastion + ["nix-store", "--dump", p])
 
 
 def check_hash(bastion, nix_hash, root, objects):
@@ -194,18 +185,14 @@ def check_hash(bastion, nix_hash, root, objects):
             for combo in itertools.combinations(flags, n):
                 args = list(combo) + (["--type", algo] if algo else [])
                 for p in paths:
-                    a = run(bastion + ["nix-hash"] + args + [p])
-                    b = run([nix_hash] + args + [p])
-                    check(a == b, f"nix-hash {' '.join(args)} {os.path.basename(p).decode(errors='replace')}",
-                          show(a) + "\n" + show(b))
+                    compare(f"nix-hash {' '.join(args)} {os.path.basename(p).decode(errors='replace')}",
+                            [nix_hash] + args + [p], bastion + ["nix-hash"] + args + [p])
     # Several paths at once, flags after paths, "--".
     small, large = os.path.join(root, b"small"), os.path.join(root, b"large")
     for args in [[small, large, root], [small, "--type", "sha1", large], ["--", small],
                  [small, "--base32"], ["-vv", "--option", "a", "b", small], ["--sandbox", small],
                  ["--no-sandbox", "--cores", "1", small]]:
-        a = run(bastion + ["nix-hash"] + args)
-        b = run([nix_hash] + args)
-        check(a == b, f"nix-hash {args}", show(a) + "\n" + show(b))
+        compare(f"nix-hash {args}", [nix_hash] + args, bastion + ["nix-hash"] + args)
 
 
 BAD_COMMAND_LINES = [
@@ -219,18 +206,16 @@ BAD_COMMAND_LINES = [
 
 def check_bad_command_lines(bastion, nix_hash, root):
     for args in BAD_COMMAND_LINES:
-        a = run(bastion + ["nix-hash"] + args, cwd=root)
-        b = run([nix_hash] + args, cwd=root)
-        check(a == b, f"nix-hash {args}", show(a) + "\n" + show(b))
+        compare(f"nix-hash {args}", [nix_hash] + args, bastion + ["nix-hash"] + args, cwd=root)
 
 
 def check_convert(bastion, nix_hash, root):
     target = os.path.join(root, b"small")
     inputs = []
     for algo in ["md5", "sha1", "sha256", "sha512"]:
-        h16 = run([nix_hash, "--type", algo, target])[1].decode().strip()
-        h32 = run([nix_hash, "--type", algo, "--base32", target])[1].decode().strip()
-        h64 = run(["python3", "-c", f"import base64,sys;print(base64.b64encode(bytes.fromhex('{h16}')).decode())"])[1].decode().strip()
+        h16 = call([nix_hash, "--type", algo, target])[1].decode().strip()
+        h32 = call([nix_hash, "--type", algo, "--base32", target])[1].decode().strip()
+        h64 = call(["python3", "-c", f"import base64,sys;print(base64.b64encode(bytes.fromhex('{h16}')).decode())"])[1].decode().strip()
         for text in [h16, h16.upper(), h32, h64, h64.rstrip("="), f"{algo}:{h16}", f"{algo}:{h32}",
                      f"{algo}:{h64}", f"{algo}-{h64}", f"{algo}-{h64.rstrip('=')}"]:
             inputs.append((algo, text))
@@ -243,9 +228,7 @@ def check_convert(bastion, nix_hash, root):
     for algo, text in inputs:
         for op in ["--to-base16", "--to-base32"]:
             for args in [[op, text], ["--type", algo, op, text]]:
-                a = run(bastion + ["nix-hash"] + args)
-                b = run([nix_hash] + args)
-                check(a == b, f"nix-hash {args}", show(a) + "\n" + show(b))
+                compare(f"nix-hash {args}", [nix_hash] + args, bastion + ["nix-hash"] + args)
 
 
 def check_store_cli(bastion, nix_store, root):
@@ -254,8 +237,8 @@ def check_store_cli(bastion, nix_store, root):
                  ["--dump", small, "--restore", "x"], ["--dump", "--dump", small],
                  ["--dump", os.path.join(root, b"missing")], ["--restore"], ["--restore", "a", "b"],
                  ["-vv", "--dump", small], ["--add-root"]]:
-        a = run(bastion + ["nix-store"] + args)
-        b = run([nix_store] + args)
+        a = call(bastion + ["nix-store"] + args)
+        b = call([nix_store] + args)
         if args == ["--dump", os.path.join(root, b"missing")]:
             # Nix flushes the magic it wrote before failing; Bastion writes
             # nothing. Only the message and the exit code must agree.
@@ -265,7 +248,7 @@ def check_store_cli(bastion, nix_store, root):
     # are being implemented, so only operations that are harmless when run
     # without operands are tried, and only a "not implemented" answer is checked.
     for op in ["--print-env", "--generate-binary-cache-key", "--repair-path"]:
-        rc, out, err = run(bastion + ["nix-store", op])
+        rc, out, err = call(bastion + ["nix-store", op])
         if b"not implemented" in err:
             check(rc == 1 and out == b"", f"nix-store {op} is refused", show((rc, out, err)))
 
@@ -280,24 +263,24 @@ def check_restore(bastion, nix_store, root, objects, work):
     for i, rel in enumerate(objects):
         p = os.path.join(root, rel) if rel else root
         name = rel.decode(errors="replace") or "<root>"
-        rc, narbytes, err = run(bastion + ["nix-store", "--dump", p])
+        rc, narbytes, err = call(bastion + ["nix-store", "--dump", p])
         check(rc == 0, f"restore {name}: dump", show((rc, narbytes, err)))
         dest = os.path.join(dest_parent, b"r%d" % i)
-        r = run(bastion + ["nix-store", "--restore", dest], stdin=narbytes)
+        r = call(bastion + ["nix-store", "--restore", dest], stdin=narbytes)
         check(r[0] == 0, f"restore {name}: restore", show(r))
-        again = run(bastion + ["nix-store", "--dump", dest])
+        again = call(bastion + ["nix-store", "--dump", dest])
         check(again == (0, narbytes, b""), f"restore {name}: round trip", show(again))
         if nix_store:
             # Nix reads what Bastion restored, and Bastion what Nix restored.
-            check(run([nix_store, "--dump", dest])[1] == narbytes, f"restore {name}: nix dumps bastion's")
+            check(call([nix_store, "--dump", dest])[1] == narbytes, f"restore {name}: nix dumps bastion's")
             dest2 = os.path.join(dest_parent, b"n%d" % i)
-            r = run([nix_store, "--restore", dest2], stdin=narbytes)
-            check(r[0] == 0 and run(bastion + ["nix-store", "--dump", dest2])[1] == narbytes,
+            r = call([nix_store, "--restore", dest2], stdin=narbytes)
+            check(r[0] == 0 and call(bastion + ["nix-store", "--dump", dest2])[1] == narbytes,
                   f"restore {name}: bastion dumps nix's", show(r))
     # Restoring over an existing path fails and leaves it alone.
     before = listing(dest_parent)
-    r = run(bastion + ["nix-store", "--restore", os.path.join(dest_parent, b"r0")],
-            stdin=run(bastion + ["nix-store", "--dump", os.path.join(root, b"small")])[1])
+    r = call(bastion + ["nix-store", "--restore", os.path.join(dest_parent, b"r0")],
+            stdin=call(bastion + ["nix-store", "--dump", os.path.join(root, b"small")])[1])
     check(r[0] == 1 and listing(dest_parent) == before, "restore onto an existing path", show(r))
 
 
@@ -306,18 +289,18 @@ def check_hostile(bastion, nix_store, work):
     os.makedirs(parent)
     for name, data in hostile_nars().items():
         dest = os.path.join(parent, b"out")
-        r = run(bastion + ["nix-store", "--restore", dest], stdin=data)
+        r = call(bastion + ["nix-store", "--restore", dest], stdin=data)
         check(r[0] == 1 and r[1] == b"" and r[2].startswith(b"error: ") and listing(parent) == [],
               f"hostile NAR refused: {name}", show(r) + f"\n  left: {listing(parent)}")
         for leftover in listing(parent):
             shutil.rmtree(os.path.join(parent, leftover), ignore_errors=True)
     # A well-formed archive is accepted by both (sanity check of the builders).
     ok = nar("nix-archive-1", *directory(("a", regular(b"data", True)), ("b", ["(", "type", "symlink", "target", "a", ")"])))
-    r = run(bastion + ["nix-store", "--restore", os.path.join(parent, b"good")], stdin=ok)
-    check(r[0] == 0 and run(bastion + ["nix-store", "--dump", os.path.join(parent, b"good")])[1] == ok,
+    r = call(bastion + ["nix-store", "--restore", os.path.join(parent, b"good")], stdin=ok)
+    check(r[0] == 0 and call(bastion + ["nix-store", "--dump", os.path.join(parent, b"good")])[1] == ok,
           "hand-built NAR round trip", show(r))
     if nix_store:
-        r = run([nix_store, "--restore", os.path.join(parent, b"good-nix")], stdin=ok)
+        r = call([nix_store, "--restore", os.path.join(parent, b"good-nix")], stdin=ok)
         check(r[0] == 0, "hand-built NAR accepted by Nix", show(r))
 
 
@@ -335,8 +318,8 @@ def main():
         print("Nix not found (or --no-nix): only the round-trip and hostile-archive checks run")
         nix_hash = nix_store = None
 
-    work = tempfile.mkdtemp(prefix="bastion-nar-test-").encode()
-    try:
+    with bt.work_dir("bastion-nar-test-", keep=opts.keep) as work:
+        work = os.fsencode(work)
         os.umask(0o022)
         root = os.path.join(work, b"tree")
         os.makedirs(root)
@@ -347,13 +330,12 @@ def main():
         os.mkfifo(os.path.join(fifo_dir, b"pipe"))
         if nix_store:
             check_dump(bastion, nix_store, root, objects)
-            a, b = run(bastion + ["nix-store", "--dump", fifo_dir]), run([nix_store, "--dump", fifo_dir])
+            a, b = call(bastion + ["nix-store", "--dump", fifo_dir]), call([nix_store, "--dump", fifo_dir])
             check(a[0] == b[0] == 1 and a[2] == b[2], "dump of a FIFO fails alike", show(a) + "\n" + show(b))
             check_store_cli(bastion, nix_store, root)
         if nix_hash:
             check_hash(bastion, nix_hash, root, objects)
-            a, b = run(bastion + ["nix-hash", fifo_dir]), run([nix_hash, fifo_dir])
-            check(a == b, "nix-hash of a FIFO fails alike", show(a) + "\n" + show(b))
+            compare("nix-hash of a FIFO fails alike", [nix_hash, fifo_dir], bastion + ["nix-hash", fifo_dir])
             with open(os.path.join(root, b"f"), "wb") as f:  # for BAD_COMMAND_LINES
                 f.write(b"f\n")
             check_bad_command_lines(bastion, nix_hash, root)
@@ -361,19 +343,7 @@ def main():
             check_convert(bastion, nix_hash, root)
         check_restore(bastion, nix_store, root, objects, work)
         check_hostile(bastion, nix_store, work)
-    finally:
-        if opts.keep:
-            print(f"kept {work.decode()}")
-        else:
-            for dirpath, dirnames, _ in os.walk(work):
-                for d in dirnames:  # restored read-only dirs must be removable
-                    p = os.path.join(dirpath, d)
-                    if not os.path.islink(p):
-                        os.chmod(p, stat.S_IRWXU)
-            shutil.rmtree(work, ignore_errors=True)
-
-    print(f"{passed} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return report.summary()
 
 
 if __name__ == "__main__":

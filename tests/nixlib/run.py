@@ -123,6 +123,8 @@ def main():
     bastion = os.path.abspath(args.bin)
     tmp = tempfile.mkdtemp(prefix="nixlib-")
     store = os.path.join(tmp, "store")
+    # Create the throw-away store once: parallel first uses race on its profile links.
+    run([args.reference_cmd, "--eval", "-E", "1", "--store", store])
     failures = check_lookup(bastion, tmp)
     cases_dir = os.path.join(HERE, "cases")
     jobs = []

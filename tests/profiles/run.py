@@ -21,9 +21,10 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import bastion_test as bt  # noqa: E402
 
 PKGS = r'''
 { ver ? "1.0", script ? "hello" }:
@@ -79,7 +80,8 @@ class Tool:
         """argv, run inside a mount namespace with our store on /nix."""
         return ["unshare", "-m", "--propagation", "private", "sh", "-c", WRAP_SCRIPT, self.store] + argv
 
-    def run(self, args):
+    def step(self, args):
+        """nix-env ARGS on this tool's profile: Result as text."""
         argv = self.cmd + ["-p", self.profile] + args
         if self.in_namespace:
             argv = self.wrap(argv)
@@ -88,8 +90,7 @@ class Tool:
         env = dict(os.environ, HOME=self.home, NIX_CONF_DIR=os.path.join(self.work, "conf"),
                    XDG_CONFIG_HOME=os.path.join(self.work, "xdg"), NIX_PATH="", TZ="UTC")
         env.pop("NIX_PROFILE", None)
-        p = subprocess.run(argv, cwd=self.work, env=env, capture_output=True, text=True, timeout=600)
-        return p.returncode, p.stdout, p.stderr
+        return bt.run(argv, cwd=self.work, env=env, timeout=600, newlines=True)
 
     def real(self, store_path):
         return self.store + store_path if store_path.startswith("/nix/store/") else store_path
@@ -110,9 +111,7 @@ class Tool:
             return f.read()
 
     def run_bin(self, name):
-        p = subprocess.run(self.wrap([os.path.join(self.profile, "bin", name)]),
-                           capture_output=True, text=True, timeout=60)
-        return p.returncode, p.stdout
+        return bt.run(self.wrap([os.path.join(self.profile, "bin", name)]), timeout=60, newlines=True)[:2]
 
 
 # Runs "$@" with the store $0 on /nix, in the mount namespace unshare made.
@@ -176,15 +175,12 @@ def main():
     a = ap.parse_args()
     a.bin = os.path.abspath(a.bin)
     if not a.nix_env:
-        print("SKIP: nix-env (Nix 2.8) not found")
-        return 0
-    if os.geteuid() != 0 or subprocess.run(["unshare", "-m", "true"]).returncode != 0:
-        print("SKIP: needs root and mount namespaces to run Nix 2.8 on a throw-away /nix")
-        return 0
+        return bt.skip("nix-env (Nix 2.8) not found", code=0)
+    if os.geteuid() != 0 or bt.run(["unshare", "-m", "true"]).rc != 0:
+        return bt.skip("needs root and mount namespaces to run Nix 2.8 on a throw-away /nix", code=0)
 
-    work = tempfile.mkdtemp(prefix="bastion-profiles-")
-    failures = []
-    try:
+    report = bt.Report()
+    with bt.work_dir("bastion-profiles-", keep=a.keep) as work:
         os.makedirs(os.path.join(work, "conf"))
         with open(os.path.join(work, "conf", "nix.conf"), "w") as f:
             f.write("build-users-group =\nsubstituters =\nsandbox-paths = /bin/sh=/bin/busybox\n")
@@ -246,37 +242,28 @@ def main():
         ]
         for n, (args, bins) in enumerate(steps, 1):
             label = "step %d: nix-env %s" % (n, " ".join(args))
-            rn = nix.run(args)
-            rb = bas.run(args)
+            rn = nix.step(args)
+            rb = bas.step(args)
+            problems = []
             if rn[0] != rb[0]:
-                failures.append("%s: exit code %d (Nix) vs %d (Bastion)\n%s\n%s" % (label, rn[0], rb[0], rn[2], rb[2]))
+                problems.append("exit code %s (Nix) vs %s (Bastion)\n%s\n%s" % (rn[0], rb[0], rn[2], rb[2]))
             for what, i in (("stdout", 1), ("stderr", 2)):
                 if normalise(rn[i], nix) != normalise(rb[i], bas):
-                    failures.append("%s: %s differs\n--- Nix\n%s\n--- Bastion\n%s" % (label, what, rn[i], rb[i]))
+                    problems.append("%s differs\n--- Nix\n%s\n--- Bastion\n%s" % (what, rn[i], rb[i]))
             if nix.links() != bas.links():
-                failures.append("%s: profile links differ\n%s\n%s" % (label, nix.links(), bas.links()))
+                problems.append("profile links differ\n%s\n%s" % (nix.links(), bas.links()))
             if nix.manifest() != bas.manifest():
-                failures.append("%s: manifest differs\n%r\n%r" % (label, nix.manifest(), bas.manifest()))
+                problems.append("manifest differs\n%r\n%r" % (nix.manifest(), bas.manifest()))
             for name, want in (bins or {}).items():
                 for tool in (nix, bas):
                     rc, out = tool.run_bin(name)
                     if rc != 0 or out.strip() != want:
-                        failures.append("%s: %s: %s/bin/%s gave %d %r, expected %r"
-                                        % (label, tool.name, tool.profile, name, rc, out, want))
-            print("ok" if not failures else "FAIL", label, flush=True)
-            if failures:
+                        problems.append("%s: %s/bin/%s gave %s %r, expected %r"
+                                        % (tool.name, tool.profile, name, rc, out, want))
+            # Each step builds on the one before: stop at the first that fails.
+            if not report.check(not problems, label, "\n".join(problems)):
                 break
-    finally:
-        if a.keep:
-            print("kept", work)
-        else:
-            subprocess.run(["chmod", "-R", "u+w", work])
-            shutil.rmtree(work, ignore_errors=True)
-    for f in failures:
-        print(f)
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
-
+    return report.summary()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -20,17 +20,16 @@ import os
 import pwd
 import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import bastion_test as bt  # noqa: E402
+
 BUSYBOX = "/bin/busybox"
-NIX_OPTS = ["--option", "sandbox", "true", "--option", "sandbox-paths", "/bin/sh=" + BUSYBOX,
-            "--option", "build-users-group", "", "--option", "substituters", "",
-            "--option", "cores", "3"]
+NIX_OPTS = bt.nix_sandbox_options(BUSYBOX) + ["--option", "cores", "3"]
 
 # Sections that differ for reasons inherent to the two setups, and why.
 EXCEPTIONS = {
@@ -77,13 +76,8 @@ def _mount_opts(lines, who):
 
 NORMALISE = {"mounts": _mounts, "uid_map": _uid_map, "mount-opts": _mount_opts}
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
+report = bt.Report()
+check = report.check
 
 
 def aterm_str(s):
@@ -117,8 +111,7 @@ def run_probe(probe, drv, store_root, tag, extra=(), sandbox_paths=None, user=No
     cmd += list(extra)
     if user is not None:
         cmd = ["setpriv", "--reuid", str(user), "--regid", str(user), "--clear-groups", "--"] + cmd
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    return r, chroot
+    return bt.run(cmd, timeout=120, newlines=True), chroot
 
 
 def sections(text):
@@ -219,7 +212,7 @@ def attack_tests(args, tmp, user=None):
     out = "/nix/store/0000000000000000000000000000000z-attack"
     write_drv(drv, out, "/bin/sh", ["-c", ATTACK], {"PORT": str(port), "MARKER": marker}, inputs)
     if user is not None:
-        subprocess.run(["chown", "-R", "%d:%d" % (user, user), store_root], check=True)
+        bt.run(["chown", "-R", "%d:%d" % (user, user), store_root], ok_codes=(0,))
     try:
         r, chroot = run_probe(args.probe, drv, store_root, "attack",
                               sandbox_paths="/bin/sh=%s /bin/syscall-probe=%s" % (BUSYBOX, args.syscall_probe),
@@ -280,7 +273,7 @@ def cancel_test(args, tmp):
     r, _ = run_probe(args.probe, drv, store_root, "cancel", extra=["--kill-after", "1"])
     check(r.returncode == 137 and time.time() - t0 < 30, "cancel kills the builder (status %d)" % r.returncode)
     time.sleep(0.5)
-    left = subprocess.run(["pgrep", "-f", mark], capture_output=True, text=True).stdout.split()
+    left = bt.run(["pgrep", "-f", mark], newlines=True).out.split()
     check(not left, "no sandbox process survives cancellation")
 
 
@@ -301,10 +294,9 @@ def error_test(args, tmp):
 
 
 def nix_build(store, nixfile, attr):
-    drv = subprocess.run(["nix-instantiate", "--store", store, nixfile, "-A", attr],
-                         capture_output=True, text=True, check=True).stdout.strip()
-    r = subprocess.run(["nix-build", "--store", store, "--no-out-link"] + NIX_OPTS + [drv],
-                       capture_output=True, text=True, env=dict(os.environ, BASTION_IMPURE="from-caller"))
+    drv = bt.run(["nix-instantiate", "--store", store, nixfile, "-A", attr], newlines=True, ok_codes=(0,)).out.strip()
+    r = bt.run(["nix-build", "--store", store, "--no-out-link"] + NIX_OPTS + [drv], newlines=True,
+               env=dict(os.environ, BASTION_IMPURE="from-caller"))
     return drv, r
 
 
@@ -409,10 +401,8 @@ def sa_files_parity(args, tmp, work, store):
                 ' __structuredAttrs = true; outputs = [ "out" "dev" ]; n = 3; f = 1.5; f2 = 2.0; b = true;'
                 ' nb = false; nul = null; s = "it\'s \\"q\\" $x\\n"; l = [ 1 "a" true ]; ll = [ [ 1 ] ];'
                 ' o = { a = 1; "b c" = "x"; }; "bad-name" = 1; ph = builtins.placeholder "dev"; }\n')
-    drv = subprocess.run(["nix-instantiate", "--store", store, work + "/sa.nix"], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    r = subprocess.run(["nix-build", "--store", store, "--no-out-link"] + NIX_OPTS + [drv], capture_output=True,
-                       text=True)
+    drv = bt.run(["nix-instantiate", "--store", store, work + "/sa.nix"], newlines=True, ok_codes=(0,)).out.strip()
+    r = bt.run(["nix-build", "--store", store, "--no-out-link"] + NIX_OPTS + [drv], newlines=True)
     if r.returncode != 0:
         check(False, "nix-build sa-files: " + r.stderr[-1000:])
         return
@@ -438,13 +428,10 @@ def main():
     args.probe = os.path.abspath(args.probe)
     args.syscall_probe = os.path.abspath(args.syscall_probe)
     if not os.path.exists(BUSYBOX):
-        print("SKIP: %s is needed as the builder's shell" % BUSYBOX)
-        return 0
+        return bt.skip("%s is needed as the builder's shell" % BUSYBOX, code=0)
 
     before = mountinfo()
-    tmp = tempfile.mkdtemp(prefix="bastion-sandbox-")
-    os.chmod(tmp, 0o755)
-    try:
+    with bt.work_dir("bastion-sandbox-", mode=0o755) as tmp:
         attack_tests(args, tmp)
         if os.geteuid() == 0 and shutil.which("setpriv"):
             # The probe binaries must be reachable by the unprivileged user.
@@ -461,12 +448,8 @@ def main():
             parity_tests(args, tmp)
         elif not args.no_live:
             print("note: nix-build not found, parity with Nix 2.8 not checked")
-    finally:
-        subprocess.run(["chmod", "-R", "u+w", tmp], capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
     check(mountinfo() == before, "no mount left behind on the host")
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
+    return report.summary()
 
 
 if __name__ == "__main__":

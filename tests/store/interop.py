@@ -16,19 +16,20 @@ the other wrote:
   * each tool can keep adding to a store the other created.
 
 usage: interop.py --tool build/store_tool [--nix-store nix-store] [--nix-instantiate nix-instantiate]
-Exit status 0 when every check passes; failures are listed on stderr.
+Exit status 0 when every check passes; failures are listed (FAIL lines), then the tally.
 """
 import argparse
 import json
 import os
-import shutil
 import sqlite3
 import stat
-import subprocess
 import sys
-import tempfile
 
-FAILURES = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import bastion_test as bt  # noqa: E402
+
+# Checks are phrased as what went wrong, so only failures are printed.
+report = bt.Report(show_ok=False)
 
 # Progress lines `nix-store --verify` prints on a healthy store.
 VERIFY_NOISE = (
@@ -39,21 +40,10 @@ VERIFY_NOISE = (
 )
 
 
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL: " + what, file=sys.stderr)
-    return cond
-
-
-def run(cmd, ok_codes=(0,)):
-    env = dict(os.environ)
-    # Root without a nixbld group: silence Nix's warning about it.
-    env["NIX_CONFIG"] = "build-users-group =\n" + env.get("NIX_CONFIG", "")
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if p.returncode not in ok_codes:
-        raise RuntimeError("%s exited with %d:\n%s%s" % (" ".join(cmd), p.returncode, p.stdout, p.stderr))
-    return p
+def call(cmd, ok_codes=(0,)):
+    """bt.run as root without a nixbld group (which silences Nix's warning
+    about it); any other exit status than ok_codes raises."""
+    return bt.run(cmd, env=bt.nix_env(conf=os.environ.get("NIX_CONFIG", "")), newlines=True, ok_codes=ok_codes)
 
 
 def make_inputs(d):
@@ -104,9 +94,9 @@ def drv_outputs(root):
 
 
 def nix_query(nix_store, root, path):
-    refs = sorted(run([nix_store, "--store", root, "-q", "--references", path]).stdout.split())
-    h = run([nix_store, "--store", root, "-q", "--hash", path]).stdout.strip()
-    size = int(run([nix_store, "--store", root, "-q", "--size", path]).stdout.strip())
+    refs = sorted(call([nix_store, "--store", root, "-q", "--references", path]).stdout.split())
+    h = call([nix_store, "--store", root, "-q", "--hash", path]).stdout.strip()
+    size = int(call([nix_store, "--store", root, "-q", "--size", path]).stdout.strip())
     return refs, h, size
 
 
@@ -115,13 +105,13 @@ def nix32_to_base16(nix_store, h):
     nix_hash = os.path.join(os.path.dirname(nix_store), "nix-hash")
     if not os.path.exists(nix_hash):
         nix_hash = "nix-hash"
-    return algo + ":" + run([nix_hash, "--type", algo, "--to-base16", digest]).stdout.strip()
+    return algo + ":" + call([nix_hash, "--type", algo, "--to-base16", digest]).stdout.strip()
 
 
 def verify(nix_store, root, label):
-    p = run([nix_store, "--store", root, "--verify", "--check-contents"], ok_codes=(0, 1))
+    p = call([nix_store, "--store", root, "--verify", "--check-contents"], ok_codes=(0, 1))
     noise = [l for l in p.stderr.splitlines() if l.strip() and l.strip() not in VERIFY_NOISE]
-    check(p.returncode == 0 and not noise,
+    report.check(p.returncode == 0 and not noise,
           "%s: nix-store --verify --check-contents reported: rc=%d %s" % (label, p.returncode, noise))
 
 
@@ -148,8 +138,7 @@ def main():
     tool, nix_store = args.tool, args.nix_store
 
     nrows, brows = {}, {}
-    work = os.path.realpath(tempfile.mkdtemp(prefix="bastion-store-interop-"))
-    try:
+    with bt.work_dir("bastion-store-interop-", real=True) as work:
         inputs = os.path.join(work, "in")
         os.makedirs(inputs)
         make_inputs(inputs)
@@ -159,7 +148,7 @@ def main():
         os.makedirs(nst)
 
         def b(*a):
-            return run([tool] + list(a)).stdout.split()
+            return call([tool] + list(a)).stdout.split()
 
         # --- the same content, written by each tool -------------------------
         adds = [  # (store_tool flags, nix-store args)
@@ -171,13 +160,13 @@ def main():
         ]
         for bargs, nargs in adds:
             bp = b("add-path", bst, *bargs)[0]
-            np_ = run([nix_store, "--store", nst] + nargs).stdout.strip()
-            check(bp == np_, "add %s: bastion %s, nix %s" % (nargs, bp, np_))
+            np_ = call([nix_store, "--store", nst] + nargs).stdout.strip()
+            report.check(bp == np_, "add %s: bastion %s, nix %s" % (nargs, bp, np_))
 
         # A derivation with sources, a text file, an input derivation and a
         # filtered source, instantiated by Nix ...
         expr = DRV_EXPR % {"src": hello, "tree": tree}
-        n_drv = run([args.nix_instantiate, "--store", nst, "-E", expr]).stdout.strip()
+        n_drv = call([args.nix_instantiate, "--store", nst, "-E", expr]).stdout.strip()
         # ... and by Bastion, from the same pieces.
         foo_path = b("add-text", bst, "foo", foo)[0]
         filtered = b("add-path", bst, "filtered", tree, "--exclude", "sub")[0]
@@ -190,36 +179,36 @@ def main():
         aterm = os.path.join(work, "a.aterm")
         with open(aterm, "w") as f:
             f.write(a_text)
-        check(b("write-drv", bst, "a", aterm)[0] == a_drv_path, "write-drv a")
+        report.check(b("write-drv", bst, "a", aterm)[0] == a_drv_path, "write-drv a")
         dterm = os.path.join(work, "d.aterm")
         with open(dterm, "w") as f:
             f.write(n_text)
         b_drv = b("write-drv", bst, "d", dterm)[0]
-        check(b_drv == n_drv, "write-drv d: bastion %s, nix %s" % (b_drv, n_drv))
-        check(filtered in n_text, "filtered source %s not among Nix's inputs" % filtered)
-        check(foo_path in n_text, "toFile path %s not among Nix's inputs" % foo_path)
+        report.check(b_drv == n_drv, "write-drv d: bastion %s, nix %s" % (b_drv, n_drv))
+        report.check(filtered in n_text, "filtered source %s not among Nix's inputs" % filtered)
+        report.check(foo_path in n_text, "toFile path %s not among Nix's inputs" % foo_path)
         r_path = b("add-text", bst, "r", foo, foo_path)[0]  # a text file with a reference
 
         # --- Nix reads Bastion's store ---------------------------------------
         verify(nix_store, bst, "bastion-written store")
-        check(sql(bst, "select type, name, tbl_name, sql from sqlite_master order by name")
+        report.check(sql(bst, "select type, name, tbl_name, sql from sqlite_master order by name")
               == sql(nst, "select type, name, tbl_name, sql from sqlite_master order by name"),
               "sqlite_master differs from Nix's")
-        check(sql(bst, "pragma journal_mode") == [("wal",)], "journal mode is not WAL")
+        report.check(sql(bst, "pragma journal_mode") == [("wal",)], "journal mode is not WAL")
         with open(os.path.join(bst, "nix/var/nix/db/schema")) as f:
-            check(f.read() == "10", "schema file")
+            report.check(f.read() == "10", "schema file")
         brows, nrows = rows(bst), rows(nst)
         for path, row in nrows.items():
-            check(brows.get(path) == row, "row of %s: bastion %s, nix %s" % (path, brows.get(path), row))
-        check(drv_outputs(bst) == drv_outputs(nst), "DerivationOutputs: bastion %s, nix %s"
+            report.check(brows.get(path) == row, "row of %s: bastion %s, nix %s" % (path, brows.get(path), row))
+        report.check(drv_outputs(bst) == drv_outputs(nst), "DerivationOutputs: bastion %s, nix %s"
               % (drv_outputs(bst), drv_outputs(nst)))
         for path in list(brows):
-            info = json.loads(run([tool, "info", bst, path]).stdout)
+            info = json.loads(call([tool, "info", bst, path]).stdout)
             refs, h, size = nix_query(nix_store, bst, path)
-            check(refs == sorted(info["references"]), "references of %s" % path)
-            check(nix32_to_base16(nix_store, h) == info["narHash"], "hash of %s" % path)
-            check(size == info["narSize"], "size of %s" % path)
-        check(json.loads(run([tool, "info", bst, r_path]).stdout)["references"] == [foo_path],
+            report.check(refs == sorted(info["references"]), "references of %s" % path)
+            report.check(nix32_to_base16(nix_store, h) == info["narHash"], "hash of %s" % path)
+            report.check(size == info["narSize"], "size of %s" % path)
+        report.check(json.loads(call([tool, "info", bst, r_path]).stdout)["references"] == [foo_path],
               "references of %s" % r_path)
         # Store objects are canonical as Nix makes them.
         for path in brows:
@@ -228,50 +217,39 @@ def main():
                 for n in [dirpath] + [os.path.join(dirpath, f) for f in files + dirs]:
                     st = os.lstat(n)
                     if not stat.S_ISLNK(st.st_mode):
-                        check(stat.S_IMODE(st.st_mode) in (0o444, 0o555), "mode of %s" % n)
-                    check(int(st.st_mtime) == 1, "mtime of %s" % n)
+                        report.check(stat.S_IMODE(st.st_mode) in (0o444, 0o555), "mode of %s" % n)
+                    report.check(int(st.st_mtime) == 1, "mtime of %s" % n)
         # Nix keeps adding to the store Bastion created.
         extra = os.path.join(work, "extra.txt")
         with open(extra, "w") as f:
             f.write("extra")
-        e_path = run([nix_store, "--store", bst, "--add", extra]).stdout.strip()
-        check(run([tool, "valid", bst, e_path], ok_codes=(0, 1)).returncode == 0,
+        e_path = call([nix_store, "--store", bst, "--add", extra]).stdout.strip()
+        report.check(call([tool, "valid", bst, e_path], ok_codes=(0, 1)).returncode == 0,
               "bastion does not see %s added by nix" % e_path)
         verify(nix_store, bst, "bastion-created store after a Nix add")
 
         # --- Bastion reads Nix's store ---------------------------------------
         for path in nrows:
-            info = json.loads(run([tool, "info", nst, path]).stdout)
+            info = json.loads(call([tool, "info", nst, path]).stdout)
             refs, h, size = nix_query(nix_store, nst, path)
-            check(refs == sorted(info["references"]), "nix store: references of %s" % path)
-            check(nix32_to_base16(nix_store, h) == info["narHash"], "nix store: hash of %s" % path)
-            check(size == info["narSize"], "nix store: size of %s" % path)
-            check(info["ca"] == (nrows[path][5] or ""), "nix store: ca of %s" % path)
-        check(run([tool, "read-drv", nst, n_drv]).stdout == n_text, "read-drv of Nix's %s" % n_drv)
+            report.check(refs == sorted(info["references"]), "nix store: references of %s" % path)
+            report.check(nix32_to_base16(nix_store, h) == info["narHash"], "nix store: hash of %s" % path)
+            report.check(size == info["narSize"], "nix store: size of %s" % path)
+            report.check(info["ca"] == (nrows[path][5] or ""), "nix store: ca of %s" % path)
+        report.check(call([tool, "read-drv", nst, n_drv]).stdout == n_text, "read-drv of Nix's %s" % n_drv)
         # Bastion adds to Nix's store: known paths stay as they are, new ones verify.
         before = rows(nst)
         b("add-path", nst, "src", tree)
-        check(rows(nst) == before, "re-adding a path Nix added changed the database")
+        report.check(rows(nst) == before, "re-adding a path Nix added changed the database")
         new_text = os.path.join(work, "new.txt")
         with open(new_text, "w") as f:
             f.write("new")
         b("add-text", nst, "new", new_text)
         b("add-path", nst, "new-src", tree, "--algo", "sha1")
         verify(nix_store, nst, "nix-created store after Bastion adds")
-    finally:
-        for dirpath, dirs, files in os.walk(work):
-            for d in dirs:
-                p = os.path.join(dirpath, d)
-                if not os.path.islink(p):
-                    os.chmod(p, 0o755)
-        shutil.rmtree(work, ignore_errors=True)
 
-    if FAILURES:
-        print("%d check(s) failed" % len(FAILURES), file=sys.stderr)
-        return 1
-    print("store interop: all checks passed (%d paths Nix wrote, %d Bastion wrote)"
-          % (len(nrows), len(brows)))
-    return 0
+    print("store interop: %d paths Nix wrote, %d Bastion wrote" % (len(nrows), len(brows)))
+    return report.summary()
 
 
 if __name__ == "__main__":

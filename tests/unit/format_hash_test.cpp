@@ -14,6 +14,7 @@
 #include "format/base32.h"
 #include "format/base64.h"
 #include "format/hash.h"
+#include "util/error.h"
 
 using namespace bastion::format;
 
@@ -187,11 +188,11 @@ TEST(FormatHash, File) {
   try {
     hashFile(HashAlgo::SHA256, path);
     ADD_FAILURE() << "missing file hashed";
-  } catch (const std::system_error &e) {
+  } catch (const bastion::util::SysError &e) {
     EXPECT_EQ(std::string(e.what()), "opening file '" + path + "': No such file or directory");
   }
   // A directory opens but cannot be read.
-  EXPECT_THROW(hashFile(HashAlgo::SHA256, ::testing::TempDir()), std::system_error);
+  EXPECT_THROW(hashFile(HashAlgo::SHA256, ::testing::TempDir()), bastion::util::SysError);
 }
 
 TEST(FormatHash, EqualityAndOrder) {

@@ -20,6 +20,7 @@
 #include "format/hash.h"
 #include "format/nar.h"
 #include "format/store_path.h"
+#include "util/error.h"
 
 using namespace bastion::format;
 namespace fs = std::filesystem;
@@ -323,8 +324,8 @@ TEST_F(FormatNar, DumpMissingPathNamesIt) {
   try {
     dumpPathToString(p("missing"));
     FAIL() << "no error";
-  } catch (const std::system_error &e) {
-    EXPECT_EQ(e.code().value(), ENOENT);
+  } catch (const bastion::util::SysError &e) {
+    EXPECT_EQ(e.errNo, ENOENT);
     EXPECT_NE(std::string(e.what()).find("getting status of '" + p("missing") + "'"),
               std::string::npos)
         << e.what();
@@ -396,8 +397,8 @@ TEST_F(FormatNar, RestoreRefusesExistingDestination) {
   try {
     restoreString(p("out"), data);
     FAIL() << "no error";
-  } catch (const std::system_error &e) {
-    EXPECT_EQ(e.code().value(), EEXIST);
+  } catch (const bastion::util::SysError &e) {
+    EXPECT_EQ(e.errNo, EEXIST);
   }
   EXPECT_EQ(listTmp(), std::vector<std::string>{"out"});
 }

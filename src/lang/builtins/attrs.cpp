@@ -193,7 +193,9 @@ void prim_mapAttrs(EvalState &state, PosIdx pos, Value **args, Value &v) {
     partial->mkApp(args[0], state.symbolValue(a.name));
     Value *res = state.allocValue();
     res->mkApp(partial, a.value);
-    out->attrs[out->size++] = Attr{a.name, a.pos, res};
+    // No position: Nix builds the result with alloc(name), so
+    // unsafeGetAttrPos answers null for these.
+    out->attrs[out->size++] = Attr{a.name, PosIdx{}, res};
   }
   v.mkAttrs(out);
 }

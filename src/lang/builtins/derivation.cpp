@@ -17,6 +17,7 @@
 #include "lang/eval.h"
 #include "lang/eval_store.h"
 #include "lang/json.h"
+#include "util/error.h"
 
 namespace bastion::lang {
 namespace {
@@ -315,7 +316,7 @@ void prim_derivationStrict(EvalState &state, PosIdx pos, Value **args, Value &v)
     state.throwError(ErrorKind::Eval, e.what(), pos);
   } catch (format::HashError &e) {
     state.throwError(ErrorKind::Eval, e.what(), pos);
-  } catch (store::StoreError &e) {
+  } catch (util::Error &e) { // StoreError, SysError
     state.throwError(ErrorKind::Eval, e.what(), pos);
   }
 }

@@ -24,23 +24,12 @@
 #include "store/download.h"
 #include "store/fs_util.h"
 #include "store/unpack.h"
+#include "util/path.h"
 
 namespace bastion::lang {
 namespace {
 
 using format::FileIngestionMethod;
-
-// Nix's baseNameOf: the last component, ignoring one trailing slash.
-std::string baseNameOf(const std::string &path) {
-  if (path.empty())
-    return "";
-  size_t last = path.size() - 1;
-  if (path[last] == '/' && last > 0)
-    last--;
-  size_t p = path.rfind('/', last);
-  p = p == std::string::npos ? 0 : p + 1;
-  return path.substr(p, last - p + 1);
-}
 
 // Nix's checkURI: in restricted mode only URIs under an allowed-uris prefix.
 void checkURI(EvalState &state, const std::string &uri, PosIdx pos) {
@@ -122,7 +111,7 @@ void fetch(EvalState &state, PosIdx pos, Value **args, Value &v, const std::stri
   checkURI(state, *url, pos);
 
   if (name.empty())
-    name = baseNameOf(*url);
+    name = util::baseNameOf(*url);
   try {
     format::checkStorePathName(name);
   } catch (format::BadStorePath &e) {

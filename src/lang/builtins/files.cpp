@@ -23,12 +23,14 @@
 #include <memory>
 #include <optional>
 #include <sstream>
-#include <system_error>
 
 #include "format/hash.h"
 #include "lang/datadir.h"
 #include "lang/eval.h"
 #include "lang/parser.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/path.h"
 
 namespace bastion::lang {
 namespace {
@@ -63,17 +65,12 @@ const char *fileTypeName(FileType t) {
   }
 }
 
+// util::readLink, failing as an evaluation error.
 std::string readLink(const std::string &path) {
-  std::string buf(256, '\0');
-  for (;;) {
-    ssize_t n = readlink(path.c_str(), buf.data(), buf.size());
-    if (n < 0)
-      throw EvalError(ErrorKind::Eval, "reading symbolic link '" + path + "': " + strerror(errno));
-    if (size_t(n) < buf.size()) {
-      buf.resize(size_t(n));
-      return buf;
-    }
-    buf.resize(buf.size() * 2);
+  try {
+    return util::readLink(path);
+  } catch (const util::SysError &e) {
+    throw EvalError(ErrorKind::Eval, e.what());
   }
 }
 
@@ -312,8 +309,8 @@ std::string readRegularFile(const std::string &path) {
 // store there is nothing to realise, so it is dropped.
 std::string realisePath(EvalState &state, Value &v, std::optional<Resolve> mode = Resolve::Full) {
   std::vector<std::string> ctx;
-  std::string path =
-      canonPath(state.coerceToPath(PosIdx{}, v, ctx, "while realising the context of a path"));
+  std::string path = util::canonPath(
+      state.coerceToPath(PosIdx{}, v, ctx, "while realising the context of a path"));
   if (!mode || isCorepkgsPath(path))
     return path;
   try {
@@ -344,8 +341,8 @@ std::string resolveExprPath(std::string path) {
     if (t != FileType::Symlink)
       break;
     std::string target = readLink(p);
-    path =
-        !target.empty() && target[0] == '/' ? canonPath(target) : canonPath(parent + "/" + target);
+    path = !target.empty() && target[0] == '/' ? util::canonPath(target)
+                                               : util::canonPath(parent + "/" + target);
   }
   std::string resolved = resolveSymlinks(path, Resolve::Full);
   if (lstatType(resolved) == FileType::Directory) {
@@ -542,7 +539,7 @@ void prim_toPath(EvalState &state, PosIdx pos, Value **args, Value &v) {
   std::vector<std::string> ctx;
   std::string path = state.coerceToPath(
       PosIdx{}, *args[0], ctx, "while evaluating the first argument passed to builtins.toPath");
-  state.mkString(v, canonPath(path), ctx);
+  state.mkString(v, util::canonPath(path), ctx);
 }
 RegisterPrimOp r_toPath("__toPath", 1, prim_toPath);
 
@@ -567,7 +564,7 @@ void prim_hashFile(EvalState &state, PosIdx pos, Value **args, Value &v) {
       throw EvalError(ErrorKind::Eval, "reading from file '" + path + "': " + strerror(EISDIR));
     try {
       h = format::hashFile(algo, path);
-    } catch (std::system_error &e) {
+    } catch (const util::SysError &e) {
       throw EvalError(ErrorKind::Eval, e.what());
     }
   }
@@ -610,13 +607,6 @@ std::optional<std::string_view> suffixIfPotentialMatch(std::string_view prefix,
   return name.substr(needSeparator ? n + 1 : n);
 }
 
-std::string currentDir() {
-  char buf[4096];
-  if (!getcwd(buf, sizeof buf))
-    return "/";
-  return buf;
-}
-
 bool isPseudoUrl(std::string_view s) {
   if (s.starts_with("channel:") || s.starts_with("flake:"))
     return true;
@@ -643,7 +633,7 @@ std::optional<std::string> resolveLookupPathPath(EvalState &state, const std::st
     // Downloads need the store and fetchers, which do not exist yet.
     state.warn("Nix search path entry '" + value + "' cannot be downloaded, ignoring");
   } else {
-    std::string path = absPath(value, currentDir());
+    std::string path = util::absPath(value, util::currentDir());
     if (lstatType(resolveSymlinks(path, Resolve::Full)) != FileType::Missing)
       res = path;
     else
@@ -664,7 +654,7 @@ std::optional<std::string> lookupInUserPath(EvalState &state,
     if (!dir)
       continue;
     // The match is returned as found, without following symlinks in it.
-    std::string res = canonPath(*dir + "/" + std::string(*suffix));
+    std::string res = util::canonPath(*dir + "/" + std::string(*suffix));
     if (lstatType(res) != FileType::Missing)
       return res;
   }
@@ -676,8 +666,8 @@ std::optional<std::string> inDataDir(std::string_view dir, std::string_view suff
   const auto &data = bastionDataDir();
   if (!data)
     return std::nullopt;
-  std::string res =
-      canonPath(*data + "/" + std::string(dir) + (suffix.empty() ? "" : "/" + std::string(suffix)));
+  std::string res = util::canonPath(*data + "/" + std::string(dir) +
+                                    (suffix.empty() ? "" : "/" + std::string(suffix)));
   if (lstatType(res) == FileType::Missing)
     return std::nullopt;
   return res;

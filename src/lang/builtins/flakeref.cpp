@@ -2,7 +2,6 @@
 // between their URL form and their attribute-set form, as Nix's fetchers
 // see them, without touching the network or the store.
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <optional>
 #include <regex>
@@ -10,22 +9,32 @@
 #include <variant>
 #include <vector>
 
+#include "lang/escape.h"
 #include "lang/eval.h"
+#include "util/strings.h"
+#include "util/url.h"
 
 namespace bastion::lang {
 namespace {
 
+using util::decodeQuery;
+using util::encodeQuery;
+using util::ParsedURL;
+using util::parseURL;
+using util::percentDecode;
+using util::percentEncode;
+using util::splitScheme;
+using util::splitString;
+using util::StringMap;
+
 // --- errors ---------------------------------------------------------------
 
-// Nix tells malformed URLs (which make a flake reference fall back to being
+// Nix tells malformed URLs (util::BadURL, which make a flake reference fall back to being
 // read as a path) from other errors (which end the parse).
-struct BadURL {
-  std::string msg;
-};
 struct FlakeError {
   std::string msg;
 };
-[[noreturn]] void badURL(std::string m) { throw BadURL{std::move(m)}; }
+[[noreturn]] void badURL(std::string m) { throw util::BadURL(m); }
 [[noreturn]] void fail(std::string m) { throw FlakeError{std::move(m)}; }
 
 // --- fetcher attributes -----------------------------------------------------
@@ -36,44 +45,6 @@ struct Explicit {
 };
 using Attr = std::variant<std::string, uint64_t, Explicit>;
 using Attrs = std::map<std::string, Attr>;
-using StringMap = std::map<std::string, std::string>;
-
-std::string jsonString(const std::string &s) {
-  std::string r = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-    case '"':
-      r += "\\\"";
-      break;
-    case '\\':
-      r += "\\\\";
-      break;
-    case '\n':
-      r += "\\n";
-      break;
-    case '\r':
-      r += "\\r";
-      break;
-    case '\t':
-      r += "\\t";
-      break;
-    case '\b':
-      r += "\\b";
-      break;
-    case '\f':
-      r += "\\f";
-      break;
-    default:
-      if (c < 0x20) {
-        char buf[8];
-        snprintf(buf, sizeof buf, "\\u%04x", c);
-        r += buf;
-      } else
-        r += char(c);
-    }
-  }
-  return r + "\"";
-}
 
 std::string attrsToJSON(const Attrs &attrs) {
   std::string r = "{";
@@ -82,9 +53,9 @@ std::string attrsToJSON(const Attrs &attrs) {
     if (!first)
       r += ",";
     first = false;
-    r += jsonString(k) + ":";
+    r += escapeJSONString(k) + ":";
     if (auto s = std::get_if<std::string>(&v))
-      r += jsonString(*s);
+      r += escapeJSONString(*s);
     else if (auto n = std::get_if<uint64_t>(&v))
       r += std::to_string(*n);
     else
@@ -137,181 +108,6 @@ std::optional<uint64_t> parseUInt(const std::string &s) {
     n = n * 10 + d;
   }
   return n;
-}
-
-// --- URLs -----------------------------------------------------------------
-
-bool isUnreserved(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-std::string percentEncode(const std::string &s, std::string_view keep = "") {
-  std::string r;
-  for (unsigned char c : s) {
-    if (isUnreserved(char(c)) || keep.find(char(c)) != std::string_view::npos)
-      r += char(c);
-    else {
-      char buf[4];
-      snprintf(buf, sizeof buf, "%%%02X", c);
-      r += buf;
-    }
-  }
-  return r;
-}
-
-int hexVal(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-std::string percentDecode(std::string_view in) {
-  std::string r;
-  for (size_t i = 0; i < in.size(); i++) {
-    if (in[i] == '%') {
-      if (i + 2 >= in.size())
-        badURL("invalid URI parameter '" + std::string(in) + "': invalid format");
-      int a = hexVal(in[i + 1]), b = hexVal(in[i + 2]);
-      if (a < 0 || b < 0)
-        badURL("invalid URI parameter '" + std::string(in) + "': invalid format");
-      r += char(a * 16 + b);
-      i += 2;
-    } else
-      r += in[i];
-  }
-  return r;
-}
-
-std::vector<std::string> splitString(std::string_view s, char sep) {
-  std::vector<std::string> r;
-  size_t start = 0;
-  while (true) {
-    size_t i = s.find(sep, start);
-    if (i == std::string_view::npos) {
-      r.emplace_back(s.substr(start));
-      return r;
-    }
-    r.emplace_back(s.substr(start, i - start));
-    start = i + 1;
-  }
-}
-
-StringMap decodeQuery(std::string_view q) {
-  StringMap r;
-  if (q.empty())
-    return r;
-  for (auto &part : splitString(q, '&')) {
-    auto eq = part.find('=');
-    if (eq == std::string::npos)
-      continue; // Nix warns and ignores it
-    r.emplace(percentDecode(part.substr(0, eq)), percentDecode(part.substr(eq + 1)));
-  }
-  return r;
-}
-
-std::string encodeQuery(const StringMap &q) {
-  std::string r;
-  bool first = true;
-  for (auto &[k, v] : q) {
-    if (!first)
-      r += '&';
-    first = false;
-    r += percentEncode(k, ":@/?") + "=" + percentEncode(v, ":@/?");
-  }
-  return r;
-}
-
-struct ParsedURL {
-  std::string scheme;
-  std::optional<std::string> authority; // as written, encoded
-  std::vector<std::string> path;        // decoded segments; "/a" is {"", "a"}
-  StringMap query;
-  std::string fragment;
-
-  std::string to_string() const {
-    std::string r = scheme + ":";
-    if (authority)
-      r += "//" + *authority;
-    std::string p;
-    for (size_t i = 0; i < path.size(); i++) {
-      if (i)
-        p += '/';
-      p += percentEncode(path[i], ":@");
-    }
-    r += p;
-    if (!query.empty())
-      r += "?" + encodeQuery(query);
-    if (!fragment.empty())
-      r += "#" + percentEncode(fragment);
-    return r;
-  }
-
-  std::vector<std::string> segments() const {
-    std::vector<std::string> r;
-    for (auto &s : path)
-      if (!s.empty())
-        r.push_back(s);
-    return r;
-  }
-};
-
-std::pair<std::string, std::string> splitScheme(const std::string &scheme) {
-  auto plus = scheme.find('+');
-  if (plus == std::string::npos)
-    return {"", scheme};
-  return {scheme.substr(0, plus), scheme.substr(plus + 1)};
-}
-
-ParsedURL parseURL(const std::string &url) {
-  size_t i = 0;
-  if (url.empty() || !isalpha((unsigned char)url[0]))
-    badURL("'" + url + "' doesn't have a scheme");
-  while (i < url.size() &&
-         (isalnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-' || url[i] == '.'))
-    i++;
-  if (i >= url.size() || url[i] != ':')
-    badURL("'" + url + "' doesn't have a scheme");
-  ParsedURL r;
-  r.scheme = url.substr(0, i);
-  for (auto &c : r.scheme)
-    c = char(tolower((unsigned char)c));
-  std::string_view rest = std::string_view(url).substr(i + 1);
-  if (rest.starts_with("//")) {
-    rest.remove_prefix(2);
-    size_t e = rest.find_first_of("/?#");
-    std::string auth(rest.substr(0, e));
-    rest = e == std::string_view::npos ? std::string_view() : rest.substr(e);
-    // Host part: after any userinfo, before any port.
-    std::string host = auth.substr(auth.find('@') == std::string::npos ? 0 : auth.find('@') + 1);
-    auto [app, transport] = splitScheme(r.scheme);
-    if (!host.empty() && transport == "file")
-      badURL("file:// URL '" + url + "' has unexpected authority '" + host + "'");
-    r.authority = auth;
-  }
-  size_t qe = rest.find_first_of("?#");
-  std::string_view pathPart = rest.substr(0, qe);
-  rest = qe == std::string_view::npos ? std::string_view() : rest.substr(qe);
-  for (auto &seg : splitString(pathPart, '/'))
-    r.path.push_back(percentDecode(seg));
-  if (r.authority && pathPart.empty())
-    r.path.clear();
-  auto [app, transport] = splitScheme(r.scheme);
-  if (transport == "file" && r.path.empty())
-    r.path = {""};
-  if (rest.starts_with("?")) {
-    size_t fe = rest.find('#');
-    r.query =
-        decodeQuery(rest.substr(1, fe == std::string_view::npos ? std::string_view::npos : fe - 1));
-    rest = fe == std::string_view::npos ? std::string_view() : rest.substr(fe);
-  }
-  if (rest.starts_with("#"))
-    r.fragment = percentDecode(rest.substr(1));
-  return r;
 }
 
 // --- refs and revisions -----------------------------------------------------
@@ -834,7 +630,7 @@ std::pair<FlakeRef, std::string> parseFlakeRefWithFragment(const std::string &ur
   try {
     std::string fixed = url; // Nix accepts unescaped spaces and quotes in the query
     return fromParsedURL(parseURL(fixed));
-  } catch (BadURL &) {
+  } catch (util::BadURL &) {
   }
   // A path.
   static const std::regex pathRegex(R"(([^?#]*)(\?([^#]*))?(#(.*))?)", std::regex::ECMAScript);
@@ -860,8 +656,8 @@ FlakeRef parseFlakeRef(const std::string &url) {
     if (!fragment.empty())
       fail("unexpected fragment '" + fragment + "' in flake reference '" + url + "'");
     return ref;
-  } catch (BadURL &e) {
-    fail(e.msg);
+  } catch (util::BadURL &e) {
+    fail(e.what());
   }
 }
 
@@ -885,8 +681,8 @@ void prim_parseFlakeRef(EvalState &state, PosIdx pos, Value **args, Value &v) {
       attrs.emplace("dir", ref.subdir);
   } catch (FlakeError &e) {
     state.throwError(ErrorKind::Eval, e.msg);
-  } catch (BadURL &e) {
-    state.throwError(ErrorKind::Eval, e.msg);
+  } catch (util::BadURL &e) {
+    state.throwError(ErrorKind::Eval, e.what());
   }
   EvalState::BindingsBuilder b(state, uint32_t(attrs.size()));
   for (auto &[k, val] : attrs) {
@@ -938,8 +734,8 @@ void prim_flakeRefToString(EvalState &state, PosIdx pos, Value **args, Value &v)
     result = flakeRefToString(ref);
   } catch (FlakeError &e) {
     state.throwError(ErrorKind::Eval, e.msg);
-  } catch (BadURL &e) {
-    state.throwError(ErrorKind::Eval, e.msg);
+  } catch (util::BadURL &e) {
+    state.throwError(ErrorKind::Eval, e.what());
   }
   v.mkString(result);
 }

@@ -13,6 +13,7 @@
 #include "lang/eval.h"
 #include "lang/eval_store.h"
 #include "lang/parser.h"
+#include "util/path.h"
 
 namespace bastion::lang {
 namespace {
@@ -97,9 +98,10 @@ std::string baseName(const std::string &path) { return path.substr(path.rfind('/
 
 void prim_filterSource(EvalState &state, PosIdx pos, Value **args, Value &v) {
   std::vector<std::string> ctx;
-  std::string path = canonPath(state.coerceToPath(pos, *args[1], ctx,
-                                                  "while evaluating the second argument (the path "
-                                                  "to filter) passed to 'builtins.filterSource'"));
+  std::string path =
+      util::canonPath(state.coerceToPath(pos, *args[1], ctx,
+                                         "while evaluating the second argument (the path "
+                                         "to filter) passed to 'builtins.filterSource'"));
   state.forceFunction(*args[0], pos,
                       "while evaluating the first argument passed to builtins.filterSource");
   addPath(state, pos, baseName(path), path, args[0], FileIngestionMethod::Recursive, std::nullopt,
@@ -118,7 +120,7 @@ void prim_path(EvalState &state, PosIdx pos, Value **args, Value &v) {
   for (auto &a : *args[0]->attrs) {
     const std::string &n = state.symbols[a.name];
     if (n == "path")
-      path = canonPath(state.coerceToPath(
+      path = util::canonPath(state.coerceToPath(
           a.pos, *a.value, ctx, "while evaluating the 'path' attribute passed to 'builtins.path'"));
     else if (n == "name")
       name = state.forceStringNoCtx(
@@ -155,7 +157,7 @@ void prim_storePath(EvalState &state, PosIdx pos, Value **args, Value &v) {
     state.throwError(ErrorKind::Eval, "'builtins.storePath' is not allowed in pure evaluation mode",
                      pos);
   std::vector<std::string> ctx;
-  std::string path = canonPath(state.coerceToPath(
+  std::string path = util::canonPath(state.coerceToPath(
       pos, *args[0], ctx, "while evaluating the first argument passed to 'builtins.storePath'"));
   const std::string &dir = state.settings.storeDir;
   if (path.size() <= dir.size() + 1 || path.compare(0, dir.size(), dir) != 0 ||

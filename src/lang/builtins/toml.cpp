@@ -6,6 +6,14 @@
 // groups of three digits up to nanoseconds), but 3.x silently saturates
 // out-of-range numbers where 4.x rejects them. So numbers are checked again
 // against their source text here, and rejected with 4.x's message.
+//
+// toml11 3.x is not safe on invalid UTF-8: when a string's bytes are not
+// UTF-8 it rewinds a location over one buffer with an iterator into another
+// (parser.hpp, `inner_loc.reset(first)` in every parse_*_string), which is an
+// assertion failure (`sz >= 0`, abort) or a heap overflow. TOML 1.0 requires
+// the whole document to be valid UTF-8, so it is checked here first, with
+// toml11's own notion of a code point (lex_utf8_code: no overlong forms, no
+// surrogates, nothing past U+10FFFF), and toml11 only ever sees valid text.
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -122,6 +130,52 @@ std::optional<NumberError> checkNumber(const toml::value &t) {
   return std::nullopt;
 }
 
+// Where `text` stops being UTF-8, as toml11's lex_utf8_code reads it.
+std::optional<size_t> invalidUtf8(std::string_view text) {
+  auto cont = [&](size_t i, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    return i < text.size() && uint8_t(text[i]) >= lo && uint8_t(text[i]) <= hi;
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    uint8_t c = uint8_t(text[i]);
+    size_t n;
+    if (c < 0x80)
+      n = 1;
+    else if (c >= 0xC2 && c <= 0xDF)
+      n = cont(i + 1) ? 2 : 0;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+      n = cont(i + 1, lo, hi) && cont(i + 2) ? 3 : 0;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+      n = cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+    } else
+      n = 0;
+    if (n == 0)
+      return i;
+    i += n;
+  }
+  return std::nullopt;
+}
+
+// The error for a document that is not UTF-8, laid out as toml11 lays out
+// its own, pointing at the first bad byte.
+NumberError utf8Error(std::string_view text, size_t at) {
+  size_t lineStart = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
+  lineStart = lineStart == std::string_view::npos ? 0 : lineStart + 1;
+  size_t lineEnd = text.find('\n', at);
+  if (lineEnd == std::string_view::npos)
+    lineEnd = text.size();
+  uint32_t line = 1;
+  for (size_t i = 0; i < lineStart; i++)
+    line += text[i] == '\n';
+  // The line is shown up to the bad byte: what follows is not text.
+  std::string shown(text.substr(lineStart, at - lineStart));
+  return NumberError{line, uint32_t(at - lineStart + 1), shown,
+                     "toml::parse: invalid UTF-8 sequence found (TOML documents must be UTF-8)",
+                     "here"};
+}
+
 // The first (in source order) number that 4.x would have stopped at.
 void findNumberError(const toml::value &t, std::optional<NumberError> &first) {
   std::optional<NumberError> e;
@@ -209,6 +263,8 @@ void prim_fromTOML(EvalState &state, PosIdx, Value **args, Value &v) {
   bool timestamps = state.settings.experimentalFeature("parse-toml-timestamps");
   std::istringstream in{std::string(text)};
   try {
+    if (auto at = invalidUtf8(text))
+      throw std::runtime_error(formatTomlError(utf8Error(text, *at)));
     toml::value root = toml::parse(in, "fromTOML");
     std::optional<NumberError> bad;
     findNumberError(root, bad);

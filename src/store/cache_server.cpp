@@ -1,0 +1,350 @@
+#include "store/cache_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "format/nar.h"
+#include "format/narinfo.h"
+#include "store/cache_copy.h"
+#include "store/compression.h"
+
+namespace bastion::store {
+namespace {
+
+struct Request {
+  std::string method, target;
+  std::string range, acceptEncoding;
+  bool keepAlive = true;
+};
+
+class Connection {
+public:
+  Connection(int fd) : fd_(fd) {}
+  ~Connection() { ::close(fd_); }
+
+  // Reads one request head; false at end of connection or on garbage.
+  bool readRequest(Request &r) {
+    size_t end;
+    while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
+      if (buf_.size() > 64 * 1024)
+        return false;
+      char tmp[16384];
+      ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return false;
+      buf_.append(tmp, size_t(n));
+    }
+    std::string head = buf_.substr(0, end);
+    buf_.erase(0, end + 4);
+    size_t eol = head.find("\r\n");
+    std::string line = head.substr(0, eol);
+    size_t a = line.find(' '), b = line.rfind(' ');
+    if (a == std::string::npos || b == a)
+      return false;
+    r = Request{};
+    r.method = line.substr(0, a);
+    r.target = line.substr(a + 1, b - a - 1);
+    std::string version = line.substr(b + 1);
+    r.keepAlive = version == "HTTP/1.1";
+    size_t pos = eol == std::string::npos ? head.size() : eol + 2;
+    while (pos < head.size()) {
+      size_t e = head.find("\r\n", pos);
+      std::string h = head.substr(pos, e == std::string::npos ? std::string::npos : e - pos);
+      pos = e == std::string::npos ? head.size() : e + 2;
+      size_t colon = h.find(':');
+      if (colon == std::string::npos)
+        continue;
+      std::string name = h.substr(0, colon);
+      for (char &c : name)
+        c = char(tolower(c));
+      std::string value = h.substr(colon + 1);
+      while (!value.empty() && value[0] == ' ')
+        value.erase(0, 1);
+      if (name == "range")
+        r.range = value;
+      else if (name == "accept-encoding")
+        r.acceptEncoding = value;
+      else if (name == "connection") {
+        for (char &c : value)
+          c = char(tolower(c));
+        if (value == "close")
+          r.keepAlive = false;
+        else if (value == "keep-alive")
+          r.keepAlive = true;
+      }
+    }
+    return true;
+  }
+
+  bool send(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return false;
+      data.remove_prefix(size_t(n));
+    }
+    return true;
+  }
+
+private:
+  int fd_;
+  std::string buf_;
+};
+
+// A failed send: the client went away; the connection is dropped.
+struct ClientGone {};
+
+struct SocketSink : format::NarSink {
+  Connection &c;
+  uint64_t skip, left; // the byte range still to send
+  explicit SocketSink(Connection &conn, uint64_t from, uint64_t count)
+      : c(conn), skip(from), left(count) {}
+  void write(std::string_view d) override {
+    if (skip >= d.size()) {
+      skip -= d.size();
+      return;
+    }
+    d.remove_prefix(size_t(skip));
+    skip = 0;
+    if (d.size() > left)
+      d = d.substr(0, size_t(left));
+    left -= d.size();
+    if (!d.empty() && !c.send(d))
+      throw ClientGone{};
+  }
+};
+
+// Chunked transfer encoding, for bodies whose length is not known ahead.
+struct ChunkedSink {
+  Connection &c;
+  std::string pending;
+  void write(std::string_view d) {
+    pending.append(d);
+    if (pending.size() >= 64 * 1024)
+      flush();
+  }
+  void flush() {
+    if (pending.empty())
+      return;
+    char len[32];
+    snprintf(len, sizeof len, "%zx\r\n", pending.size());
+    if (!c.send(len) || !c.send(pending) || !c.send("\r\n"))
+      throw ClientGone{};
+    pending.clear();
+  }
+  void end() {
+    flush();
+    if (!c.send("0\r\n\r\n"))
+      throw ClientGone{};
+  }
+};
+
+class Server {
+public:
+  Server(LocalStore &store, const CacheServerOptions &o) : store_(store), o_(o) {}
+
+  void handle(int fd) {
+    Connection c(fd);
+    Request r;
+    try {
+      while (c.readRequest(r)) {
+        if (!serve(c, r) || !r.keepAlive)
+          return;
+      }
+    } catch (const ClientGone &) {
+    }
+  }
+
+private:
+  LocalStore &store_;
+  const CacheServerOptions &o_;
+
+  bool respond(Connection &c, const Request &r, int status, const char *reason,
+               const std::string &type, const std::string &body) {
+    std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason +
+                       "\r\nContent-Type: " + type +
+                       "\r\nContent-Length: " + std::to_string(body.size()) +
+                       (r.keepAlive ? "" : "\r\nConnection: close") + "\r\n\r\n";
+    return c.send(head) && (r.method == "HEAD" || c.send(body));
+  }
+  bool notFound(Connection &c, const Request &r) {
+    return respond(c, r, 404, "Not Found", "text/plain", "not found\n");
+  }
+
+  std::optional<ValidPathInfo> infoFor(std::string_view hashPart) {
+    if (hashPart.size() != 32)
+      return std::nullopt;
+    for (char ch : hashPart)
+      if (!strchr("0123456789abcdfghijklmnpqrsvwxyz", ch))
+        return std::nullopt;
+    std::optional<StorePath> p = store_.queryPathFromHashPart(hashPart);
+    if (!p)
+      return std::nullopt;
+    return store_.queryPathInfo(*p);
+  }
+
+  bool serve(Connection &c, const Request &r) {
+    if (r.method != "GET" && r.method != "HEAD")
+      return respond(c, r, 405, "Method Not Allowed", "text/plain", "GET or HEAD\n");
+    std::string t = r.target.substr(0, r.target.find('?'));
+    if (t == "/nix-cache-info")
+      return respond(c, r, 200, "OK", "text/x-nix-cache-info",
+                     "StoreDir: " + store_.storeDir() +
+                         "\nWantMassQuery: 1\nPriority: " + std::to_string(o_.priority) + "\n");
+    if (t.size() == 1 + 32 + 8 && t.compare(33, 8, ".narinfo") == 0) {
+      std::optional<ValidPathInfo> info = infoFor(std::string_view(t).substr(1, 32));
+      if (!info)
+        return notFound(c, r);
+      format::NarInfo ni = narInfoOf(store_, *info);
+      std::string narHash = info->narHash.to(format::HashFormat::Nix32, false);
+      ni.url = "nar/" + info->path.hashPart + "-" + narHash + ".nar";
+      ni.compression = "none";
+      if (o_.signKey)
+        ni.sigs.insert(o_.signKey->signDetached(format::narInfoFingerprint(ni, store_.storeDir())));
+      return respond(c, r, 200, "OK", "text/x-nix-narinfo", format::printNarInfo(ni));
+    }
+    if (t.rfind("/nar/", 0) == 0)
+      return serveNar(c, r, t.substr(5));
+    return notFound(c, r);
+  }
+
+  bool serveNar(Connection &c, const Request &r, const std::string &name) {
+    // <hashpart>-<narhash>.nar[.zst|.xz]
+    size_t dot = name.find('.');
+    if (dot == std::string::npos || name.size() < 34 || name[32] != '-')
+      return notFound(c, r);
+    std::string ext = name.substr(dot);
+    std::string method = ext == ".nar"       ? "none"
+                         : ext == ".nar.zst" ? "zstd"
+                         : ext == ".nar.xz"  ? "xz"
+                                             : "";
+    if (method.empty())
+      return notFound(c, r);
+    std::optional<ValidPathInfo> info = infoFor(std::string_view(name).substr(0, 32));
+    if (!info || info->narHash.to(format::HashFormat::Nix32, false) != name.substr(33, dot - 33))
+      return notFound(c, r);
+    std::string real = store_.realPath(info->path);
+    bool encode =
+        method == "none" && r.range.empty() && r.acceptEncoding.find("zstd") != std::string::npos;
+    if (method != "none" || encode) {
+      std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/x-nix-nar\r\n";
+      head += encode ? "Content-Encoding: zstd\r\nVary: Accept-Encoding\r\n" : "";
+      head += r.method == "HEAD" ? "" : "Transfer-Encoding: chunked\r\n";
+      head += r.keepAlive ? "\r\n" : "Connection: close\r\n\r\n";
+      if (!c.send(head))
+        return false;
+      if (r.method == "HEAD")
+        return true;
+      ChunkedSink chunks{c, {}};
+      std::unique_ptr<Codec> codec =
+          makeCompressor(encode ? "zstd" : method, [&](std::string_view d) { chunks.write(d); });
+      struct CodecSink : format::NarSink {
+        Codec &codec;
+        explicit CodecSink(Codec &k) : codec(k) {}
+        void write(std::string_view d) override { codec.write(d); }
+      } sink(*codec);
+      format::dumpPath(real, sink);
+      codec->finish();
+      chunks.end();
+      return true;
+    }
+    uint64_t size = info->narSize, from = 0, to = size ? size - 1 : 0;
+    int status = 200;
+    if (!r.range.empty()) {
+      // "bytes=A-B", "bytes=A-" or "bytes=-N"; one range only.
+      unsigned long long a = 0, b = 0;
+      bool ok = false;
+      if (sscanf(r.range.c_str(), "bytes=%llu-%llu", &a, &b) == 2)
+        ok = a <= b;
+      else if (sscanf(r.range.c_str(), "bytes=%llu-", &a) == 1)
+        b = size - 1, ok = true;
+      else if (sscanf(r.range.c_str(), "bytes=-%llu", &b) == 1 && b > 0)
+        a = size > b ? size - b : 0, b = size - 1, ok = true;
+      if (!ok || a >= size) {
+        std::string head = "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" +
+                           std::to_string(size) + "\r\nContent-Length: 0\r\n\r\n";
+        return c.send(head);
+      }
+      from = a;
+      to = std::min<uint64_t>(b, size - 1);
+      status = 206;
+    }
+    uint64_t count = size ? to - from + 1 : 0;
+    std::string head = "HTTP/1.1 " + std::string(status == 206 ? "206 Partial Content" : "200 OK") +
+                       "\r\nContent-Type: application/x-nix-nar\r\nAccept-Ranges: bytes\r\n"
+                       "Content-Length: " +
+                       std::to_string(count) + "\r\n";
+    if (status == 206)
+      head += "Content-Range: bytes " + std::to_string(from) + "-" + std::to_string(to) + "/" +
+              std::to_string(size) + "\r\n";
+    head += r.keepAlive ? "\r\n" : "Connection: close\r\n\r\n";
+    if (!c.send(head))
+      return false;
+    if (r.method == "HEAD")
+      return true;
+    SocketSink sink(c, from, count);
+    format::dumpPath(real, sink);
+    // The path changed under us (a NAR shorter than recorded): the
+    // response cannot be completed, so the connection is dropped.
+    return sink.left == 0;
+  }
+};
+
+} // namespace
+
+void serveCache(LocalStore &store, const CacheServerOptions &o,
+                const std::function<void(int port)> &ready) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    throw StoreError(std::string("creating a socket: ") + std::strerror(errno));
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(uint16_t(o.port));
+  if (::inet_pton(AF_INET, o.host.c_str(), &addr.sin_addr) != 1)
+    throw StoreError("cannot listen on '" + o.host + "': not an IPv4 address");
+  if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 || ::listen(fd, 512) != 0)
+    throw StoreError("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
+                     std::strerror(errno));
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
+  Server server(store, o);
+  ready(ntohs(addr.sin_port));
+  auto acceptLoop = [&]() {
+    for (;;) {
+      int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) {
+        if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE)
+          continue;
+        return;
+      }
+      ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      try {
+        server.handle(c);
+      } catch (const std::exception &e) {
+        fprintf(stderr, "serve-cache: %s\n", e.what());
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < std::max(1u, o.threads); i++)
+    threads.emplace_back(acceptLoop);
+  acceptLoop();
+  for (auto &t : threads)
+    t.join();
+}
+
+} // namespace bastion::store

@@ -1,0 +1,41 @@
+// A local store served as a binary cache over HTTP/1.1 (bastion
+// serve-cache), in the layout Nix reads (binary_cache.h):
+//
+//   GET /nix-cache-info
+//   GET /<hashpart>.narinfo     made from the database on each request,
+//                                signed on the fly when given a key
+//   GET /nar/<hashpart>-<narhash>.nar[.zst|.xz]
+//                                the NAR dumped from the store as it is sent;
+//                                .nar honours Range (one range), and is sent
+//                                zstd-encoded when the client accepts it
+//                                (Accept-Encoding) and asked for no range
+//   HEAD of each of these.
+//
+// The narinfo says "Compression: none": the store is not copied anywhere,
+// and the NAR's hash in its URL makes a NAR URL fail (404) once the path
+// changed. Connections are kept alive; a fixed pool of threads accepts
+// them, each serving one connection at a time.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "format/signature.h"
+#include "store/store.h"
+
+namespace bastion::store {
+
+struct CacheServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::optional<format::SecretKey> signKey;
+  unsigned threads = 16;
+  int priority = 30;
+};
+
+// Listens (throws StoreError when it cannot), calls `ready(port)` once
+// listening, then serves until the process ends.
+void serveCache(LocalStore &store, const CacheServerOptions &options,
+                const std::function<void(int port)> &ready);
+
+} // namespace bastion::store
