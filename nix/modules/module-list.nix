@@ -1,4 +1,5 @@
-# The base modules every system is evaluated with (nixpkgs' module-list.nix).
+# The base modules every system is evaluated with (nixpkgs' module-list.nix);
+# only modules that exist are listed, each added as it is written.
 [
   ./misc/assertions.nix
   ./misc/nixpkgs.nix
@@ -9,21 +10,9 @@
   ./config/environment.nix
   ./config/users-groups.nix
   ./networking/networking.nix
-  ./networking/firewall.nix
-  ./networking/nftables.nix
-  ./services/openssh.nix
-  ./services/tailscale.nix
-  ./services/auditd.nix
-  ./security/sudo.nix
-  ./security/audit.nix
-  ./security/pam.nix
   ./system/etc.nix
   ./system/systemd.nix
-  ./system/tmpfiles.nix
   ./system/activation.nix
-  ./system/top-level.nix
   ./system/boot.nix
   ./tasks/filesystems.nix
-  ./virtualisation/docker.nix
-  ./persistence.nix
 ]
