@@ -9,11 +9,15 @@
   ./config/environment.nix
   ./config/users-groups.nix
   ./networking/networking.nix
-  ./networking/firewall.nix
-  ./networking/nftables.nix
-  ./services/openssh.nix
-  ./services/tailscale.nix
-  ./services/auditd.nix
+  ./services/networking/firewall.nix
+  ./services/networking/firewall-nftables.nix
+  ./services/networking/nftables.nix
+  ./services/networking/networkmanager.nix
+  ./programs/ssh.nix
+  ./services/networking/ssh/sshd.nix
+  ./services/networking/tailscale.nix
+  ./security/auditd.nix
+  ./security/wrappers.nix
   ./security/sudo.nix
   ./security/audit.nix
   ./security/pam.nix
@@ -25,5 +29,5 @@
   ./system/boot.nix
   ./tasks/filesystems.nix
   ./virtualisation/docker.nix
-  ./persistence.nix
+  ./tasks/persistence.nix
 ]
