@@ -89,6 +89,18 @@ HARDENED = {
     "kbdinteractiveauthentication": "no",
 }
 
+# What sshd -T must show for each configuration: the talk sets the old names
+# passwordAuthentication and permitRootLogin; meeka and the guide turn off
+# password and challenge-response logins and keep root's key logins
+# (NixOS's default prohibit-password, which sshd -T calls without-password);
+# "hardened" is the talk plus the new name settings.KbdInteractiveAuthentication.
+SSHD_EXPECT = {
+    "talk": dict(HARDENED, kbdinteractiveauthentication="yes"),
+    "meeka": dict(HARDENED, permitrootlogin="without-password"),
+    "impermanence": dict(HARDENED, permitrootlogin="without-password"),
+    "hardened": HARDENED,
+}
+
 
 def sshd_in_namespace(sshd, args):
     """sshd -t/-T wants its privilege separation directory /run/sshd: give it one in a
@@ -114,8 +126,10 @@ def check_sshd(rep, ev, work):
                  % (nix_str(os.path.join(keys, "ssh_host_ed25519_key")),
                     nix_str(os.path.join(keys, "ssh_host_rsa_key"))))
     host_keys = "let lib = import %s; in %s" % (os.path.join(REPO, "nix", "lib"), host_keys)
-    for name in ("talk", "meeka", "impermanence"):
-        text, err = ev.eval([SEEDS[name], host_keys], 'config.environment.etc."ssh/sshd_config".text')
+    configs = dict(SEEDS, hardened=SEEDS["talk"])
+    for name in ("talk", "meeka", "impermanence", "hardened"):
+        extra = ["{ services.openssh.settings.KbdInteractiveAuthentication = false; }"] if name == "hardened" else []
+        text, err = ev.eval([configs[name], host_keys] + extra, 'config.environment.etc."ssh/sshd_config".text')
         if not rep.check(text is not None, "sshd %s: sshd_config evaluates" % name, err):
             continue
         conf = os.path.join(work, "sshd-" + name, "sshd_config")
@@ -125,8 +139,8 @@ def check_sshd(rep, ev, work):
                   "rc=%s\n%s\n--- sshd_config ---\n%s" % (r.rc, r.err, text))
         r = sshd_in_namespace(sshd, ["-T", "-f", conf])
         shown = dict(l.split(" ", 1) for l in r.out.splitlines() if " " in l)
-        wrong = {k: shown.get(k) for k, v in HARDENED.items() if shown.get(k) != v}
-        rep.check(r.rc == 0 and not wrong, "sshd -T shows the hardened values (%s)" % name,
+        wrong = {k: shown.get(k) for k, v in SSHD_EXPECT[name].items() if shown.get(k) != v}
+        rep.check(r.rc == 0 and not wrong, "sshd -T shows the configured values (%s)" % name,
                   "rc=%s, differing: %s\n%s" % (r.rc, wrong, r.err))
         if name in ("meeka", "impermanence"):
             # extraConfig's own lines, and allowSFTP = false leaves no sftp subsystem.
@@ -435,6 +449,13 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--only", action="append", choices=sorted(CHECKS))
     args = ap.parse_args()
+    # The core modules (branch os) must be there for eval-config to evaluate.
+    listed = os.path.join(REPO, "nix", "modules", "module-list.nix")
+    with open(listed) as f:
+        missing = [l.strip() for l in f if l.strip().startswith("./")
+                   and not os.path.exists(os.path.join(REPO, "nix", "modules", l.strip()))]
+    if missing:
+        return bt.skip("module-list.nix names modules not written yet: " + " ".join(missing))
     rep = bt.Report()
     ran = False
     with bt.work_dir("bastion-ossvc-") as work:

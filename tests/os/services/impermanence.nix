@@ -1,13 +1,15 @@
 # The impermanence server (seeds/003: Guekka, "NixOS as a server, part 1:
 # Impermanence"): btrfs subvolumes rolled back in the initrd, the community
 # impermanence module imported as the guide does (here the copy in
-# fixtures/, as `impermanence` would be the fetched tarball).
+# fixtures/, as `impermanence` would be the fetched tarball; a path + string,
+# not "${impermanence}/nixos.nix", which would import from the store: with a
+# chroot store (--store DIR) Bastion does not yet read store paths there).
 { config, lib, pkgs, ... }:
 let
   impermanence = ../fixtures/impermanence;
 in
 {
-  imports = [ "${impermanence}/nixos.nix" ./impermanence-hardware.nix ];
+  imports = [ (impermanence + "/nixos.nix") ./impermanence-hardware.nix ];
 
   networking.hostName = "server";
   networking.networkmanager.enable = true;
