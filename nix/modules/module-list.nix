@@ -10,9 +10,23 @@
   ./config/environment.nix
   ./config/users-groups.nix
   ./networking/networking.nix
+  ./services/networking/firewall.nix
+  ./services/networking/firewall-nftables.nix
+  ./services/networking/nftables.nix
+  ./services/networking/networkmanager.nix
+  ./programs/ssh.nix
+  ./services/networking/ssh/sshd.nix
+  ./services/networking/tailscale.nix
+  ./security/auditd.nix
+  ./security/wrappers.nix
+  ./security/sudo.nix
+  ./security/audit.nix
+  ./security/pam.nix
   ./system/etc.nix
   ./system/systemd.nix
   ./system/activation.nix
   ./system/boot.nix
   ./tasks/filesystems.nix
+  ./virtualisation/docker.nix
+  ./tasks/persistence.nix
 ]

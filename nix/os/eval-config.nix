@@ -23,11 +23,15 @@ let
     config.nixpkgs.pkgs = lib.mkDefault pkgs;
   };
 
-  eval = lib.evalModules {
-    modules = baseModules ++ pkgsModule ++ extraModules
+  evalWith = base: lib.evalModules {
+    modules = base ++ pkgsModule ++ extraModules
       ++ (if builtins.isList configuration then configuration else [ configuration ]);
     specialArgs = { inherit modulesPath baseModules; } // specialArgs;
   };
+
+  # A user's module declaring what a built-in one declares replaces it
+  # (nix-community/impermanence's environment.persistence): replaceable.nix.
+  eval = evalWith ((import ./replaceable.nix { inherit lib; }).baseModulesFor evalWith baseModules);
 in
 eval // {
   inherit modulesPath;

@@ -1,0 +1,6 @@
+{ ... }:
+
+{
+  networking.hostName = "meeka";
+  services.openssh.enable = true;
+}

@@ -1,0 +1,6 @@
+# configuration/meeka/nix.nix
+{ ... }:
+
+{
+  nix.allowedUsers = [ "@wheel" ];
+}

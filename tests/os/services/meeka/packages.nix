@@ -1,0 +1,6 @@
+{ lib, pkgs, ... }:
+
+{
+  environment.defaultPackages = lib.mkForce [];
+  environment.systemPackages = with pkgs; [ clamav ];
+}
