@@ -2,6 +2,7 @@
 
 #include "format/nar.h"
 #include "store/closure.h"
+#include "store/nar_fs.h"
 #include "store/spool.h"
 
 namespace bastion::os {
@@ -23,7 +24,7 @@ size_t copyClosure(store::LocalStore &from, store::LocalStore &to,
     // the destination's file system) between dumping and adding, so the
     // two stores' locks are never held at once.
     store::Spool spool(to.realStoreDir());
-    format::dumpPath(from.realPath(*i), spool);
+    store::dumpPath(from.realPath(*i), spool);
     auto source = spool.reader();
     to.addNar(*info, *source);
     copied++;
