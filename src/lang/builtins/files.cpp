@@ -106,18 +106,8 @@ enum class Resolve { Full, Ancestors };
 // component is left alone (so that a symlink itself can be inspected).
 // Components that do not exist are kept as they are.
 std::string resolveSymlinks(const std::string &path, Resolve mode) {
-  std::list<std::string> todo;
-  {
-    size_t i = 0;
-    while (i < path.size()) {
-      size_t j = path.find('/', i);
-      if (j == std::string::npos)
-        j = path.size();
-      if (j > i)
-        todo.emplace_back(path.substr(i, j - i));
-      i = j + 1;
-    }
-  }
+  std::vector<std::string> first = util::pathComponents(path);
+  std::list<std::string> todo(first.begin(), first.end());
   std::vector<std::string> res;
   auto current = [&] {
     std::string s;
@@ -146,17 +136,8 @@ std::string resolveSymlinks(const std::string &path, Resolve mode) {
         res.pop_back();
         if (!target.empty() && target[0] == '/')
           res.clear();
-        std::list<std::string> parts;
-        size_t i = 0;
-        while (i <= target.size()) {
-          size_t j = target.find('/', i);
-          if (j == std::string::npos)
-            j = target.size();
-          if (j > i)
-            parts.emplace_back(target.substr(i, j - i));
-          i = j + 1;
-        }
-        todo.splice(todo.begin(), parts);
+        std::vector<std::string> parts = util::pathComponents(target);
+        todo.insert(todo.begin(), parts.begin(), parts.end());
       }
     }
   }
