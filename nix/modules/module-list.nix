@@ -9,6 +9,7 @@
   ./misc/ids.nix
   ./config/environment.nix
   ./config/users-groups.nix
+  ./config/swap.nix
   ./networking/networking.nix
   ./services/networking/firewall.nix
   ./services/networking/firewall-nftables.nix
