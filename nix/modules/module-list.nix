@@ -10,6 +10,7 @@
   ./config/environment.nix
   ./config/users-groups.nix
   ./config/swap.nix
+  ./config/system-path.nix
   ./networking/networking.nix
   ./services/networking/firewall.nix
   ./services/networking/firewall-nftables.nix
@@ -26,6 +27,7 @@
   ./system/etc.nix
   ./system/systemd.nix
   ./system/activation.nix
+  ./system/top-level.nix
   ./system/boot.nix
   ./tasks/filesystems.nix
   ./virtualisation/docker.nix

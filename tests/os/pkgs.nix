@@ -14,28 +14,35 @@
 let
   busyboxFile = builtins.path { path = /bin/busybox; name = "busybox-static"; };
 
-  shell = "${busyboxFile}";
 
   # One derivation run by busybox's sh; `script` sees $out and the attributes.
+  # The name is sanitised (lib.sanitizeDerivationName): modules name scripts
+  # after systemd-escaped paths (impermanence's "unbindOrUnlink-…\x2did"),
+  # whose backslash a store path may not hold.
   mkSh = name: attrs: script: derivation ({
-    inherit name system;
-    builder = busyboxFile;
-    args = [ "sh" "-c" script ];
+    name = lib.sanitizeDerivationName name;
+    inherit system;
+    builder = "${busybox}/bin/sh";
+    args = [ "-c" script ];
     PATH = "${busybox}/bin";
   } // attrs);
 
+  # The first derivation runs the sandbox's /bin/sh (the machine's busybox,
+  # sandbox-paths /bin/sh=/bin/busybox, as every build test here): busybox
+  # picks its applet from argv[0], which a store file's name cannot give.
+  # Every other builder is this derivation's bin/sh.
   busybox = derivation {
     name = "busybox";
     inherit system;
-    builder = busyboxFile;
-    args = [ "sh" "-c" ''
+    builder = "/bin/sh";
+    args = [ "-c" ''
       set -e
       bb=${busyboxFile}
-      $bb mkdir -p $out/bin
-      $bb cp $bb $out/bin/busybox
-      $bb chmod 0555 $out/bin/busybox
-      for a in $($bb --list); do
-        [ "$a" = busybox ] || $bb ln -s busybox $out/bin/$a
+      mkdir -p $out/bin
+      cp $bb $out/bin/busybox
+      chmod 0555 $out/bin/busybox
+      for a in $($out/bin/busybox --list); do
+        [ "$a" = busybox ] || ln -s busybox $out/bin/$a
       done
     '' ];
   };
@@ -46,10 +53,20 @@ let
     set -e
     mkdir -p $out/bin
     for p in $(cat "$programListPath"); do
-      printf '#!%s sh\necho "%s: stand-in of the test package set" >&2\nexit 1\n' ${shell} "$p" > $out/bin/$p
+      printf '#!%s\necho "%s: stand-in of the test package set" >&2\nexit 1\n' ${busybox}/bin/sh "$p" > $out/bin/$p
       chmod 0555 $out/bin/$p
     done
   '' // { pname = name; meta.description = "busybox-backed stand-in for ${name} (tests only)"; };
+
+  # bash: busybox's ash under the name bash (busybox has no bash applet, so a
+  # script that execs it), for #!…/bash scripts of modules; ash runs their
+  # [[ ]] and local, not every bashism.
+  bashStandIn = mkSh "bash" { } ''
+    mkdir -p $out/bin
+    printf '#!%s\nexec %s "$@"\n' ${busybox}/bin/sh ${busybox}/bin/sh > $out/bin/bash
+    chmod 0555 $out/bin/bash
+    ln -s ${busybox}/bin/sh $out/bin/sh
+  '' // { shellPath = "/bin/bash"; };
 
   writeTextFile = { name, text, executable ? false, destination ? "", checkPhase ? "", ... }:
     mkSh name { inherit text; passAsFile = [ "text" ]; } ''
@@ -61,8 +78,26 @@ let
       ${checkPhase}
     '';
 
+  # runCommand as stdenv's: buildInputs' bin/ on PATH, and patchShebangs
+  # (an interpreter line `#!/…/NAME` or `#!/usr/bin/env NAME` pointed at NAME
+  # on PATH), which community modules' builders call.
   runCommand = name: env: script:
-    mkSh name (builtins.removeAttrs env [ "preferLocalBuild" "allowSubstitutes" ] // { buildCommand = script; passAsFile = [ "buildCommand" ]; }) ''
+    mkSh name (builtins.removeAttrs env [ "preferLocalBuild" "allowSubstitutes" "buildInputs" "nativeBuildInputs" ] // {
+      buildCommand = script;
+      passAsFile = [ "buildCommand" ] ++ (env.passAsFile or [ ]);
+      inputBins = lib.concatMapStringsSep ":" (p: "${p}/bin") ((env.buildInputs or [ ]) ++ (env.nativeBuildInputs or [ ]));
+    }) ''
+      [ -z "$inputBins" ] || PATH="$inputBins:$PATH"
+      patchShebangs() {
+        for f in $(find "$@" -type f); do
+          first=$(head -n1 "$f")
+          case "$first" in '#!'*) ;; *) continue ;; esac
+          set -- ''${first#\#!}
+          prog=$1; [ "''${prog##*/}" = env ] && prog=$2
+          new=$(command -v "''${prog##*/}") || { echo "patchShebangs: $f: ''${prog##*/} not on PATH" >&2; return 1; }
+          sed -i "1s|.*|#!$new|" "$f"
+        done
+      }
       . "$buildCommandPath"
     '';
 
@@ -121,9 +156,10 @@ let
 
     # Stand-ins (see the header): only what the modules name.
     coreutils = busybox;
-    bash = busybox;
-    bashInteractive = busybox;
-    shadow = standIn "shadow" [ "nologin" "useradd" "chpasswd" ];
+    # Shells carry shellPath as nixpkgs' do (types.shellPackage).
+    bash = bashStandIn;
+    bashInteractive = bashStandIn;
+    shadow = standIn "shadow" [ "nologin" "useradd" "chpasswd" ] // { shellPath = "/bin/nologin"; };
     openssh = standIn "openssh" [ "sshd" "ssh" "ssh-keygen" ];
     sudo = standIn "sudo" [ "sudo" "visudo" ];
     nftables = standIn "nftables" [ "nft" ];
@@ -136,6 +172,7 @@ let
     networkmanager = standIn "networkmanager" [ "NetworkManager" "nmcli" ];
     nix = standIn "nix" [ "nix" "nix-store" "nix-daemon" ];
     neovim = standIn "neovim" [ "nvim" ];
+    clamav = standIn "clamav" [ "clamscan" "freshclam" "clamd" ];
     perl = standIn "perl" [ "perl" ];
     rsync = standIn "rsync" [ "rsync" ];
     strace = standIn "strace" [ "strace" ];
