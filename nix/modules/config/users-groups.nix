@@ -303,6 +303,10 @@ in
       "dialout" "nogroup" "users" "utmp" "adm" "input" "kvm" "render" "sgx" "shadow"
     ] (n: { gid = config.ids.gids.${n}; });
 
+    # shadow's programs (nologin, the shell of system users, passwd, su) in
+    # the system path, as NixOS's programs/shadow.nix puts them there.
+    environment.systemPackages = optional (pkgs ? shadow) pkgs.shadow;
+
     environment.etc.passwd.source = pkgs.writeText "passwd" passwd;
     environment.etc.group.source = pkgs.writeText "group" group;
 
