@@ -267,6 +267,33 @@ ERRORS = {
                   ' { assertion = true; message = "holds"; } { assertion = false; message = "second failed"; } ]; }',
     "submodule-type": '{ users.users.alice = { isNormalUser = true; uid = "1000"; }; }',
 }
+ISSUE_OPTIONS = """networking.hostName networking.firewall.enable networking.firewall.allowedTCPPorts
+networking.firewall.allowedUDPPorts networking.firewall.allowedTCPPortRanges networking.firewall.allowedUDPPortRanges
+networking.firewall.trustedInterfaces networking.firewall.allowPing networking.firewall.logRefusedConnections
+networking.firewall.extraInputRules networking.firewall.interfaces networking.useDHCP networking.networkmanager.enable
+networking.interfaces services.openssh.enable services.openssh.ports services.openssh.openFirewall
+services.openssh.allowSFTP services.openssh.settings.PasswordAuthentication services.openssh.settings.PermitRootLogin
+services.openssh.settings.KbdInteractiveAuthentication services.openssh.settings.X11Forwarding
+services.openssh.extraConfig services.openssh.hostKeys users.mutableUsers users.users.<name>.isNormalUser
+users.users.<name>.isSystemUser users.users.<name>.uid users.users.<name>.group users.users.<name>.extraGroups
+users.users.<name>.home users.users.<name>.createHome users.users.<name>.shell users.users.<name>.description
+users.users.<name>.packages users.users.<name>.hashedPassword users.users.<name>.hashedPasswordFile
+users.users.<name>.initialPassword users.users.<name>.openssh.authorizedKeys.keys
+users.users.<name>.openssh.authorizedKeys.keyFiles users.groups.<name>.gid users.groups.<name>.members
+security.sudo.enable security.sudo.wheelNeedsPassword security.sudo.execWheelOnly security.sudo.extraRules
+security.sudo.extraConfig security.auditd.enable security.audit.enable security.audit.rules
+systemd.services.<name>.enable systemd.services.<name>.description systemd.services.<name>.documentation
+systemd.services.<name>.wantedBy systemd.services.<name>.requiredBy systemd.services.<name>.after
+systemd.services.<name>.before systemd.services.<name>.wants systemd.services.<name>.requires
+systemd.services.<name>.bindsTo systemd.services.<name>.environment systemd.services.<name>.path
+systemd.services.<name>.script systemd.services.<name>.preStart systemd.services.<name>.postStart
+systemd.services.<name>.serviceConfig systemd.services.<name>.restartIfChanged systemd.services.<name>.startAt
+environment.etc.<name>.text environment.etc.<name>.source environment.etc.<name>.mode environment.etc.<name>.user
+environment.etc.<name>.group environment.systemPackages environment.defaultPackages environment.persistence
+fileSystems.<name>.device fileSystems.<name>.fsType fileSystems.<name>.options fileSystems.<name>.neededForBoot
+boot.initrd.postResumeCommands nix.settings nix.settings.allowed-users nixpkgs.overlays nixpkgs.pkgs
+system.stateVersion system.copySystemConfiguration services.tailscale.enable virtualisation.docker.enable
+system.activationScripts systemd.mounts systemd.tmpfiles.rules environment.sessionVariables swapDevices""".split()
 BASE = '{ networking.hostName = "h"; boot.isContainer = true; }'
 
 
@@ -355,6 +382,27 @@ def check_options(rep, c):
             decl = opts.get("environment.persistence", {}).get("declarations", [])
             rep.check(len(decl) == 1 and decl[0].endswith("fixtures/impermanence/nixos.nix"),
                       "options impermanence: environment.persistence is the community module's", repr(decl))
+    # Every option the issue names is declared (assertions and warnings are
+    # internal, as in NixOS, so the listing leaves them out).
+    r = c.os("options", "--json", "--store", c.store)
+    if rep.check(r.rc == 0, "options: os options --json without -c (the base modules)", bt.show(r)):
+        base = json.loads(r.out)
+        missing = [o for o in ISSUE_OPTIONS if o not in base]
+        rep.check(missing == [], "options: the %d options the issue names are declared" % len(ISSUE_OPTIONS),
+                  "missing: %s" % missing)
+    # systemd.tmpfiles.rules and environment.sessionVariables as NixOS has them.
+    cfg = c.config("env", extra='{ networking.hostName = "h"; boot.isContainer = true;'
+                   ' systemd.tmpfiles.rules = [ "d /var/lib/x 0700 root root -" ];'
+                   ' environment.sessionVariables = { EDITOR = "nvim"; XDG_DATA_DIRS = [ "/a" "/b" ]; }; }')
+    r = c.os("eval", "-c", cfg, "--json", "environment", "--store", c.store)
+    if rep.check(r.rc == 0, "options: tmpfiles rules and session variables evaluate", bt.show(r)):
+        env = json.loads(r.out)
+        rep.check(env["variables"].get("XDG_DATA_DIRS") == "/a:/b" and env["sessionVariables"]["EDITOR"] == "nvim",
+                  "options: sessionVariables joined with ':' and merged into environment.variables", repr(env["variables"]))
+        rep.check(env["etc"]["tmpfiles.d/00-nixos.conf"]["text"].rstrip().endswith("d /var/lib/x 0700 root root -"),
+                  "options: systemd.tmpfiles.rules in etc/tmpfiles.d/00-nixos.conf")
+        rep.check('XDG_DATA_DIRS   DEFAULT="/a:/b"' in env["etc"]["pam/environment"]["text"],
+                  "options: session variables in pam_env's etc/pam/environment")
     r = c.os("options", "--store", c.store)
     rep.check(r.rc == 0 and "services.openssh.enable\n    type: boolean\n" in r.out,
               "options: text listing of the base modules without -c", bt.show(r)[:2000])
