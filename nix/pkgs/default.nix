@@ -9,6 +9,14 @@ let
   base = self:
     debian.packages
     // import ./aliases.nix self
+    // import ./trivial-builders.nix {
+      inherit lib;
+      system = builtins.currentSystem;
+      # nixpkgs' stdenv shell is bash, and build commands in the wild use
+      # it; the tools are Debian's Essential ones stdenv's PATH also has.
+      shell = "${self.bash}/bin/bash";
+      path = lib.makeBinPath [ self.coreutils self.findutils self.diffutils self.sed self.grep ];
+    }
     // {
       inherit lib;
       pkgs = self;
