@@ -17,7 +17,17 @@ let
       shell = "${self.bash}/bin/bash";
       path = lib.makeBinPath [ self.coreutils self.findutils self.diffutils self.sed self.grep ];
     }
+    // import ./fetchers.nix {
+      inherit lib;
+      fetchgit = self.fetchgit;
+    }
     // {
+      fetchgit = import ./fetchgit.nix {
+        inherit lib;
+        inherit (self) git;
+        shell = "${self.bash}/bin/bash";
+        path = lib.makeBinPath [ self.coreutils self.findutils ];
+      };
       inherit lib;
       pkgs = self;
       callPackage = lib.callPackageWith self;
