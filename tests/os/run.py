@@ -280,6 +280,7 @@ ERRORS = {
     "assertions": '{ assertions = [ { assertion = false; message = "first failed"; }'
                   ' { assertion = true; message = "holds"; } { assertion = false; message = "second failed"; } ]; }',
     "submodule-type": '{ users.users.alice = { isNormalUser = true; uid = "1000"; }; }',
+    "shell": '{ pkgs, ... }: { users.users.alice = { isNormalUser = true; shell = pkgs.busybox; }; }',
 }
 ISSUE_OPTIONS = """networking.hostName networking.firewall.enable networking.firewall.allowedTCPPorts
 networking.firewall.allowedUDPPorts networking.firewall.allowedTCPPortRanges networking.firewall.allowedUDPPortRanges
