@@ -149,6 +149,13 @@ def check_build(rep, c):
             rep.check(ours.rc == 0 and theirs.rc == 0 and json.loads(ours.out) == json.loads(theirs.out),
                       "build %s: the toplevel .drv is Nix 2.8 + nixpkgs lib's" % name,
                       "ours %s\ntheirs %s" % (bt.show(ours), bt.show(theirs)))
+    # system.copySystemConfiguration: the configuration file itself in the toplevel.
+    cfg = c.config("copy", SEEDS["meeka"], extra="{ system.copySystemConfiguration = true; }")
+    r = c.os("build", "-c", cfg, "--store", c.store, "--no-out-link", *bt.bastion_sandbox_options())
+    if rep.check(r.rc == 0, "build: copySystemConfiguration builds", bt.show(r)):
+        copied = c.real(r.out.strip() + "/configuration.nix")
+        rep.check(os.path.isfile(copied) and open(copied).read() == open(cfg).read(),
+                  "build: copySystemConfiguration puts the configuration file into the toplevel")
     # The second build of one configuration builds nothing and gives the same path.
     cfg = os.path.join(c.work, "meeka.nix")
     r = c.os("build", "-c", cfg, "--store", c.store, "--no-out-link", *bt.bastion_sandbox_options())
