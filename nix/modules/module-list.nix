@@ -26,6 +26,11 @@
   ./system/systemd.nix
   ./system/activation.nix
   ./system/boot.nix
+  ./system/boot/stage-2.nix
+  ./system/activation/specialfs.nix
+  ./system/activation/etc.nix
+  ./system/activation/per-user-profiles.nix
+  ./system/activation/login-environment.nix
   ./tasks/filesystems.nix
   ./virtualisation/docker.nix
   ./tasks/persistence.nix

@@ -1,0 +1,15 @@
+# The `etc` activation snippet (nixpkgs' system/etc/etc.nix): /etc made from
+# system.build.etc by setup-etc.sh, after the users (a copied file's owner
+# is looked up in the /etc/passwd and /etc/group they write).
+{ config, lib, pkgs, ... }:
+with lib;
+{
+  config = {
+    system.build.etcActivationCommands = ''
+      # Set up the statically computed bits of /etc.
+      echo "setting up /etc..."
+      ${pkgs.runtimeShell} ${./setup-etc.sh} ${config.system.build.etc}/etc
+    '';
+    system.activationScripts.etc = stringAfter [ "users" ] config.system.build.etcActivationCommands;
+  };
+}
