@@ -47,7 +47,7 @@ let
     fact root-fs 'awk "\$2 == \"/\" { t = \$3 \" \" \$4 } END { print t }" /proc/mounts'
     fact persist 'cat /persist/marker'
     fact tmp 'ls -A /tmp'
-    fact exec-tmp 'cp ${pkgs.busybox}/bin/busybox /root/bb && /root/bb true && echo executed'
+    fact exec-copy 'cp ${pkgs.busybox}/bin/busybox /root/true && /root/true && echo executed'
     echo FACTS-DONE
     poweroff -f
   '';

@@ -223,9 +223,9 @@ let
       chmod 0644 "$root/etc/.passwd.tmp" "$root/etc/.group.tmp"
       chmod 0640 "$root/etc/.shadow.tmp"
       ${optionalString (cfg.groups ? shadow) ''chown 0:${toString gidOf.shadow} "$root/etc/.shadow.tmp" 2>/dev/null || true''}
-      mv "$root/etc/.passwd.tmp" "$root/etc/passwd"
-      mv "$root/etc/.group.tmp" "$root/etc/group"
-      mv "$root/etc/.shadow.tmp" "$root/etc/shadow"
+      mv -f "$root/etc/.passwd.tmp" "$root/etc/passwd"
+      mv -f "$root/etc/.group.tmp" "$root/etc/group"
+      mv -f "$root/etc/.shadow.tmp" "$root/etc/shadow"
       ${concatMapStrings (u: optionalString u.createHome ''
         if [ ! -e "$root"${escapeShellArg u.home} ]; then
           mkdir -p "$root"${escapeShellArg u.home}

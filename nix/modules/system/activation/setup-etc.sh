@@ -16,7 +16,8 @@ static=/etc/static
 
 atomicSymlink() { # SOURCE TARGET
   rm -f "$2.tmp"
-  ln -s "$1" "$2.tmp" && mv -f "$2.tmp" "$2" || { rm -f "$2.tmp"; return 1; }
+  # -T: a TARGET linking to a directory is replaced, not moved into.
+  ln -s "$1" "$2.tmp" && mv -fT "$2.tmp" "$2" || { rm -f "$2.tmp"; return 1; }
 }
 
 # An id from "+N" or a name in FILE (passwd or group).
@@ -78,7 +79,7 @@ created=$(mktemp)
       gid=$(idOf "$(cat "$etc/$fn.gid")" /etc/group) || { echo "setup-etc: $fn: no group $(cat "$etc/$fn.gid")" >&2; gid=0; status=1; }
       rm -f "$target.tmp"
       if cp "$static/$fn" "$target.tmp" && chown "$uid:$gid" "$target.tmp" &&
-         chmod "$mode" "$target.tmp" && mv -f "$target.tmp" "$target"; then :
+         chmod "$mode" "$target.tmp" && mv -fT "$target.tmp" "$target"; then :
       else rm -f "$target.tmp"; echo "setup-etc: cannot copy $fn" >&2; status=1; fi
     fi
     echo "$fn" >> "$clean"

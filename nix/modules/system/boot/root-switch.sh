@@ -8,6 +8,9 @@
 # (activation makes a fresh one), nor nspawn's /tmp.
 if [ "$(fsType /)" != tmpfs ] && [ -z "${BASTION_STAGE2_NEW_ROOT-}" ]; then
   new=/tmp/.bastion-root
+  # Moving mounts and pivot_root refuse shared mounts; this mount
+  # namespace is the machine's own.
+  mount --make-rprivate / || { echo "stage 2: cannot make / private" >&2; exit 1; }
   mkdir -p "$new"
   mount -t tmpfs -o @rootOptions@ tmpfs "$new"
   for mp in @carried@; do
