@@ -9,6 +9,8 @@
   ./misc/ids.nix
   ./config/environment.nix
   ./config/users-groups.nix
+  ./config/swap.nix
+  ./config/system-path.nix
   ./networking/networking.nix
   ./services/networking/firewall.nix
   ./services/networking/firewall-nftables.nix
@@ -25,6 +27,7 @@
   ./system/etc.nix
   ./system/systemd.nix
   ./system/activation.nix
+  ./system/top-level.nix
   ./system/boot.nix
   ./system/boot/stage-2.nix
   ./system/activation/specialfs.nix

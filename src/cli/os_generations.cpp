@@ -182,16 +182,4 @@ bool isOsGenerationsCommand(const std::string &sub) {
          sub == "delete-generations" || sub == "run";
 }
 
-// Temporary: `bastion os` for these subcommands until the dispatcher of
-// src/cli/os.cpp (branch os) takes them over.
-int cmdOs(const std::string &name, std::vector<std::string> &args) {
-  if (args.empty() || args[0] == "--help" || !isOsGenerationsCommand(args[0])) {
-    bool help = !args.empty() && args[0] == "--help";
-    (help ? std::cout : std::cerr) << kUsage;
-    return help ? 0 : 1;
-  }
-  std::string sub = args[0];
-  return runOsGenerations(sub, std::vector<std::string>(args.begin() + 1, args.end()));
-}
-
 } // namespace bastion::cli

@@ -315,6 +315,10 @@ in
       '';
     };
 
+    # For backwards compatibility (NixOS): snippets that name "groups" in
+    # their deps (nix-community/impermanence) run after the users snippet.
+    system.activationScripts.groups = stringAfter [ "users" ] "";
+
     assertions = [
       { assertion = !cfg.enforceIdUniqueness || (uidsAreUnique && gidsAreUnique);
         message = "UIDs and GIDs must be unique!"; }

@@ -10,6 +10,6 @@ with lib;
       echo "setting up /etc..."
       ${pkgs.runtimeShell} ${./setup-etc.sh} ${config.system.build.etc}/etc
     '';
-    system.activationScripts.etc = stringAfter [ "users" ] config.system.build.etcActivationCommands;
+    system.activationScripts.etc = stringAfter [ "users" "groups" ] config.system.build.etcActivationCommands;
   };
 }

@@ -1,0 +1,51 @@
+# What `bastion os eval/options/build` evaluate (src/cli/os.cpp): one
+# configuration file through eval-config.nix, and
+#   checked    true after NixOS's checks: failed assertions throw
+#              "\nFailed assertions:\n- …", warnings are printed as traces
+#   config     the evaluated configuration, printable: functions shown as
+#              "«function»", the package set (nixpkgs.pkgs) as "«package set»"
+#              instead of every package in it; derivations stay (JSON: their
+#              out path)
+#   options    every declared option (lib.optionAttrSetToDocList), keyed by
+#              its name: type, default, description, declarations, …
+#   toplevel   config.system.build.toplevel
+# Without nixpkgs.pkgs the configuration gets <bastion/pkgs> (misc/nixpkgs.nix).
+{ configFile }:
+let
+  lib = import ../lib;
+  eval = import ./eval-config.nix { configuration = if configFile == null then { } else configFile; };
+
+  checked =
+    if eval.failedAssertions != [ ]
+    then throw "\nFailed assertions:\n${lib.concatStringsSep "\n" (map (x: "- ${x}") eval.failedAssertions)}"
+    else lib.showWarnings eval.warnings true;
+
+  # A default whose rendering fails (a default computed from a package the
+  # package set lacks, say) is shown as such instead of failing the listing.
+  safeDefault = d:
+    let r = builtins.tryEval (builtins.deepSeq d d);
+    in if r.success then r.value else { _type = "literalMD"; text = "(the default could not be evaluated)"; };
+
+  printable = path: v:
+    if lib.isDerivation v then v
+    else if builtins.isFunction v then "«function»"
+    else if path == [ "nixpkgs" "pkgs" ] || (builtins.isAttrs v && (v._type or null) == "pkgs") then "«package set»"
+    else if builtins.isAttrs v then builtins.mapAttrs (n: printable (path ++ [ n ])) v
+    else if builtins.isList v then map (printable path) v
+    else v;
+
+  docList = lib.optionAttrSetToDocList eval.options;
+
+  options = builtins.listToAttrs (map (o: {
+    inherit (o) name;
+    value = builtins.removeAttrs o [ "name" "visible" ]
+      // lib.optionalAttrs (o ? default) { default = safeDefault o.default; }
+      // lib.optionalAttrs (o ? example) { example = safeDefault o.example; }
+      // { declarations = map toString o.declarations; };
+  }) (lib.filter (o: o.visible && !o.internal) docList));
+in
+{
+  inherit checked options;
+  config = printable [ ] eval.config;
+  toplevel = builtins.seq checked eval.config.system.build.toplevel;
+}

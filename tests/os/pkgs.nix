@@ -1,0 +1,187 @@
+# A hermetic, minimal package set for the system tests: everything is built
+# from the machine's static /bin/busybox, so a test needs neither the network
+# nor Debian's archive. Real packages come from <bastion/pkgs>; the names
+# below that are not busybox itself (openssh, sudo, nftables, …) are stand-ins,
+# each a bin/ of busybox applet links plus the program names the modules put
+# into units and scripts, so the store paths the modules write exist. A unit
+# whose ExecStart is `${pkgs.openssh}/bin/sshd` is checked by the tests with
+# the machine's real sshd, never with the stand-in.
+#
+#   import tests/os/pkgs.nix { }          # system defaults to builtins.currentSystem
+{ system ? builtins.currentSystem or "x86_64-linux"
+, lib ? import ../../nix/lib
+}:
+let
+  busyboxFile = builtins.path { path = /bin/busybox; name = "busybox-static"; };
+
+
+  # One derivation run by busybox's sh; `script` sees $out and the attributes.
+  # The name is sanitised (lib.sanitizeDerivationName): modules name scripts
+  # after systemd-escaped paths (impermanence's "unbindOrUnlink-…\x2did"),
+  # whose backslash a store path may not hold.
+  mkSh = name: attrs: script: derivation ({
+    name = lib.sanitizeDerivationName name;
+    inherit system;
+    builder = "${busybox}/bin/sh";
+    args = [ "-c" script ];
+    PATH = "${busybox}/bin";
+  } // attrs);
+
+  # The first derivation runs the sandbox's /bin/sh (the machine's busybox,
+  # sandbox-paths /bin/sh=/bin/busybox, as every build test here): busybox
+  # picks its applet from argv[0], which a store file's name cannot give.
+  # Every other builder is this derivation's bin/sh.
+  busybox = derivation {
+    name = "busybox";
+    inherit system;
+    builder = "/bin/sh";
+    args = [ "-c" ''
+      set -e
+      bb=${busyboxFile}
+      mkdir -p $out/bin
+      cp $bb $out/bin/busybox
+      chmod 0555 $out/bin/busybox
+      for a in $($out/bin/busybox --list); do
+        [ "$a" = busybox ] || ln -s busybox $out/bin/$a
+      done
+    '' ];
+  };
+
+  # A stand-in named like a real package: busybox's applets plus the names in
+  # `programs`, each a script that says it is a stand-in and fails.
+  standIn = name: programs: mkSh name { passAsFile = [ "programList" ]; programList = lib.concatStringsSep "\n" programs; } ''
+    set -e
+    mkdir -p $out/bin
+    for p in $(cat "$programListPath"); do
+      printf '#!%s\necho "%s: stand-in of the test package set" >&2\nexit 1\n' ${busybox}/bin/sh "$p" > $out/bin/$p
+      chmod 0555 $out/bin/$p
+    done
+  '' // { pname = name; meta.description = "busybox-backed stand-in for ${name} (tests only)"; };
+
+  # bash: busybox's ash under the name bash (busybox has no bash applet, so a
+  # script that execs it), for #!…/bash scripts of modules; ash runs their
+  # [[ ]] and local, not every bashism.
+  bashStandIn = mkSh "bash" { } ''
+    mkdir -p $out/bin
+    printf '#!%s\nexec %s "$@"\n' ${busybox}/bin/sh ${busybox}/bin/sh > $out/bin/bash
+    chmod 0555 $out/bin/bash
+    ln -s ${busybox}/bin/sh $out/bin/sh
+  '' // { shellPath = "/bin/bash"; };
+
+  writeTextFile = { name, text, executable ? false, destination ? "", checkPhase ? "", ... }:
+    mkSh name { inherit text; passAsFile = [ "text" ]; } ''
+      set -e
+      target=$out${lib.escapeShellArg destination}
+      mkdir -p "$(dirname "$target")"
+      cp "$textPath" "$target"
+      ${lib.optionalString executable ''chmod +x "$target"''}
+      ${checkPhase}
+    '';
+
+  # runCommand as stdenv's: buildInputs' bin/ on PATH, and patchShebangs
+  # (an interpreter line `#!/…/NAME` or `#!/usr/bin/env NAME` pointed at NAME
+  # on PATH), which community modules' builders call.
+  runCommand = name: env: script:
+    mkSh name (builtins.removeAttrs env [ "preferLocalBuild" "allowSubstitutes" "buildInputs" "nativeBuildInputs" ] // {
+      buildCommand = script;
+      passAsFile = [ "buildCommand" ] ++ (env.passAsFile or [ ]);
+      inputBins = lib.concatMapStringsSep ":" (p: "${p}/bin") ((env.buildInputs or [ ]) ++ (env.nativeBuildInputs or [ ]));
+    }) ''
+      [ -z "$inputBins" ] || PATH="$inputBins:$PATH"
+      patchShebangs() {
+        for f in $(find "$@" -type f); do
+          first=$(head -n1 "$f")
+          case "$first" in '#!'*) ;; *) continue ;; esac
+          set -- ''${first#\#!}
+          prog=$1; [ "''${prog##*/}" = env ] && prog=$2
+          new=$(command -v "''${prog##*/}") || { echo "patchShebangs: $f: ''${prog##*/} not on PATH" >&2; return 1; }
+          sed -i "1s|.*|#!$new|" "$f"
+        done
+      }
+      . "$buildCommandPath"
+    '';
+
+  pkgs = {
+    _type = "pkgs";
+    inherit lib system busybox writeTextFile runCommand;
+    pkgs = pkgs;
+    runtimeShell = "${busybox}/bin/sh";
+    stdenv = { hostPlatform.system = system; isLinux = true; };
+    runCommandLocal = runCommand;
+    callPackage = fn: args:
+      let f = if builtins.isFunction fn then fn else import fn;
+      in f (builtins.intersectAttrs (builtins.functionArgs f) pkgs // args);
+    writeText = name: text: writeTextFile { inherit name text; };
+    writeScript = name: text: writeTextFile { inherit name text; executable = true; };
+    writeShellScript = name: text: writeTextFile {
+      inherit name; executable = true;
+      text = "#!${pkgs.runtimeShell}\n${text}";
+    };
+    writeShellScriptBin = name: text: writeTextFile {
+      inherit name; executable = true; destination = "/bin/${name}";
+      text = "#!${pkgs.runtimeShell}\n${text}";
+    };
+    # buildEnv/symlinkJoin: every path's files linked into one tree; a clash
+    # between two packages is an error unless ignoreCollisions, as buildEnv.
+    buildEnv = { name, paths, pathsToLink ? [ "/" ], ignoreCollisions ? false, ... }:
+      mkSh name { paths = map toString paths; } ''
+        set -e
+        mkdir -p $out
+        for p in $paths; do
+          [ -d "$p" ] || continue
+          (cd "$p" && find . -type f -o -type l) | while read -r f; do
+            f=''${f#./}
+            keep=
+            for prefix in ${lib.escapeShellArgs pathsToLink}; do
+              if [ "$prefix" = / ]; then keep=1; else
+                case "/$f" in "$prefix"|"$prefix"/*) keep=1 ;; esac
+              fi
+            done
+            [ -n "$keep" ] || continue
+            mkdir -p "$out/$(dirname "$f")"
+            if [ -e "$out/$f" ] || [ -L "$out/$f" ]; then
+              ${if ignoreCollisions then "continue" else ''echo "collision between $p/$f and $(readlink "$out/$f")" >&2; exit 1''}
+            fi
+            ln -s "$p/$f" "$out/$f"
+          done
+        done
+      '';
+    symlinkJoin = { name, paths, ... }: pkgs.buildEnv { inherit name paths; };
+    linkFarm = name: entries:
+      let list = if builtins.isList entries then entries else lib.mapAttrsToList (n: v: { name = n; path = v; }) entries;
+      in runCommand name { } (lib.concatMapStrings (e: ''
+        mkdir -p "$(dirname $out/${lib.escapeShellArg e.name})"
+        ln -s ${lib.escapeShellArg "${e.path}"} $out/${lib.escapeShellArg e.name}
+      '') list);
+
+    # Stand-ins (see the header): only what the modules name.
+    coreutils = busybox;
+    # Shells carry shellPath as nixpkgs' do (types.shellPackage).
+    bash = bashStandIn;
+    bashInteractive = bashStandIn;
+    shadow = standIn "shadow" [ "nologin" "useradd" "chpasswd" ] // { shellPath = "/bin/nologin"; };
+    openssh = standIn "openssh" [ "sshd" "ssh" "ssh-keygen" ];
+    sudo = standIn "sudo" [ "sudo" "visudo" ];
+    nftables = standIn "nftables" [ "nft" ];
+    iptables = standIn "iptables" [ "iptables" "ip6tables" ];
+    audit = standIn "audit" [ "auditd" "auditctl" "augenrules" ];
+    systemd = standIn "systemd" [ "systemctl" "systemd-tmpfiles" "udevadm" ];
+    linux-pam = standIn "linux-pam" [ "unix_chkpwd" ];
+    tailscale = standIn "tailscale" [ "tailscale" "tailscaled" ];
+    docker = standIn "docker" [ "docker" "dockerd" ];
+    networkmanager = standIn "networkmanager" [ "NetworkManager" "nmcli" ];
+    nix = standIn "nix" [ "nix" "nix-store" "nix-daemon" ];
+    neovim = standIn "neovim" [ "nvim" ];
+    clamav = standIn "clamav" [ "clamscan" "freshclam" "clamd" ];
+    perl = standIn "perl" [ "perl" ];
+    rsync = standIn "rsync" [ "rsync" ];
+    strace = standIn "strace" [ "strace" ];
+    util-linux = busybox;
+    iproute2 = busybox;
+    kmod = busybox;
+    gnugrep = busybox;
+    gnused = busybox;
+    findutils = busybox;
+  };
+in
+pkgs
