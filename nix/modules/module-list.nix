@@ -30,6 +30,7 @@
   ./system/top-level.nix
   ./system/boot.nix
   ./system/boot/stage-2.nix
+  ./system/boot/usr.nix
   ./system/activation/specialfs.nix
   ./system/activation/etc.nix
   ./system/activation/per-user-profiles.nix

@@ -1,19 +1,13 @@
 # The toplevel tests/os14/activation.py switches roots to: system.nix
-# evaluated by nix/os/eval-config.nix with the test package set (pkgs.nix).
-# The service modules (sshd, firewall, sudo, audit, docker, tailscale, …)
-# are left out of the base modules: they need packages (openssh, nftables,
-# sudo, …) the busybox package set does not have, and this system uses
-# none of them.
-{ busybox ? "/bin/busybox", gen ? "1", tmpfsRoot ? false }:
+# evaluated by nix/os/eval-config.nix with the hermetic busybox package set
+# of the system tests (tests/os/pkgs.nix), built by the modules' own
+# top-level.nix.
+{ gen ? "1", tmpfsRoot ? false }:
 let
-  pkgs = import ./pkgs.nix { inherit busybox; };
-  unused = [ "/services/" "/virtualisation/docker.nix" "/security/auditd.nix" "/security/audit.nix" "/security/sudo.nix" ];
-  baseModules = builtins.filter
-    (m: !(builtins.any (u: builtins.match ".*${u}.*" (toString m) != null) unused))
-    (import ../../nix/modules/module-list.nix);
+  pkgs = import ../os/pkgs.nix { };
   eval = import ../../nix/os/eval-config.nix {
-    inherit pkgs baseModules;
-    configuration = import ./system.nix { inherit pkgs gen; tmpfsRoot = tmpfsRoot; };
+    inherit pkgs;
+    configuration = import ./system.nix { inherit pkgs gen tmpfsRoot; };
   };
 in
-import ./toplevel.nix { inherit eval pkgs gen; }
+eval.config.system.build.toplevel

@@ -5,7 +5,7 @@ nix/modules/system/activation/*.nix, the users and wrappers snippets).
     activation.py --bin BASTION --only generations|tmpfs-root [--keep]
 
 The system is activation-system.nix: tests/os14/system.nix evaluated by
-nix/os/eval-config.nix with the busybox package set tests/os14/pkgs.nix,
+nix/os/eval-config.nix with the busybox package set tests/os/pkgs.nix,
 built by `bastion nix-build` into a throw-away source store and switched
 into a throw-away root with `bastion os switch --toplevel`. `bastion os
 run` boots it in systemd-nspawn: its init (stage 2) mounts, activates and
@@ -57,7 +57,7 @@ class Env:
         key = (gen, tmpfs)
         if key not in self.tops:
             r = self.bastion("nix-build", "--store", self.src, SYSTEM, "--no-out-link",
-                             "--argstr", "busybox", bt.busybox(), "--argstr", "gen", gen,
+                             "--argstr", "gen", gen,
                              "--arg", "tmpfsRoot", "true" if tmpfs else "false",
                              *bt.bastion_sandbox_options())
             if r.rc != 0:
@@ -154,7 +154,8 @@ def test_generations(env, rep):
     check_common(env, rep, root, facts, t1, "1")
     rep.check(facts.get("only-gen1") == "/etc/bastion/only-gen1" and facts.get("copied-gen1") == "/etc/bastion/copied-gen1",
               "gen 1: its own entries are there", str(facts))
-    rep.check(facts.get("clean") == "bastion/copied\nbastion/copied-gen1", "gen 1: /etc/.clean lists the copied files",
+    clean = set((facts.get("clean") or "").split("\n"))
+    rep.check({"bastion/copied", "bastion/copied-gen1", "sudoers"} <= clean, "gen 1: /etc/.clean lists the copied files",
               facts.get("clean", ""))
     rep.check(facts.get("exec-copy") == "executed", "a root without noexec runs a copied binary (the control)",
               facts.get("exec-copy", ""))
@@ -170,7 +171,9 @@ def test_generations(env, rep):
               "gen 2: generation 1's stale link is removed", facts.get("only-gen1", ""))
     rep.check(facts.get("copied-gen1") == "absent" and not os.path.lexists(os.path.join(root, "etc/bastion/copied-gen1")),
               "gen 2: generation 1's copied file is removed", facts.get("copied-gen1", ""))
-    rep.check(facts.get("clean") == "bastion/copied", "gen 2: /etc/.clean rewritten", facts.get("clean", ""))
+    clean = set((facts.get("clean") or "").split("\n"))
+    rep.check("bastion/copied" in clean and "bastion/copied-gen1" not in clean, "gen 2: /etc/.clean rewritten",
+              facts.get("clean", ""))
 
     rep.check(env.bastion("os", "rollback", "--root", root).rc == 0, "rollback")
     r, facts = env.boot(root)

@@ -54,7 +54,6 @@ let
 in
 {
   boot.isContainer = true;
-  nix.enable = false; # the test package set has no Nix
   boot.systemdExecutable = "${facts}";
   networking.hostName = "os14";
   users.mutableUsers = false;
