@@ -2,7 +2,7 @@
 """os14.*: activation and stage 2 of a built system (nix/modules/system/boot/stage-2.nix,
 nix/modules/system/activation/*.nix, the users and wrappers snippets).
 
-    activation.py --bin BASTION --only generations|tmpfs-root [--keep]
+    activation.py --bin BASTION --only generations|config|tmpfs-root [--keep]
 
 The system is activation-system.nix: tests/os14/system.nix evaluated by
 nix/os/eval-config.nix with the busybox package set tests/os/pkgs.nix,
@@ -20,6 +20,10 @@ generations  /etc linked through /etc/static and copied with mode and
              /run/current-system; the machine id kept. Generation 2 removes
              generation 1's stale links and copied files; after a rollback
              generation 1's /etc is back.
+config       `bastion os switch -c configuration.nix --root DIR` builds and
+             switches (the same facts at boot; an unchanged switch builds
+             nothing, its time printed); `bastion os run -c` boots from a
+             temporary root it removes; -c of a missing file fails with exit 1.
 tmpfs-root   the seeds' tmpfs root with noexec: / is that tmpfs, /nix and
              /persist carried in, nspawn's /tmp gone, a binary copied out of
              the store cannot run, the machine id of the disk kept.
@@ -28,8 +32,10 @@ Skips (77) when systemd-nspawn cannot run a container here.
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
@@ -38,6 +44,7 @@ import bastion_test as bt  # noqa: E402
 from run import nspawn_works  # noqa: E402
 
 SYSTEM = os.path.join(HERE, "activation-system.nix")
+CONFIG = os.path.join(HERE, "configuration.nix")
 HASH = "$6$os14salt$Qm9vLzEyMzQ1Njc4OTBhYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ei4v"
 PATH = ("/run/wrappers/bin:/home/alice/.nix-profile/bin:/etc/profiles/per-user/alice/bin:"
         "/nix/var/nix/profiles/default/bin:/run/current-system/sw/bin")
@@ -49,6 +56,7 @@ class Env:
         self.work = work
         self.src = os.path.join(work, "src")
         self.tops = {}
+        self.tmp = os.environ.get("TMPDIR") or "/tmp"
 
     def bastion(self, *argv, timeout=180):
         return bt.run([self.bin] + list(argv), cwd=self.work, timeout=timeout, text=True)
@@ -203,10 +211,40 @@ def test_tmpfs_root(env, rep):
     rep.check(not os.path.exists(os.path.join(root, "root/true")), "what the system wrote to / stayed off the disk")
 
 
+def test_config(env, rep):
+    root = env.root("config-root")
+    cflags = ["-c", CONFIG, "--store", env.src] + bt.bastion_sandbox_options()
+    r = env.bastion("os", "switch", "--root", root, *cflags)
+    rep.check(r.rc == 0 and "is at generation 1" in r.err, "os switch -c builds the system and switches to it",
+              "%s\n%s" % (r.status, r.err))
+    top = os.readlink(os.path.join(root, "nix/var/nix/profiles/system-1-link")) if r.rc == 0 else ""
+    r, facts = env.boot(root)
+    rep.check(r.rc == 0 and "FACTS-DONE" in r.out, "the system switched with -c boots", "%s\n%s%s" % (r.status, r.out, r.err))
+    check_common(env, rep, root, facts, top, "c")
+    t0 = time.monotonic()
+    r = env.bastion("os", "switch", "--root", root, *cflags)
+    took = time.monotonic() - t0
+    rep.check(r.rc == 0 and "building" not in r.err and "is at generation 1" in r.err,
+              "os switch -c of an unchanged configuration builds nothing and adds no generation", r.err)
+    print("note: unchanged `os switch -c`: %.2f s" % took, flush=True)
+    runs = lambda: set(n for n in os.listdir(env.tmp) if n.startswith("bastion-os-run-"))  # noqa: E731
+    before = runs()
+    r = env.bastion("os", "run", *cflags, timeout=120)
+    m = re.search(r"temporary root '([^']+)'", r.err)
+    rep.check(r.rc == 0 and "FACT gen: generation c|" in r.out and m is not None,
+              "os run -c boots the system from a temporary root", "%s\n%s%s" % (r.status, r.out, r.err))
+    rep.check(m is not None and not os.path.exists(m.group(1)) and runs() <= before,
+              "the temporary root is removed afterwards", m.group(1) if m else "")
+    r = env.bastion("os", "switch", "--root", root, "-c", os.path.join(env.work, "missing.nix"), "--store", env.src)
+    rep.check(r.rc == 1 and "missing.nix" in r.err, "os switch -c of a missing file: exit 1, naming it", r.err)
+    r = env.bastion("os", "switch", "--root", root, "-I", "x=/y", "--toplevel", top, "--store", env.src)
+    rep.check(r.rc == 1 and "needs -c" in r.err, "an evaluation flag without -c: exit 1", r.err)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
-    ap.add_argument("--only", required=True, choices=["generations", "tmpfs-root"])
+    ap.add_argument("--only", required=True, choices=["generations", "config", "tmpfs-root"])
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
     rep = bt.Report()
@@ -217,6 +255,8 @@ def main():
             return bt.skip(why)
         if args.only == "generations":
             test_generations(env, rep)
+        elif args.only == "config":
+            test_config(env, rep)
         else:
             test_tmpfs_root(env, rep)
     return rep.summary()
