@@ -85,14 +85,15 @@ Args parse(const std::string &sub, std::vector<std::string> &args) {
     else if ((x == "-c" || x == "--config") && (sub == "switch" || sub == "run")) {
       a.sys.configFile = value(i);
       a.config = true;
-    } else if ((sub == "switch" || sub == "run") && buildArg(a, args, i))
-      ;
-    else if (x == "--to" && sub == "rollback")
+    } else if (x == "--to" && sub == "rollback")
       a.to = value(i);
     else if (x == "--netns" && sub == "run")
       a.netns = value(i);
     else if (x == "--ephemeral" && sub == "run")
       a.ephemeral = true;
+    // Last: parseEvalArg takes any --NAME VALUE as a setting, as Nix does.
+    else if ((sub == "switch" || sub == "run") && buildArg(a, args, i))
+      ;
     else if (!x.empty() && x[0] == '-' &&
              !(sub == "delete-generations" && x.size() > 1 && x[1] >= '0' && x[1] <= '9'))
       throw OsUsageError("unknown option '" + x + "' for 'os " + sub + "'");

@@ -118,6 +118,10 @@ def check_common(env, rep, root, facts, top, gen):
               "gen %s: a plain entry is a link through /etc/static" % gen, "%s %s" % (f("linked"), f("linked-text")))
     rep.check(f("copied") == "640 alice wheel regular file" and f("copied-text") == "copied in generation %s" % gen,
               "gen %s: an entry with mode/user/group is a copy with them" % gen, "%s %s" % (f("copied"), f("copied-text")))
+    rep.check(f("passwd") == "-\nalice:x:1000:100::/home/alice:/bin/sh",
+              "gen %s: /etc/passwd a regular file with the declared user" % gen, f("passwd", ""))
+    rep.check(f("undeclared") == "/etc/passwd:0\n/etc/shadow:0",
+              "gen %s: no undeclared user in /etc/passwd or /etc/shadow (mutableUsers = false)" % gen, f("undeclared", ""))
     rep.check(f("shadow-alice") == HASH, "gen %s: /etc/shadow has the hash read from hashedPasswordFile" % gen,
               f("shadow-alice", ""))
     rep.check(f("shadow-bob") == "!" and f("shadow-mode") == "640 root shadow",
@@ -171,6 +175,11 @@ def test_generations(env, rep):
               "the password hash is in no store path (the root's store)")
     rep.check(os.path.islink(os.path.join(root, "etc/bastion/linked")), "the disk's /etc keeps the link farm")
 
+    # A user added behind the configuration's back is gone after the next activation.
+    with open(os.path.join(root, "etc/passwd"), "a") as fp:
+        fp.write("mallory:x:0:0::/root:/bin/sh\n")
+    with open(os.path.join(root, "etc/shadow"), "a") as fp:
+        fp.write("mallory::1::::::\n")
     rep.check(env.switch(root, t2).rc == 0, "switch to generation 2")
     r, facts = env.boot(root)
     rep.check(r.rc == 0 and "FACTS-DONE" in r.out, "generation 2 boots", "%s\n%s%s" % (r.status, r.out, r.err))

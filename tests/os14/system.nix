@@ -27,6 +27,7 @@ let
     fact copied-gen1 'ls -d /etc/bastion/copied-gen1 2>/dev/null || echo absent'
     fact clean 'cat /etc/.clean'
     fact passwd 'ls -l /etc/passwd | cut -c1; grep "^alice:" /etc/passwd'
+    fact undeclared 'grep -c "^mallory:" /etc/passwd /etc/shadow'
     fact shadow-alice 'grep "^alice:" /etc/shadow | cut -d: -f2'
     fact shadow-bob 'grep "^bob:" /etc/shadow | cut -d: -f2'
     fact shadow-mode 'stat -c "%a %U %G" /etc/shadow'

@@ -303,8 +303,10 @@ in
       "dialout" "nogroup" "users" "utmp" "adm" "input" "kvm" "render" "sgx" "shadow"
     ] (n: { gid = config.ids.gids.${n}; });
 
-    environment.etc.passwd.source = pkgs.writeText "passwd" passwd;
-    environment.etc.group.source = pkgs.writeText "group" group;
+    # Copied, not linked (mode): /etc/passwd and /etc/group are regular
+    # files, as on NixOS, which the users snippet rewrites at activation.
+    environment.etc.passwd = { source = pkgs.writeText "passwd" passwd; mode = "0644"; };
+    environment.etc.group = { source = pkgs.writeText "group" group; mode = "0644"; };
 
     system.build.updateUsersGroups = updateUsersGroups;
 
