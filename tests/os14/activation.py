@@ -169,6 +169,7 @@ def test_generations(env, rep):
     clean = set((facts.get("clean") or "").split("\n"))
     rep.check({"bastion/copied", "bastion/copied-gen1", "sudoers"} <= clean, "gen 1: /etc/.clean lists the copied files",
               facts.get("clean", ""))
+    rep.check(facts.get("ids") == "alice:1000\nbob:1001", "gen 1: normal users from uid 1000", facts.get("ids", ""))
     rep.check(facts.get("exec-copy") == "executed", "a root without noexec runs a copied binary (the control)",
               facts.get("exec-copy", ""))
     rep.check(not grep_store(os.path.join(root, "nix/store"), HASH.split("$")[-1]),
@@ -184,6 +185,10 @@ def test_generations(env, rep):
     r, facts = env.boot(root)
     rep.check(r.rc == 0 and "FACTS-DONE" in r.out, "generation 2 boots", "%s\n%s%s" % (r.status, r.out, r.err))
     check_common(env, rep, root, facts, t2, "2")
+    rep.check(facts.get("ids") == "alice:1000\nbob:1001\naaron:1002",
+              "gen 2: a new user sorting first gets a fresh uid, the others keep theirs", facts.get("ids", ""))
+    rep.check('"aaron":1002' in (facts.get("uid-map") or ""), "gen 2: /var/lib/nixos/uid-map remembers the uids",
+              facts.get("uid-map", ""))
     rep.check(facts.get("only-gen1") == "absent" and not os.path.lexists(os.path.join(root, "etc/bastion/only-gen1")),
               "gen 2: generation 1's stale link is removed", facts.get("only-gen1", ""))
     rep.check(facts.get("copied-gen1") == "absent" and not os.path.lexists(os.path.join(root, "etc/bastion/copied-gen1")),
@@ -199,6 +204,9 @@ def test_generations(env, rep):
     check_common(env, rep, root, facts, t1, "1")
     rep.check(facts.get("only-gen1") == "/etc/bastion/only-gen1" and facts.get("copied-gen1") == "/etc/bastion/copied-gen1",
               "after the rollback: generation 1's /etc entries are back", str(facts))
+    rep.check(facts.get("ids") == "alice:1000\nbob:1001" and '"aaron":1002' in (facts.get("uid-map") or ""),
+              "after the rollback: the undeclared user is gone, its uid still remembered",
+              "%s / %s" % (facts.get("ids"), facts.get("uid-map")))
 
 
 def test_tmpfs_root(env, rep):

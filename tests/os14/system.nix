@@ -27,6 +27,8 @@ let
     fact copied-gen1 'ls -d /etc/bastion/copied-gen1 2>/dev/null || echo absent'
     fact clean 'cat /etc/.clean'
     fact passwd 'ls -l /etc/passwd | cut -c1; grep "^alice:" /etc/passwd'
+    fact ids 'grep -E "^(aaron|alice|bob):" /etc/passwd | cut -d: -f1,3'
+    fact uid-map 'cat /var/lib/nixos/uid-map'
     fact undeclared 'grep -c "^mallory:" /etc/passwd /etc/shadow'
     fact shadow-alice 'grep "^alice:" /etc/shadow | cut -d: -f2'
     fact shadow-bob 'grep "^bob:" /etc/shadow | cut -d: -f2'
@@ -54,6 +56,9 @@ let
   '';
 in
 {
+  # Generation 2 adds a user whose name sorts first: the others keep their
+  # uids (remembered), it gets a fresh one.
+  imports = lib.optional (gen == "2") { users.users.aaron = { isNormalUser = true; shell = "/bin/sh"; }; };
   boot.isContainer = true;
   boot.systemdExecutable = "${facts}";
   networking.hostName = "os14";
