@@ -11,6 +11,7 @@
   ./config/users-groups.nix
   ./config/swap.nix
   ./config/system-path.nix
+  ./config/session-variables.nix
   ./networking/networking.nix
   ./services/networking/firewall.nix
   ./services/networking/firewall-nftables.nix
@@ -26,6 +27,7 @@
   ./security/pam.nix
   ./system/etc.nix
   ./system/systemd.nix
+  ./system/tmpfiles.nix
   ./system/activation.nix
   ./system/top-level.nix
   ./system/boot.nix

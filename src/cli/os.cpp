@@ -47,6 +47,8 @@ struct OsUsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct OsHelp {};
+
 struct Args {
   SystemBuild sys;
   bool json = false, configGiven = false, noOutLink = false;
@@ -57,6 +59,8 @@ Args parse(const std::string &sub, std::vector<std::string> &args) {
   Args a;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &x = args[i];
+    if (x == "--help" || x == "-h")
+      throw OsHelp{};
     if (x == "-c" || x == "--config") {
       if (i + 1 >= args.size())
         throw OsUsageError("option '" + x + "' needs an argument");
@@ -202,6 +206,9 @@ int run(const std::string &sub, std::vector<std::string> args) {
       return 0;
     }
     return evalCommand(sub, a);
+  } catch (const OsHelp &) {
+    std::cout << kUsage;
+    return 0;
   } catch (const OsUsageError &e) {
     std::cerr << "error: " << e.what() << "\n" << kUsage;
     return 1;

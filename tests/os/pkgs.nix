@@ -169,7 +169,7 @@ let
     linux-pam = standIn "linux-pam" [ "unix_chkpwd" ];
     tailscale = standIn "tailscale" [ "tailscale" "tailscaled" ];
     docker = standIn "docker" [ "docker" "dockerd" ];
-    networkmanager = standIn "networkmanager" [ "NetworkManager" "nmcli" ];
+    networkmanager = standIn "networkmanager" [ "NetworkManager" "nmcli" "nm-online" ];
     nix = standIn "nix" [ "nix" "nix-store" "nix-daemon" ];
     neovim = standIn "neovim" [ "nvim" ];
     clamav = standIn "clamav" [ "clamscan" "freshclam" "clamd" ];

@@ -8,6 +8,7 @@
 with lib;
 let
   cfg = config.users;
+  ids = import ../../os/allocate-ids.nix { inherit lib; };
 
   passwdEntry = types.passwdEntry or (t: types.addCheck t (v: !(hasInfix ":" v || hasInfix "\n" v)));
 
@@ -161,9 +162,26 @@ let
   groups = attrValues cfg.groups;
 
 
+  # The database as a fresh system gets it (etc/passwd and etc/group of the
+  # toplevel: the declared state, for tools and reviews; activation does not
+  # install these, update-users-groups writes /etc with the ids earlier
+  # generations remembered).
+  gidOf = ids.allocate { entries = map (g: { inherit (g) name; id = g.gid; system = true; }) groups; };
+  uidOf = ids.allocate { entries = map (u: { inherit (u) name; id = u.uid; system = u.isSystemUser; }) users; };
+
   membersOf = g: sort lessThan (unique (g.members ++ map (u: u.name) (filter (u: elem g.name u.extraGroups) users)));
 
   shellOf = u: if u.shell == null then "/run/current-system/sw/bin/nologin" else utils.toShellPath u.shell;
+
+  userGid = u: gidOf.${u.group} or 65534;
+
+  passwd = concatMapStrings
+    (u: "${u.name}:x:${toString uidOf.${u.name}}:${toString (userGid u)}:${u.description}:${u.home}:${shellOf u}\n")
+    (sort (a: b: uidOf.${a.name} < uidOf.${b.name}) users);
+
+  group = concatMapStrings
+    (g: "${g.name}:x:${toString gidOf.${g.name}}:${concatStringsSep "," (membersOf g)}\n")
+    (sort (a: b: gidOf.${a.name} < gidOf.${b.name}) groups);
 
 
   # One line per user for the activation script: name, then how the hash is
@@ -322,9 +340,16 @@ in
       "dialout" "nogroup" "users" "utmp" "adm" "input" "kvm" "render" "sgx" "shadow"
     ] (n: { gid = config.ids.gids.${n}; });
 
-    # No environment.etc entries for passwd and group: their ids are
-    # allocated at activation (update-users-groups), where earlier
-    # generations' ids are known; a static copy would undo that.
+    # shadow's programs (nologin, the shell of system users, passwd, su) in
+    # the system path, as NixOS's programs/shadow.nix puts them there.
+    environment.systemPackages = optional (pkgs ? shadow) pkgs.shadow;
+
+    # In the toplevel's etc/, not installed by activation (the etc snippet
+    # leaves system.build.etcUnmanaged alone): /etc/passwd and /etc/group
+    # are update-users-groups' files, with the ids of earlier generations.
+    environment.etc.passwd.source = pkgs.writeText "passwd" passwd;
+    environment.etc.group.source = pkgs.writeText "group" group;
+    system.build.etcUnmanaged = [ "passwd" "group" "shadow" ];
 
     system.build.updateUsersGroups = updateUsersGroups;
 

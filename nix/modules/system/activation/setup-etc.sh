@@ -1,4 +1,4 @@
-# setup-etc.sh ETC: /etc made from the link farm ETC (system.build.etc's
+# setup-etc.sh ETC [NAME...]: /etc made from the link farm ETC (system.build.etc's
 # etc/), with the semantics of NixOS's setup-etc.pl, in POSIX sh:
 #  - /etc/static is pointed at ETC with one rename (the switch of the whole
 #    static set is atomic);
@@ -10,8 +10,12 @@
 #  - links into /etc/static whose entry is gone, and files copied by the
 #    previous generation (listed in /etc/.clean) that this one lacks, are
 #    removed; /etc/.clean is rewritten (temporary name, rename).
+# The NAMEs (passwd, group, shadow) are files another snippet writes: left
+# as they are, whatever the farm holds for them.
 set -u
 etc="$1"
+shift
+unmanaged=" $* "
 static=/etc/static
 
 atomicSymlink() { # SOURCE TARGET
@@ -62,6 +66,7 @@ clean=/etc/.clean.tmp
 created=$(mktemp)
 (cd "$etc" && find . -type l) | sed 's|^\./||' | sort | while IFS= read -r fn; do
   [ "$fn" = nixos ] && continue
+  case "$unmanaged" in *" $fn "*) continue ;; esac
   target="/etc/$fn"
   mkdir -p "$(dirname "$target")"
   echo "$fn" >> "$created"
