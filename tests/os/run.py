@@ -135,6 +135,20 @@ def check_build(rep, c):
             rep.check("audit=1" in params.split(), "build meeka: kernel-params has audit=1", params)
             sshd = open(c.real(top + "/etc/ssh/sshd_config")).read()
             rep.check("PasswordAuthentication no" in sshd, "build meeka: sshd_config is the hardened one")
+    # The same system from Nix 2.8 with nixpkgs' lib: the toplevel's .drv is
+    # the same file (every option value, unit text and etc entry agree).
+    nix = shutil.which("nix-instantiate")
+    if nix and os.path.isdir(NIXPKGS_LIB):
+        for name in SEEDS:
+            cfg = c.config(name, SEEDS[name])
+            ours = c.os("eval", "-c", cfg, "--json", "system.build.toplevel.drvPath", "--store", c.store)
+            expr = ("(import %s { lib = import %s; configuration = %s; }).config.system.build.toplevel.drvPath"
+                    % (EVAL_CONFIG, NIXPKGS_LIB, cfg))
+            theirs = bt.run([nix, "--eval", "--json", "--store", os.path.join(c.work, "nix-store"), "-E", expr],
+                            env=bt.nix_env(c.env), text=True, timeout=300)
+            rep.check(ours.rc == 0 and theirs.rc == 0 and json.loads(ours.out) == json.loads(theirs.out),
+                      "build %s: the toplevel .drv is Nix 2.8 + nixpkgs lib's" % name,
+                      "ours %s\ntheirs %s" % (bt.show(ours), bt.show(theirs)))
     # The second build of one configuration builds nothing and gives the same path.
     cfg = os.path.join(c.work, "meeka.nix")
     r = c.os("build", "-c", cfg, "--store", c.store, "--no-out-link", *bt.bastion_sandbox_options())
