@@ -119,7 +119,7 @@ in
       wrapperDir=${escapeShellArg cfg.wrapperDir}
       parent=$(dirname "$wrapperDir")
       mkdir -p "$parent"
-      new=$(mktemp -d "$parent/wrappers.XXXXXXXXXX")
+      new=$(mktemp -d "$parent/wrappers.XXXXXX")
       chmod a+rx "$new"
       ${concatStrings (mapAttrsToList mkWrapper cfg.wrappers)}
       # The previous set, when there is one (readlink -f of a missing
