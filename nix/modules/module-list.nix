@@ -31,6 +31,12 @@
   ./system/activation.nix
   ./system/top-level.nix
   ./system/boot.nix
+  ./system/boot/stage-2.nix
+  ./system/boot/usr.nix
+  ./system/activation/specialfs.nix
+  ./system/activation/etc.nix
+  ./system/activation/per-user-profiles.nix
+  ./system/activation/login-environment.nix
   ./tasks/filesystems.nix
   ./virtualisation/docker.nix
   ./tasks/persistence.nix
