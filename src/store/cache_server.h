@@ -31,6 +31,8 @@ struct CacheServerOptions {
   std::optional<format::SecretKey> signKey;
   unsigned threads = 16;
   int priority = 30;
+  // A connection that sends or reads nothing for this long is closed.
+  long idleTimeoutSeconds = 10;
 };
 
 // Listens (throws StoreError when it cannot), calls `ready(port)` once
