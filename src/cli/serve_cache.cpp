@@ -22,7 +22,7 @@ const char *const usage =
     "  --store DIR         the store to serve\n"
     "  --sign-key FILE     sign each narinfo on the fly with this secret key\n"
     "  --priority N        the Priority in nix-cache-info (default 30)\n"
-    "  --threads N         connections served at once (default 16)\n";
+    "  --threads N         connections served at once (default 256)\n";
 } // namespace
 
 int cmdServeCache(const std::string &name, std::vector<std::string> &args) {

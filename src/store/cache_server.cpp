@@ -9,7 +9,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -424,33 +428,55 @@ void serveCache(LocalStore &store, const CacheServerOptions &o,
   ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
   Server server(store, o);
   ready(ntohs(addr.sin_port));
-  auto acceptLoop = [&]() {
-    for (;;) {
-      int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (c < 0) {
-        if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE)
-          continue;
-        return;
-      }
-      ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      // A client that stops sending or reading (slowloris, a stalled
-      // download) frees its thread after this long.
-      timeval tv{o.idleTimeoutSeconds, 0};
-      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      ::setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-      try {
-        server.handle(c);
-      } catch (const std::exception &e) {
-        fprintf(stderr, "serve-cache: %s\n", e.what());
-      }
+  // One thread a connection, at most o.threads at once: a connection that
+  // stalls holds only its own thread (until the idle timeout), never the
+  // others'. Beyond the limit a connection waits in the listen backlog.
+  std::mutex m;
+  std::condition_variable cv;
+  unsigned active = 0;
+  const unsigned limit = std::max(1u, o.threads);
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(m);
+      cv.wait(lock, [&] { return active < limit; });
     }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < std::max(1u, o.threads); i++)
-    threads.emplace_back(acceptLoop);
-  acceptLoop();
-  for (auto &t : threads)
-    t.join();
+    int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) {
+      if (errno == EINTR || errno == ECONNABORTED)
+        continue;
+      if (errno == EMFILE || errno == ENFILE) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        continue;
+      }
+      throw StoreError(std::string("accepting a connection: ") + std::strerror(errno));
+    }
+    ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // A client that stops sending or reading (slowloris, a stalled
+    // download) frees its thread after this long.
+    timeval tv{o.idleTimeoutSeconds, 0};
+    ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    {
+      std::lock_guard<std::mutex> lock(m);
+      active++;
+    }
+    try {
+      std::thread([&, c] {
+        try {
+          server.handle(c);
+        } catch (const std::exception &e) {
+          fprintf(stderr, "serve-cache: %s\n", e.what());
+        }
+        std::lock_guard<std::mutex> lock(m);
+        active--;
+        cv.notify_one();
+      }).detach();
+    } catch (const std::system_error &) { // no thread to be had: drop this one
+      ::close(c);
+      std::lock_guard<std::mutex> lock(m);
+      active--;
+    }
+  }
 }
 
 } // namespace bastion::store

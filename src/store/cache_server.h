@@ -13,8 +13,9 @@
 //
 // The narinfo says "Compression: none": the store is not copied anywhere,
 // and the NAR's hash in its URL makes a NAR URL fail (404) once the path
-// changed. Connections are kept alive; a fixed pool of threads accepts
-// them, each serving one connection at a time.
+// changed. Connections are kept alive; the listening thread accepts
+// them, one thread a connection (at most `threads` at once), and a
+// connection idle for `idleTimeoutSeconds` is closed.
 #pragma once
 
 #include <optional>
@@ -29,7 +30,7 @@ struct CacheServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;
   std::optional<format::SecretKey> signKey;
-  unsigned threads = 16;
+  unsigned threads = 256; // connections served at once
   int priority = 30;
   // A connection that sends or reads nothing for this long is closed.
   long idleTimeoutSeconds = 10;
