@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -12,9 +13,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "format/nar.h"
@@ -286,6 +289,61 @@ private:
     return respond(c, r, 404, "Not Found", "text/plain", "not found\n");
   }
 
+  // Narinfos made recently, by hash part: a closure is asked for by many
+  // clients, and a remembered one costs no database query (under the
+  // store's one lock) and no signing. One is used while its store path
+  // is the same file system object (inode and ctime: not deleted and
+  // added again) and for at most a second (signatures added to the
+  // store show up within that).
+  struct Made {
+    std::shared_ptr<const std::string> text;
+    std::string real;
+    ino_t ino;
+    struct timespec ctime;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::mutex madeMutex_;
+  std::unordered_map<std::string, Made> made_;
+  static constexpr auto kMadeLifetime = std::chrono::seconds(1);
+  static constexpr size_t kMadeMax = 65536;
+
+  static bool sameObject(const struct stat &st, const Made &m) {
+    return st.st_ino == m.ino && st.st_ctim.tv_sec == m.ctime.tv_sec &&
+           st.st_ctim.tv_nsec == m.ctime.tv_nsec;
+  }
+
+  std::shared_ptr<const std::string> narInfoText(const std::string &hashPart) {
+    auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard<std::mutex> lk(madeMutex_);
+      auto it = made_.find(hashPart);
+      if (it != made_.end() && now - it->second.at < kMadeLifetime) {
+        struct stat st;
+        if (::lstat(it->second.real.c_str(), &st) == 0 && sameObject(st, it->second))
+          return it->second.text;
+      }
+    }
+    std::optional<ValidPathInfo> info = infoFor(hashPart);
+    if (!info)
+      return nullptr;
+    std::string real = store_.realPath(info->path);
+    struct stat st;
+    if (::lstat(real.c_str(), &st) != 0)
+      return nullptr; // registered, but gone from the disk
+    format::NarInfo ni = narInfoOf(store_, *info);
+    std::string narHash = info->narHash.to(format::HashFormat::Nix32, false);
+    ni.url = "nar/" + info->path.hashPart + "-" + narHash + ".nar";
+    ni.compression = "none";
+    if (o_.signKey)
+      ni.sigs.insert(o_.signKey->signDetached(format::narInfoFingerprint(ni, store_.storeDir())));
+    auto text = std::make_shared<const std::string>(format::printNarInfo(ni));
+    std::lock_guard<std::mutex> lk(madeMutex_);
+    if (made_.size() >= kMadeMax)
+      made_.clear();
+    made_[hashPart] = Made{text, real, st.st_ino, st.st_ctim, now};
+    return text;
+  }
+
   std::optional<ValidPathInfo> infoFor(std::string_view hashPart) {
     if (hashPart.size() != 32)
       return std::nullopt;
@@ -307,16 +365,10 @@ private:
                      "StoreDir: " + store_.storeDir() +
                          "\nWantMassQuery: 1\nPriority: " + std::to_string(o_.priority) + "\n");
     if (t.size() == 1 + 32 + 8 && t.compare(33, 8, ".narinfo") == 0) {
-      std::optional<ValidPathInfo> info = infoFor(std::string_view(t).substr(1, 32));
-      if (!info)
+      std::shared_ptr<const std::string> text = narInfoText(t.substr(1, 32));
+      if (!text)
         return notFound(c, r);
-      format::NarInfo ni = narInfoOf(store_, *info);
-      std::string narHash = info->narHash.to(format::HashFormat::Nix32, false);
-      ni.url = "nar/" + info->path.hashPart + "-" + narHash + ".nar";
-      ni.compression = "none";
-      if (o_.signKey)
-        ni.sigs.insert(o_.signKey->signDetached(format::narInfoFingerprint(ni, store_.storeDir())));
-      return respond(c, r, 200, "OK", "text/x-nix-narinfo", format::printNarInfo(ni));
+      return respond(c, r, 200, "OK", "text/x-nix-narinfo", *text);
     }
     if (t.rfind("/nar/", 0) == 0)
       return serveNar(c, r, t.substr(5));

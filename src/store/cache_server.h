@@ -2,8 +2,9 @@
 // serve-cache), in the layout Nix reads (binary_cache.h):
 //
 //   GET /nix-cache-info
-//   GET /<hashpart>.narinfo     made from the database on each request,
-//                                signed on the fly when given a key
+//   GET /<hashpart>.narinfo     made from the database, signed on the fly
+//                                when given a key; remembered for up to a
+//                                second while the path stays the same
 //   GET /nar/<hashpart>-<narhash>.nar[.zst|.xz]
 //                                the NAR dumped from the store as it is sent;
 //                                .nar honours Range (one range), and is sent
