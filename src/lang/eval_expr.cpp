@@ -508,17 +508,23 @@ void ExprArith::eval(EvalState &state, Env &env, Value &v) {
 void ExprConcatStrings::eval(EvalState &state, Env &env, Value &v) {
   state.checkStack(pos);
   std::vector<std::string> context;
+  // A plain struct, so that the array is not cleared on every `+` of two
+  // numbers (which comes here too).
+  struct Piece {
+    const char *data;
+    size_t size;
+  };
   constexpr size_t kSmall = 8;
-  std::string_view small[kSmall];
-  GcVector<std::string_view> big;
+  Piece small[kSmall];
+  GcVector<Piece> big;
   size_t nPieces = 0, total = 0;
   auto add = [&](std::string_view piece) {
     if (nPieces < kSmall) {
-      small[nPieces] = piece;
+      small[nPieces] = {piece.data(), piece.size()};
     } else {
       if (big.empty())
         big.assign(small, small + kSmall);
-      big.push_back(piece);
+      big.push_back({piece.data(), piece.size()});
     }
     nPieces++;
     total += piece.size();
@@ -581,7 +587,7 @@ void ExprConcatStrings::eval(EvalState &state, Env &env, Value &v) {
     v.mkFloat(nf);
     return;
   }
-  const std::string_view *pieces = nPieces <= kSmall ? small : big.data();
+  const Piece *pieces = nPieces <= kSmall ? small : big.data();
   if (firstType == VType::Path) {
     if (!context.empty())
       state.throwError(ErrorKind::Eval,
@@ -589,15 +595,15 @@ void ExprConcatStrings::eval(EvalState &state, Env &env, Value &v) {
     std::string s;
     s.reserve(total);
     for (size_t i = 0; i < nPieces; i++)
-      s += pieces[i];
+      s.append(pieces[i].data, pieces[i].size);
     v.mkPath(gcString(util::canonPath(s)));
     return;
   }
   char *out = gcAllocChars(total + 1);
   char *p = out;
   for (size_t i = 0; i < nPieces; i++) {
-    memcpy(p, pieces[i].data(), pieces[i].size());
-    p += pieces[i].size();
+    memcpy(p, pieces[i].data, pieces[i].size);
+    p += pieces[i].size;
   }
   *p = 0;
   v.mkString(out, state.makeContext(context));
