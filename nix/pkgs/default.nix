@@ -9,7 +9,25 @@ let
   base = self:
     debian.packages
     // import ./aliases.nix self
+    // import ./trivial-builders.nix {
+      inherit lib;
+      system = builtins.currentSystem;
+      # nixpkgs' stdenv shell is bash, and build commands in the wild use
+      # it; the tools are Debian's Essential ones stdenv's PATH also has.
+      shell = "${self.bash}/bin/bash";
+      path = lib.makeBinPath [ self.coreutils self.findutils self.diffutils self.sed self.grep ];
+    }
+    // import ./fetchers.nix {
+      inherit lib;
+      fetchgit = self.fetchgit;
+    }
     // {
+      fetchgit = import ./fetchgit.nix {
+        inherit lib;
+        inherit (self) git;
+        shell = "${self.bash}/bin/bash";
+        path = lib.makeBinPath [ self.coreutils self.findutils ];
+      };
       inherit lib;
       pkgs = self;
       callPackage = lib.callPackageWith self;

@@ -6,6 +6,7 @@
 #include "build/builtin_builders.h"
 #include "build/builtin_buildenv.h"
 #include "build/builtin_debian.h"
+#include "build/builtin_fetch.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -91,6 +92,8 @@ int runBuiltinBuilder(const format::Derivation &drv, const std::string &builtSto
       fetchurl(drv, builtStoreDir, storeDir);
     else if (drv.builder == "builtin:buildenv")
       runBuildenv(drv, builtStoreDir, storeDir, realStoreDir, log);
+    else if (drv.builder == "builtin:fetch-urls")
+      runFetchUrls(drv, builtStoreDir, storeDir, log);
     else if (drv.builder == "builtin:debian-unpack")
       runDebianUnpack(drv, builtStoreDir, storeDir, realStoreDir, log);
     else if (drv.builder == "builtin:debian-relocate")

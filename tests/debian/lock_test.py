@@ -120,6 +120,48 @@ def local(a, t):
             "--no-essential", "libfoo")
     check(r.returncode == 0 and r.stdout == "libfoo=1.2-1\n", "resolve into a fresh store")
 
+    # Packages of the pinned archive built through <bastion/pkgs>: libfoo
+    # as pinned; then mta-a's .deb replaced in the pool by another build of
+    # the same name and version, which its fixed-output hash refuses, with
+    # neither the .deb nor the package registered.
+    def build(store_dir, attr):
+        return run(a.bin, "nix-build", "<bastion/pkgs>", "--arg", "lock", lock, "-A", attr,
+                   "--store", store_dir, "--no-out-link")
+
+    r = build(f"{t}/store-build", "libfoo")
+    out = r.stdout.strip()
+    check(r.returncode == 0 and os.path.isfile(f"{t}/store-build{out}/usr/share/doc/libfoo/README"),
+          "nix-build <bastion/pkgs> -A libfoo with --arg lock: " + r.stderr.strip()[-300:])
+    pool = f"{tree}/pool/main/m/mta-a"
+    for deb in os.listdir(pool):
+        os.unlink(f"{pool}/{deb}")
+    test_archive.build_deb(pool, "mta-a", "1.0-1", {"Provides": "mail-transport-agent"},
+                           {"/usr/share/doc/mta-a/README": b"not the pinned one\n"})
+    rs = f"{t}/store-replaced"
+    r = build(rs, "mta-a")
+    check(r.returncode == 102 and "hash mismatch" in r.stderr,
+          f"a replaced .deb is refused by its pinned hash (exit {r.returncode}): " + r.stderr.strip()[-300:])
+    # What stays is what Nix 2.8 keeps of any mismatched fixed output: the
+    # bytes fetched, under the path their own hash names (valid as content
+    # addressed, referred to by nothing); the pinned .deb, its unpacked tree
+    # and the package are not valid.
+    def out_path(attr):
+        e = run(a.bin, "nix-instantiate", "--eval", "<bastion/pkgs>", "--arg", "lock", lock,
+                "-A", attr, "--store", rs)
+        return e.stdout.strip().strip('"')
+
+    pinned = [out_path(x) for x in ("mta-a.deb.outPath", "mta-a.unpacked.outPath", "mta-a.outPath")]
+    valid = [p for p in pinned
+             if run(a.bin, "nix-store", "--store", rs, "--check-validity", p).returncode == 0
+             or os.path.exists(rs + p)]
+    check(all(p.startswith("/nix/store/") for p in pinned) and valid == [],
+          f"the pinned .deb, its unpacked tree and the package are not registered: {valid}")
+    left = [e for e in store_entries(rs) if "mta-a" in e and not e.endswith(".drv")]
+    kept = [f"{rs}/nix/store/{e}" for e in left]
+    check(len(left) <= 1 and all(test_archive.sha256(k) == test_archive.sha256(
+        f"{pool}/mta-a_1.0-1_amd64.deb") for k in kept),
+          f"only the replaced bytes under their own hash, as Nix 2.8 keeps a mismatch: {left}")
+
     # Bad inputs, each on its own copy of the archive.
     def copy(name):
         dst = f"{t}/{name}"
