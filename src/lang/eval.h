@@ -21,6 +21,8 @@ class EvalStore;
 // Sets the collector's heap policy for evaluation (heap_policy.cpp); done
 // once per process, by the first EvalState.
 void configureEvalHeap();
+// Part of it: the heap's pages as transparent huge pages (heap_pages.cpp).
+void adviseHugeHeapPages();
 
 // A scope at run time: the values of the variables a StaticEnv names (for
 // a `with`, values[0] is its lazy attribute set). Nothing at run time asks

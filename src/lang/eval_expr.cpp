@@ -499,10 +499,36 @@ void ExprArith::eval(EvalState &state, Env &env, Value &v) {
   }
 }
 
+// The pieces of a string concatenation are collected as views and copied
+// once, into the result: through a std::string per piece (coerceToString)
+// and another for the whole, `"${acc}${w}"` in a fold copied the growing
+// string four times per step. A view points to the start of a string on
+// the collector's heap (a string value's bytes, or a coerced piece copied
+// there), held where the collector looks: the stack, or a GcVector.
 void ExprConcatStrings::eval(EvalState &state, Env &env, Value &v) {
   state.checkStack(pos);
   std::vector<std::string> context;
-  std::string s;
+  // A plain struct, so that the array is not cleared on every `+` of two
+  // numbers (which comes here too).
+  struct Piece {
+    const char *data;
+    size_t size;
+  };
+  constexpr size_t kSmall = 8;
+  Piece small[kSmall];
+  GcVector<Piece> big;
+  size_t nPieces = 0, total = 0;
+  auto add = [&](std::string_view piece) {
+    if (nPieces < kSmall) {
+      small[nPieces] = {piece.data(), piece.size()};
+    } else {
+      if (big.empty())
+        big.assign(small, small + kSmall);
+      big.push_back({piece.data(), piece.size()});
+    }
+    nPieces++;
+    total += piece.size();
+  };
   int64_t n = 0;
   double nf = 0;
   bool first = !forceString;
@@ -541,24 +567,46 @@ void ExprConcatStrings::eval(EvalState &state, Env &env, Value &v) {
       else
         state.throwError(ErrorKind::Eval,
                          std::string("cannot add ") + showType(vTmp.type) + " to a float", ipos);
+    } else if (vTmp.type == VType::String) {
+      // What coerceToString does for a string, without its copy.
+      EvalState::copyContext(vTmp, context);
+      add(vTmp.string.chars);
     } else {
-      s += state.coerceToString(ipos, vTmp, context, "while evaluating a path segment", false,
-                                firstType == VType::String, !first);
+      std::string piece =
+          state.coerceToString(ipos, vTmp, context, "while evaluating a path segment", false,
+                               firstType == VType::String, !first);
+      add(std::string_view(gcString(piece), piece.size()));
     }
     first = false;
   }
-  if (firstType == VType::Int)
+  if (firstType == VType::Int) {
     v.mkInt(n);
-  else if (firstType == VType::Float)
+    return;
+  }
+  if (firstType == VType::Float) {
     v.mkFloat(nf);
-  else if (firstType == VType::Path) {
+    return;
+  }
+  const Piece *pieces = nPieces <= kSmall ? small : big.data();
+  if (firstType == VType::Path) {
     if (!context.empty())
       state.throwError(ErrorKind::Eval,
                        "a string that refers to a store path cannot be appended to a path", pos);
+    std::string s;
+    s.reserve(total);
+    for (size_t i = 0; i < nPieces; i++)
+      s.append(pieces[i].data, pieces[i].size);
     v.mkPath(gcString(util::canonPath(s)));
-  } else {
-    state.mkString(v, s, context);
+    return;
   }
+  char *out = gcAllocChars(total + 1);
+  char *p = out;
+  for (size_t i = 0; i < nPieces; i++) {
+    memcpy(p, pieces[i].data, pieces[i].size);
+    p += pieces[i].size;
+  }
+  *p = 0;
+  v.mkString(out, state.makeContext(context));
 }
 
 void ExprPos::eval(EvalState &state, Env &env, Value &v) { state.mkPos(v, pos); }

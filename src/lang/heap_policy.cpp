@@ -82,6 +82,7 @@ void configureEvalHeap() {
   // The collector's own environment variable still wins (experiments).
   if (!getenv("GC_FREE_SPACE_DIVISOR"))
     GC_set_free_space_divisor(1);
+  adviseHugeHeapPages();
 }
 
 } // namespace bastion::lang

@@ -181,20 +181,20 @@ private:
   }
 
   void printObject(const Bindings &attrs, bool copyToStore) {
-    GcVector<const Attr *> sorted;
+    // Names looked up once, not in every comparison of the sort.
+    GcVector<std::pair<const std::string *, const Attr *>> sorted;
     sorted.reserve(attrs.size);
     for (auto &a : attrs)
-      sorted.push_back(&a);
-    std::sort(sorted.begin(), sorted.end(), [&](const Attr *a, const Attr *b) {
-      return state_.symbols[a->name] < state_.symbols[b->name];
-    });
+      sorted.emplace_back(&state_.symbols[a.name], &a);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto &a, const auto &b) { return *a.first < *b.first; });
     out_ << '{';
     bool first = true;
-    for (const Attr *a : sorted) {
+    for (auto [namePtr, a] : sorted) {
       if (!first)
         out_ << ',';
       first = false;
-      const std::string &name = state_.symbols[a->name];
+      const std::string &name = *namePtr;
       writeString(name);
       out_ << ':';
       try {

@@ -9,6 +9,12 @@ into a throw-away store of its own (`--store DIR`), and must give the same
 exit code, the same stdout (the temp dir rewritten to /pwd) and the same set
 of store entries afterwards (names and file contents).
 
+Then reading through the store (`READ_EXPR`): a path under the store
+directory whose string has context must name valid store paths, and is read
+where the store keeps it (DIR/nix/store/…), by import, readFile, pathExists,
+readDir and hashFile; in read-only mode the sources are not written, so the
+same expressions fail ("path … is not valid") in both.
+
 The last line printed is `N passed, M failed`; exit status 1 on any failure,
 77 (ctest's skip code) when nix-instantiate is not installed.
 """
@@ -26,6 +32,27 @@ EXPR = """{
   str = "${./src/f.txt}";
   nested = { deep = ./src/sub/g.txt; };
 }"""
+
+READ_EXPR = """let d = "${./src}"; in {
+  imp = import "${d}/sub/h.nix";
+  file = builtins.readFile "${d}/f.txt";
+  direct = builtins.readFile "${./src/f.txt}";
+  exists = builtins.pathExists "${d}/sub";
+  missing = builtins.pathExists "${d}/nope";
+  dir = builtins.readDir "${d}/sub";
+  hash = builtins.hashFile "sha256" "${d}/sub/g.txt";
+  text = builtins.readFile (builtins.toFile "t" "x");
+}"""
+
+READ_MODES = [
+    ["--eval", "--strict", "--read-write-mode"],
+    ["--eval", "--strict", "--read-write-mode", "--json"],
+    ["--eval", "--read-write-mode", "-A", "imp.x"],
+    ["--eval", "--read-write-mode", "-A", "missing"],
+    ["--eval", "--strict", "-A", "imp"],
+    ["--eval", "--strict", "-A", "file"],
+    ["--eval", "--strict", "-A", "text"],
+]
 
 MODES = [
     ["--eval"],
@@ -65,12 +92,12 @@ def store_listing(store):
     return out
 
 
-def run(cmd, work, mode, env):
+def run(cmd, work, mode, env, case="case.nix"):
     store = tempfile.mkdtemp(prefix="store-", dir=work)
     try:
-        r = subprocess.run(cmd + mode + ["--store", store, "case.nix"], cwd=work, env=env,
+        r = subprocess.run(cmd + mode + ["--store", store, case], cwd=work, env=env,
                            capture_output=True, timeout=60)
-        out = r.stdout.replace(work.encode(), b"/pwd")
+        out = r.stdout.replace(store.encode(), b"/store").replace(work.encode(), b"/pwd")
         # Upstream ends `--json` output with a newline; Nix 2.8 prints none
         # (as in tests/diff/run.py).
         if "--json" in mode and out and not out.endswith(b"\n"):
@@ -96,17 +123,22 @@ def main():
             f.write("hello\n")
         with open(os.path.join(work, "src", "sub", "g.txt"), "w") as f:
             f.write("world\n")
+        with open(os.path.join(work, "src", "sub", "h.nix"), "w") as f:
+            f.write("{ x = 42; p = ./g.txt; pos = builtins.unsafeGetAttrPos \"x\" { x = 1; }; }\n")
         with open(os.path.join(work, "case.nix"), "w") as f:
             f.write(EXPR)
+        with open(os.path.join(work, "read.nix"), "w") as f:
+            f.write(READ_EXPR)
         env = {k: v for k, v in os.environ.items() if not k.startswith("NIX_")}
         env["NIX_CONF_DIR"] = work
         env["HOME"] = work
         with open(os.path.join(work, "nix.conf"), "w") as f:
             f.write("build-users-group =\nexperimental-features =\n")
-        for mode in MODES:
-            ours = run([os.path.abspath(args.bin), "nix-instantiate"], work, mode, env)
-            theirs = run([args.reference], work, mode, env)
-            name = " ".join(mode)
+        cases = [("case.nix", m) for m in MODES] + [("read.nix", m) for m in READ_MODES]
+        for case, mode in cases:
+            ours = run([os.path.abspath(args.bin), "nix-instantiate"], work, mode, env, case)
+            theirs = run([args.reference], work, mode, env, case)
+            name = case + " " + " ".join(mode)
             if ours[:3] == theirs[:3]:
                 passed += 1
                 print(f"ok   {name}")

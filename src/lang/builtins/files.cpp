@@ -28,6 +28,7 @@
 #include "lang/datadir.h"
 #include "lang/eval.h"
 #include "lang/parser.h"
+#include "lang/realise.h"
 #include "store/nar_fs.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -287,16 +288,17 @@ std::string readRegularFile(const std::string &path) {
 
 // Nix's realisePath: the argument as an absolute, canonical path (a path
 // value, or a string or set coercible to one), with symlinks resolved as
-// asked. String context would name store paths to build first; without a
-// store there is nothing to realise, so it is dropped.
+// asked. A string with context names store paths, which must be valid and
+// are read where the store keeps them (realise.h).
 std::string realisePath(EvalState &state, Value &v, std::optional<Resolve> mode = Resolve::Full) {
   std::vector<std::string> ctx;
   std::string path = util::canonPath(
       state.coerceToPath(PosIdx{}, v, ctx, "while realising the context of a path"));
-  if (!mode || isCorepkgsPath(path))
-    return path;
   try {
-    return resolveSymlinks(path, *mode);
+    std::string real = realiseContextPath(state, path, ctx);
+    if (!mode || isCorepkgsPath(real))
+      return real;
+    return resolveSymlinks(real, *mode);
   } catch (EvalError &e) {
     e.addTrace(PosIdx{}, "while realising the context of path '" + path + "'");
     throw;
