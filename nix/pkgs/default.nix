@@ -30,6 +30,13 @@ let
       fetchgit = self.fetchgit;
     }
     // {
+      debian = {
+        usr = import ./usr.nix {
+          inherit lib;
+          pkgs = self;
+          inherit (trivial) runCommand;
+        };
+      };
       fetchgit = import ./fetchgit.nix {
         inherit lib;
         inherit (self) git;
