@@ -92,7 +92,8 @@ rec {
       lf = stringLength suf;
     in
     lf <= ls && substring (ls - lf) lf s == suf;
-  hasInfix = infix: s: b.length (split (escapeRegex infix) s) > 1 || infix == "";
+  # "${s}": anything string-like (a derivation, a path) is searched too, as nixpkgs' does.
+  hasInfix = infix: s: b.length (split (escapeRegex infix) "${s}") > 1 || infix == "";
   removePrefix =
     pre: s:
     let

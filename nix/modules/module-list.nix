@@ -9,6 +9,9 @@
   ./misc/ids.nix
   ./config/environment.nix
   ./config/users-groups.nix
+  ./config/swap.nix
+  ./config/system-path.nix
+  ./config/session-variables.nix
   ./networking/networking.nix
   ./services/networking/firewall.nix
   ./services/networking/firewall-nftables.nix
@@ -24,8 +27,16 @@
   ./security/pam.nix
   ./system/etc.nix
   ./system/systemd.nix
+  ./system/tmpfiles.nix
   ./system/activation.nix
+  ./system/top-level.nix
   ./system/boot.nix
+  ./system/boot/stage-2.nix
+  ./system/boot/usr.nix
+  ./system/activation/specialfs.nix
+  ./system/activation/etc.nix
+  ./system/activation/per-user-profiles.nix
+  ./system/activation/login-environment.nix
   ./tasks/filesystems.nix
   ./virtualisation/docker.nix
   ./tasks/persistence.nix

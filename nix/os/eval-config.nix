@@ -23,8 +23,15 @@ let
     config.nixpkgs.pkgs = lib.mkDefault pkgs;
   };
 
+  # The file the configuration came from, for system.copySystemConfiguration.
+  sourceModule = lib.optional (builtins.isPath configuration) {
+    _file = "${toString ./eval-config.nix} (the configuration argument)";
+    key = "bastion-eval-config-source";
+    config.system.configurationSource = configuration;
+  };
+
   evalWith = base: lib.evalModules {
-    modules = base ++ pkgsModule ++ extraModules
+    modules = base ++ pkgsModule ++ sourceModule ++ extraModules
       ++ (if builtins.isList configuration then configuration else [ configuration ]);
     specialArgs = { inherit modulesPath baseModules; } // specialArgs;
   };

@@ -19,6 +19,7 @@
 #include "store/closure.h"
 #include "store/substitute.h"
 #include "store/verify.h"
+#include "util/exit.h"
 
 namespace bastion::cli {
 namespace {
@@ -32,13 +33,56 @@ struct Common {
   bool recursive = false, all = false;
 };
 
-// Parses args with `own` for the command's flags (true: consumed).
-void parse(std::vector<std::string> &args, Common &c,
+// Each command's --help text.
+const char *const signUsage =
+    "Usage: bastion store sign --key-file FILE [-r] [--all] PATHS...\n"
+    "Adds a signature by the secret key in FILE to each path in the store.\n"
+    "  -k, --key-file FILE   the secret key (nix-store --generate-binary-cache-key)\n"
+    "  -r, --recursive       the paths' closures\n"
+    "  --all                 every valid path\n";
+const char *const verifyUsage =
+    "Usage: bastion store verify [--sigs-needed N] [--no-contents] [--no-trust] [-r] "
+    "PATHS...|--all\n"
+    "Checks the paths' contents against their NAR hashes and their signatures against\n"
+    "trusted-public-keys; exit status 1: corrupted, 2: untrusted, 3: both.\n"
+    "  -n, --sigs-needed N   the number of trusted signatures each path needs\n"
+    "  --no-contents         do not check the contents\n"
+    "  --no-trust            do not check the signatures\n"
+    "  -r, --recursive       the paths' closures\n";
+const char *const pathInfoUsage =
+    "Usage: bastion path-info [--json] [--sigs] [-s] [-S] [-r] PATHS...|--all\n"
+    "Prints the paths' store metadata.\n"
+    "  --json                as JSON, as Nix 2.8's nix path-info --json\n"
+    "  --sigs                the signatures (and 'ultimate', 'ca:…')\n"
+    "  -s, --size            the NAR size\n"
+    "  -S, --closure-size    the closure's NAR size\n"
+    "  -r, --recursive       the paths' closures\n";
+const char *const copyUsage =
+    "Usage: bastion nix-copy --to URL [--compression zstd|xz|bzip2|none] [-j N] [-r] PATHS...\n"
+    "       bastion nix-copy --from URL [--no-check-sigs] [-j N] PATHS...\n"
+    "Copies the paths' closures to a binary cache (file:///dir, http(s)://…; URL\n"
+    "parameters ?compression=…&secret-key=FILE), or substitutes them from one.\n"
+    "  --to URL              copy to the cache at URL\n"
+    "  --from URL            copy from the cache at URL into the store\n"
+    "  --no-check-sigs       accept paths without a trusted signature\n"
+    "  --compression METHOD  the NAR compression (default zstd)\n"
+    "  --jobs N              parallel transfers\n";
+const char *const storeUsage = "Usage: bastion store sign|verify [FLAGS] PATHS...\n"
+                               "  sign     add signatures to paths (store sign --help)\n"
+                               "  verify   check contents and signatures (store verify --help)\n";
+
+// Parses args with `own` for the command's flags (true: consumed);
+// --help prints `usage` and ends the command with status 0.
+void parse(std::vector<std::string> &args, Common &c, const char *usage,
            const std::function<bool(const std::string &, ArgCursor &)> &own) {
   parseLegacyArgs(
       args,
       [&](ArgCursor &arg) {
         const std::string &a = *arg;
+        if (a == "--help") {
+          std::cout << usage;
+          throw util::ExitNow{};
+        }
         if (own(a, arg))
           return true;
         if (a == "-r" || a == "--recursive")
@@ -82,7 +126,7 @@ std::string fingerprintOf(store::LocalStore &store, const store::ValidPathInfo &
 int cmdStoreSign(const std::string &name, std::vector<std::string> &args) {
   Common c;
   std::string keyFile;
-  parse(args, c, [&](const std::string &a, ArgCursor &arg) {
+  parse(args, c, signUsage, [&](const std::string &a, ArgCursor &arg) {
     if (a == "--key-file" || a == "-k") {
       keyFile = arg.next();
       return true;
@@ -110,7 +154,7 @@ int cmdStoreVerify(const std::string &name, std::vector<std::string> &args) {
   Common c;
   size_t sigsNeeded = 0;
   bool noContents = false, noTrust = false;
-  parse(args, c, [&](const std::string &a, ArgCursor &arg) {
+  parse(args, c, verifyUsage, [&](const std::string &a, ArgCursor &arg) {
     if (a == "--sigs-needed" || a == "-n") {
       std::string v = arg.next();
       try {
@@ -170,7 +214,7 @@ int cmdStoreVerify(const std::string &name, std::vector<std::string> &args) {
 int cmdPathInfo(const std::string &name, std::vector<std::string> &args) {
   Common c;
   bool json = false, sigs = false, size = false, closureSize = false;
-  parse(args, c, [&](const std::string &a, ArgCursor &) {
+  parse(args, c, pathInfoUsage, [&](const std::string &a, ArgCursor &) {
     if (a == "--json")
       json = true;
     else if (a == "--sigs")
@@ -276,7 +320,7 @@ int cmdNixCopy(const std::string &name, std::vector<std::string> &args) {
   std::string to, from, compression;
   bool noCheckSigs = false;
   std::optional<unsigned> jobs;
-  parse(args, c, [&](const std::string &a, ArgCursor &arg) {
+  parse(args, c, copyUsage, [&](const std::string &a, ArgCursor &arg) {
     if (a == "--to")
       to = arg.next();
     else if (a == "--from")
@@ -351,6 +395,10 @@ int cmdStore(const std::string &name, std::vector<std::string> &args) {
   if (args.empty())
     return reportUsageError(name, UsageError("'store' needs a subcommand: sign, verify"));
   std::string sub = args[0];
+  if (sub == "--help") {
+    std::cout << storeUsage;
+    return 0;
+  }
   args.erase(args.begin());
   if (sub == "sign")
     return guarded(cmdStoreSign, name + " sign", args);

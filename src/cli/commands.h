@@ -24,7 +24,7 @@ int cmdStore(const std::string &name, std::vector<std::string> &args); // store 
 int cmdPathInfoCommand(const std::string &name, std::vector<std::string> &args);
 int cmdNixCopyCommand(const std::string &name, std::vector<std::string> &args);
 int cmdServeCache(const std::string &name, std::vector<std::string> &args);
-// bastion os (os_generations.cpp; temporary until src/cli/os.cpp lands).
+// bastion os (os.cpp: eval, options, build; the rest in os_generations.cpp).
 int cmdOs(const std::string &name, std::vector<std::string> &args);
 
 } // namespace bastion::cli

@@ -1,29 +1,40 @@
 // bastion os switch | rollback | list-generations | delete-generations | run:
 // a root directory's system generations and booting it (src/os). Only
 // parses arguments and prints; the work is in os/generations.h and
-// os/container.h.
+// os/container.h. With -c FILE, switch and run first build the system
+// (buildSystem, os_system.h) in the store --store names.
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/generation_list.h"
 #include "cli/os_generations.h"
+#include "cli/os_system.h"
 #include "cli/store_open.h"
 #include "os/container.h"
 #include "os/generations.h"
+#include "util/error.h"
 #include "util/file.h"
 #include "util/path.h"
+#include "util/temp.h"
 
 namespace bastion::cli {
 
 namespace {
 
-const char kUsage[] = "usage: bastion os switch --toplevel PATH --root DIR [--store SRC]\n"
-                      "       bastion os rollback --root DIR [--to N]\n"
-                      "       bastion os list-generations --root DIR\n"
-                      "       bastion os delete-generations --root DIR N... | Nd | +N | old\n"
-                      "       bastion os run --root DIR [--netns NAME] [--ephemeral]\n";
+const char kUsage[] =
+    "usage: bastion os switch --toplevel PATH --root DIR [--store SRC]\n"
+    "       bastion os switch -c FILE --root DIR [--store SRC] [-I PATH] [--option N V]\n"
+    "       bastion os rollback --root DIR [--to N]\n"
+    "       bastion os list-generations --root DIR\n"
+    "       bastion os delete-generations --root DIR N... | Nd | +N | old\n"
+    "       bastion os run --root DIR [--netns NAME] [--ephemeral]\n"
+    "       bastion os run -c FILE [--root DIR] [--store SRC] [--netns NAME] [--ephemeral]\n"
+    "-c FILE builds the system first (as `os build`) in the store --store names;\n"
+    "`os run -c FILE` without --root boots it from a temporary root, removed afterwards.\n";
 
 struct OsUsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -33,7 +44,28 @@ struct Args {
   std::string toplevel, root, store, netns, to;
   bool ephemeral = false;
   std::vector<std::string> rest;
+  bool config = false;   // -c FILE given
+  std::string buildFlag; // the first evaluation/build flag, which needs -c
+  SystemBuild sys;
 };
+
+// An evaluation or build flag of -c's build (-I, --option, -j, …),
+// consumed into a.sys.
+bool buildArg(Args &a, std::vector<std::string> &args, size_t &i) {
+  const std::string x = args[i];
+  if (x.empty() || x[0] != '-')
+    return false;
+  if (parseBuildArg(args, i, a.sys.build, "os build")) {
+  } else {
+    std::vector<std::string> files = a.sys.eval.files;
+    if (!parseEvalArg(args, i, a.sys.eval, "os build") || a.sys.eval.files != files ||
+        !a.sys.eval.attrPaths.empty() || a.sys.eval.fromExpr)
+      return false;
+  }
+  if (a.buildFlag.empty())
+    a.buildFlag = x;
+  return true;
+}
 
 Args parse(const std::string &sub, std::vector<std::string> &args) {
   Args a;
@@ -48,21 +80,35 @@ Args parse(const std::string &sub, std::vector<std::string> &args) {
       a.root = value(i);
     else if (x == "--toplevel" && sub == "switch")
       a.toplevel = value(i);
-    else if (x == "--store" && sub == "switch")
+    else if (x == "--store" && (sub == "switch" || sub == "run"))
       a.store = value(i);
-    else if (x == "--to" && sub == "rollback")
+    else if ((x == "-c" || x == "--config") && (sub == "switch" || sub == "run")) {
+      a.sys.configFile = value(i);
+      a.config = true;
+    } else if (x == "--to" && sub == "rollback")
       a.to = value(i);
     else if (x == "--netns" && sub == "run")
       a.netns = value(i);
     else if (x == "--ephemeral" && sub == "run")
       a.ephemeral = true;
+    // Last: parseEvalArg takes any --NAME VALUE as a setting, as Nix does.
+    else if ((sub == "switch" || sub == "run") && buildArg(a, args, i))
+      ;
     else if (!x.empty() && x[0] == '-' &&
              !(sub == "delete-generations" && x.size() > 1 && x[1] >= '0' && x[1] <= '9'))
       throw OsUsageError("unknown option '" + x + "' for 'os " + sub + "'");
     else
       a.rest.push_back(x);
   }
-  if (a.root.empty())
+  if (!a.buildFlag.empty() && !a.config)
+    throw OsUsageError("option '" + a.buildFlag + "' needs -c FILE");
+  if (a.config && !a.toplevel.empty())
+    throw OsUsageError("--toplevel and -c exclude each other");
+  if (sub == "run" && !a.config && a.root.empty())
+    throw OsUsageError("missing --root DIR or -c FILE");
+  if (!a.store.empty() && sub == "run" && !a.config)
+    throw OsUsageError("option '--store' needs -c FILE");
+  if (a.root.empty() && !(sub == "run" && a.config))
     throw OsUsageError("missing --root DIR");
   if (!a.rest.empty() && sub != "delete-generations")
     throw OsUsageError("unexpected argument '" + a.rest.front() + "'");
@@ -97,9 +143,19 @@ store::StorePath toplevelPath(store::LocalStore &from, std::string path) {
 
 void info(const std::string &line) { std::cerr << line << "\n"; }
 
+// -c FILE: the system built in the --store given (the default store
+// without), its toplevel then switched to as --toplevel would be.
+void buildFromConfig(Args &a) {
+  if (!a.store.empty())
+    a.sys.eval.settings.emplace_back("store", util::absPath(a.store));
+  a.toplevel = buildSystem(a.sys);
+}
+
 int doSwitch(Args &a) {
+  if (a.config)
+    buildFromConfig(a);
   if (a.toplevel.empty())
-    throw OsUsageError("missing --toplevel PATH");
+    throw OsUsageError("missing --toplevel PATH or -c FILE");
   std::vector<std::pair<std::string, std::string>> flags;
   if (!a.store.empty())
     flags.emplace_back("store", util::absPath(a.store));
@@ -135,6 +191,19 @@ int doDelete(Args &a) {
 }
 
 int doRun(Args &a) {
+  std::optional<util::TempDir> tmp;
+  if (a.config) {
+    // A temporary root, made like a machine's disks by the switch.
+    if (a.root.empty()) {
+      tmp.emplace("bastion-os-run-");
+      if (::chmod(tmp->path.c_str(), 0755) != 0)
+        throw util::SysError("chmod", errno, tmp->path);
+      a.root = tmp->path;
+      info("booting from the temporary root '" + a.root + "' (removed afterwards)");
+    }
+    if (int rc = doSwitch(a))
+      return rc;
+  }
   os::ContainerOptions o;
   o.root = a.root;
   o.netns = a.netns;
@@ -171,6 +240,9 @@ int runOsGenerations(const std::string &sub, std::vector<std::string> args) {
   } catch (const OsUsageError &e) {
     std::cerr << "error: " << e.what() << "\n" << kUsage;
     return 1;
+  } catch (const SystemBuildError &e) {
+    std::cerr << e.what();
+    return e.status;
   } catch (const std::exception &e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
@@ -180,18 +252,6 @@ int runOsGenerations(const std::string &sub, std::vector<std::string> args) {
 bool isOsGenerationsCommand(const std::string &sub) {
   return sub == "switch" || sub == "rollback" || sub == "list-generations" ||
          sub == "delete-generations" || sub == "run";
-}
-
-// Temporary: `bastion os` for these subcommands until the dispatcher of
-// src/cli/os.cpp (branch os) takes them over.
-int cmdOs(const std::string &name, std::vector<std::string> &args) {
-  if (args.empty() || args[0] == "--help" || !isOsGenerationsCommand(args[0])) {
-    bool help = !args.empty() && args[0] == "--help";
-    (help ? std::cout : std::cerr) << kUsage;
-    return help ? 0 : 1;
-  }
-  std::string sub = args[0];
-  return runOsGenerations(sub, std::vector<std::string>(args.begin() + 1, args.end()));
 }
 
 } // namespace bastion::cli

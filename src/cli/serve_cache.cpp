@@ -9,8 +9,21 @@
 #include "cli/nix_store_common.h"
 #include "cli/substituters.h"
 #include "store/cache_server.h"
+#include "util/exit.h"
 
 namespace bastion::cli {
+namespace {
+const char *const usage =
+    "Usage: bastion serve-cache [--listen HOST:PORT] [--store DIR] [--sign-key FILE]\n"
+    "                           [--priority N] [--threads N]\n"
+    "Serves the store as a binary cache over HTTP (nix-cache-info, narinfo, NARs).\n"
+    "  --listen HOST:PORT  the IPv4 address to listen on (default 127.0.0.1:5000;\n"
+    "                      port 0 picks a free one)\n"
+    "  --store DIR         the store to serve\n"
+    "  --sign-key FILE     sign each narinfo on the fly with this secret key\n"
+    "  --priority N        the Priority in nix-cache-info (default 30)\n"
+    "  --threads N         connections served at once (default 256)\n";
+} // namespace
 
 int cmdServeCache(const std::string &name, std::vector<std::string> &args) {
   try {
@@ -31,6 +44,10 @@ int cmdServeCache(const std::string &name, std::vector<std::string> &args) {
         args,
         [&](ArgCursor &arg) {
           const std::string &a = *arg;
+          if (a == "--help") {
+            std::cout << usage;
+            throw util::ExitNow{};
+          }
           if (a == "--listen")
             listen = arg.next();
           else if (a == "--sign-key")

@@ -22,10 +22,10 @@ std::unique_ptr<BinaryCache> BinaryCache::open(const std::string &url0) {
                    "' (Bastion has file://, http:// and https:// caches)");
 }
 
-void BinaryCache::writeFile(const std::string &rel, std::string_view data) {
+void BinaryCache::writeFile(const std::string &rel, std::string_view data, bool syncDirectory) {
   std::unique_ptr<Upload> up = upload();
   up->write(data);
-  up->commit(rel);
+  up->commit(rel, syncDirectory);
 }
 
 format::CacheInfo BinaryCache::cacheInfo() {

@@ -6,9 +6,10 @@
 //   log/<drv base name>       build logs
 //
 // Writing (file:// only) always goes through a temporary name in the cache
-// directory and a rename, and a narinfo is written only after its NAR and
-// its references' narinfos: a cache interrupted at any moment holds only
-// complete, verifiable paths (and perhaps unreferenced temporary files).
+// directory and a rename, and a narinfo is written only after its NAR is
+// durable and after its references' narinfos: a cache interrupted at any
+// moment holds only complete, verifiable paths (and perhaps NARs and
+// temporary files no narinfo names).
 #pragma once
 
 #include <memory>
@@ -38,16 +39,20 @@ public:
   virtual bool fileExists(const std::string &rel) = 0;
 
   // A file being written: bytes go to a temporary file in the cache, which
-  // commit() syncs and renames to `rel`; dropped uncommitted, it is removed.
+  // commit() syncs and renames to `rel`, then syncs the directory unless
+  // told not to (a caller syncing many renames at once, syncDir());
+  // dropped uncommitted, it is removed.
   class Upload {
   public:
     virtual ~Upload() = default;
     virtual void write(std::string_view data) = 0;
-    virtual void commit(const std::string &rel) = 0;
+    virtual void commit(const std::string &rel, bool syncDirectory = true) = 0;
   };
   // Throws StoreError for a cache that cannot be written (http).
   virtual std::unique_ptr<Upload> upload() = 0;
-  void writeFile(const std::string &rel, std::string_view data);
+  void writeFile(const std::string &rel, std::string_view data, bool syncDirectory = true);
+  // Makes the renames into directory `rel` ("" the top, "nar") durable.
+  virtual void syncDir(const std::string &rel) { (void)rel; }
 
   // The cache's nix-cache-info (a missing one reads as the defaults,
   // after it is created when the cache is writable).

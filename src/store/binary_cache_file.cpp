@@ -89,7 +89,7 @@ public:
       data.remove_prefix(size_t(n));
     }
   }
-  void commit(const std::string &rel) override {
+  void commit(const std::string &rel, bool syncDirectory) override {
     checkRel(rel);
     if (::fsync(fd_) != 0)
       throw StoreError(sysError("syncing file", tmp_));
@@ -107,8 +107,8 @@ public:
     if (::rename(tmp_.c_str(), dest.c_str()) != 0)
       throw StoreError(sysError("renaming file to", dest));
     committed_ = true;
-    std::string parent = dest.substr(0, dest.rfind('/'));
-    syncPath(parent); // the rename is durable before anything refers to it
+    if (syncDirectory)
+      syncPath(dest.substr(0, dest.rfind('/'))); // durable before anything refers to it
   }
 
 private:
@@ -132,6 +132,11 @@ void FileBinaryCache::init() {
   initialised_ = true;
   if (!pathExists(dir_ + "/nix-cache-info"))
     writeFile("nix-cache-info", format::printCacheInfo({}));
+}
+
+void FileBinaryCache::syncDir(const std::string &rel) {
+  checkRel(rel.empty() ? "." : rel);
+  syncPath(rel.empty() ? dir_ : dir_ + "/" + rel);
 }
 
 std::optional<std::string> FileBinaryCache::getFile(const std::string &rel) {

@@ -15,6 +15,7 @@ public:
   bool getFileStream(const std::string &rel, const ByteSink &sink) override;
   bool fileExists(const std::string &rel) override;
   std::unique_ptr<Upload> upload() override;
+  void syncDir(const std::string &rel) override;
 
 private:
   std::string url_, dir_;

@@ -2,11 +2,15 @@
 #include "store/nar_fs.h"
 #include "util/threads.h"
 
+#include <cassert>
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "format/nar.h"
 #include "store/cache_progress.h"
@@ -36,8 +40,10 @@ struct UploadSink : format::NarSink {
   }
 };
 
-void copyOne(LocalStore &store, BinaryCache &cache, const StorePath &path,
-             const CacheCopyOptions &options, CacheProgress &progress) {
+// Uploads the NAR of `path` (synced, its directory not: the caller syncs
+// nar/ once for many) and returns its signed narinfo, not yet written.
+format::NarInfo uploadNar(LocalStore &store, BinaryCache &cache, const StorePath &path,
+                          const CacheCopyOptions &options, CacheProgress &progress) {
   std::string printed = store.printStorePath(path);
   std::optional<ValidPathInfo> info = store.queryPathInfo(path);
   if (!info)
@@ -60,12 +66,12 @@ void copyOne(LocalStore &store, BinaryCache &cache, const StorePath &path,
   ni.fileHash = sink.fileHash.finish();
   ni.url = "nar/" + ni.fileHash->to(format::HashFormat::Nix32, false) + ".nar" +
            compressionExtension(options.compression);
-  up->commit(ni.url);
+  up->commit(ni.url, false);
   std::string fp = format::narInfoFingerprint(ni, store.storeDir());
   for (const format::SecretKey &k : options.signWith)
     ni.sigs.insert(k.signDetached(fp));
-  cache.writeFile(path.hashPart + ".narinfo", format::printNarInfo(ni));
   progress.done();
+  return ni;
 }
 
 } // namespace
@@ -106,55 +112,122 @@ size_t copyToCache(LocalStore &store, BinaryCache &cache, const std::set<StorePa
   if (!waiting.empty() && !options.quiet)
     fprintf(stderr, "copying %zu paths...\n", waiting.size());
 
+  // NARs are uploaded jobs at a time in any order; a narinfo is written
+  // once its NAR is uploaded and its references' narinfos are written.
+  // Narinfos are written in groups, by one thread at a time: one sync of
+  // nar/ makes the group's NARs' renames durable first, one sync of the
+  // top directory the group's narinfos after (instead of two directory
+  // syncs a path). Within a group they are renamed references first.
   std::mutex m;
   std::condition_variable cv;
-  std::set<StorePath> running;
+  std::vector<StorePath> todo(waiting.size());
+  {
+    // References first, so their narinfos can be written early.
+    std::set<StorePath> seen;
+    size_t k = 0;
+    std::function<void(const StorePath &)> visit = [&](const StorePath &p) {
+      if (!seen.insert(p).second)
+        return;
+      for (const StorePath &r : waiting.at(p))
+        visit(r);
+      todo[k++] = p;
+    };
+    for (auto &[p, _] : waiting)
+      visit(p);
+  }
+  size_t next = 0;
+  std::map<StorePath, format::NarInfo> uploaded; // NAR there, narinfo not yet
+  bool committing = false;
   std::exception_ptr error;
   size_t copied = 0;
+  // Under the lock: the uploaded paths whose references all have narinfos
+  // or come earlier in the group, references first.
+  auto ready = [&]() {
+    std::vector<StorePath> group;
+    std::set<StorePath> in;
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (auto &[p, ni] : uploaded) {
+        if (in.count(p))
+          continue;
+        bool ok = true;
+        for (const StorePath &d : waiting.at(p))
+          ok &= in.count(d) > 0;
+        if (ok) {
+          group.push_back(p);
+          in.insert(p);
+          grew = true;
+        }
+      }
+    }
+    return group;
+  };
   auto worker = [&]() {
     std::unique_lock<std::mutex> lk(m);
     for (;;) {
       if (error)
         return;
-      StorePath next;
-      bool found = false;
-      for (auto &[p, deps] : waiting)
-        if (deps.empty() && !running.count(p)) {
-          next = p;
-          found = true;
-          break;
+      if (!committing) {
+        std::vector<StorePath> group = ready();
+        if (!group.empty()) {
+          committing = true;
+          std::vector<std::pair<StorePath, format::NarInfo>> infos;
+          for (const StorePath &p : group)
+            infos.emplace_back(p, uploaded.at(p));
+          lk.unlock();
+          std::exception_ptr e;
+          try {
+            cache.syncDir("nar");
+            for (auto &[p, ni] : infos)
+              cache.writeFile(p.hashPart + ".narinfo", format::printNarInfo(ni), false);
+            cache.syncDir("");
+          } catch (...) {
+            e = std::current_exception();
+          }
+          lk.lock();
+          committing = false;
+          if (e)
+            error = e;
+          else
+            for (auto &[p, _] : infos) {
+              uploaded.erase(p);
+              waiting.erase(p);
+              for (auto &[q, deps] : waiting)
+                deps.erase(p);
+              copied++;
+            }
+          cv.notify_all();
+          continue;
         }
-      if (!found) {
-        if (waiting.empty() || running.empty())
-          return; // done (or a cycle, which the store cannot have)
-        cv.wait(lk);
+      }
+      if (next < todo.size()) {
+        StorePath p = todo[next++];
+        lk.unlock();
+        std::exception_ptr e;
+        std::optional<format::NarInfo> ni;
+        try {
+          ni = uploadNar(store, cache, p, options, progress);
+        } catch (...) {
+          e = std::current_exception();
+        }
+        lk.lock();
+        if (e)
+          error = e;
+        else
+          uploaded.emplace(p, std::move(*ni));
+        cv.notify_all();
         continue;
       }
-      running.insert(next);
-      lk.unlock();
-      std::exception_ptr e;
-      try {
-        copyOne(store, cache, next, options, progress);
-      } catch (...) {
-        e = std::current_exception();
-      }
-      lk.lock();
-      running.erase(next);
-      if (e) {
-        error = e;
-      } else {
-        copied++;
-        waiting.erase(next);
-        for (auto &[p, deps] : waiting)
-          deps.erase(next);
-      }
-      cv.notify_all();
+      if (waiting.empty())
+        return;
+      cv.wait(lk);
     }
   };
   unsigned n = std::max(1u, std::min<unsigned>(options.jobs, unsigned(waiting.size())));
   util::runOnThreads(n, worker);
   if (error)
     std::rethrow_exception(error);
+  assert(waiting.empty());
   return copied;
 }
 

@@ -1,9 +1,11 @@
 // Copying store paths to a binary cache (bastion nix-copy --to URL), with
-// their closure, references first, N at a time. A path whose narinfo the
-// cache already has is skipped, so an interrupted copy resumes where it
-// stopped; each NAR is written (compressed) under a temporary name and
-// renamed to nar/<filehash>.nar.<ext>, and only then its narinfo, so a
-// reader never sees a narinfo whose NAR or references are missing.
+// their closure, NARs N at a time. A path whose narinfo the cache already
+// has is skipped, so an interrupted copy resumes where it stopped; each
+// NAR is written (compressed) under a temporary name, synced and renamed
+// to nar/<filehash>.nar.<ext>, and only once it and its references'
+// narinfos are in place is its narinfo written (in groups sharing their
+// directory syncs), so a reader never sees a narinfo whose NAR or
+// references are missing.
 #pragma once
 
 #include <set>

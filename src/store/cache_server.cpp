@@ -3,12 +3,21 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <memory>
+#include <mutex>
+#include <system_error>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "format/nar.h"
@@ -31,27 +40,34 @@ public:
   Connection(int fd) : fd_(fd) {}
   ~Connection() { ::close(fd_); }
 
-  // Reads one request head; false at end of connection or on garbage.
-  bool readRequest(Request &r) {
+  // The limit on a request head: larger ones get 431.
+  static constexpr size_t maxHead = 64 * 1024;
+
+  enum class Read { Ok, End, TooLarge, Bad };
+
+  // Reads one request head.
+  Read readRequest(Request &r) {
     size_t end;
     while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
-      if (buf_.size() > 64 * 1024)
-        return false;
+      if (buf_.size() > maxHead)
+        return Read::TooLarge;
       char tmp[16384];
       ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
       if (n < 0 && errno == EINTR)
         continue;
-      if (n <= 0)
-        return false;
+      if (n <= 0) // EOF, or a client that stopped sending (SO_RCVTIMEO)
+        return Read::End;
       buf_.append(tmp, size_t(n));
     }
+    if (end > maxHead)
+      return Read::TooLarge;
     std::string head = buf_.substr(0, end);
     buf_.erase(0, end + 4);
     size_t eol = head.find("\r\n");
     std::string line = head.substr(0, eol);
     size_t a = line.find(' '), b = line.rfind(' ');
-    if (a == std::string::npos || b == a)
-      return false;
+    if (a == std::string::npos || b == a || line.compare(b + 1, 5, "HTTP/") != 0)
+      return Read::Bad;
     r = Request{};
     r.method = line.substr(0, a);
     r.target = line.substr(a + 1, b - a - 1);
@@ -84,7 +100,25 @@ public:
           r.keepAlive = true;
       }
     }
-    return true;
+    return Read::Ok;
+  }
+
+  // Ends the connection after a last response without a reset: the
+  // client's unread bytes are drained (bounded by the receive timeout
+  // and a byte budget) after our side is shut, so the client reads the
+  // response instead of ECONNRESET.
+  void closeAfter(std::string_view response) {
+    send(response);
+    ::shutdown(fd_, SHUT_WR);
+    char tmp[16384];
+    for (size_t budget = 16 << 20; budget > 0;) {
+      ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      budget -= std::min(budget, size_t(n));
+    }
   }
 
   bool send(std::string_view data) {
@@ -152,6 +186,61 @@ struct ChunkedSink {
   }
 };
 
+// A Range header, as RFC 9110 §14.1.2 reads one: "bytes=A-B", "bytes=A-"
+// or "bytes=-N". A header that is not one valid range-spec of unit bytes
+// (or asks for several) is Ignored: the whole body is sent with 200.
+struct ByteRange {
+  enum Kind { Valid, Ignored } kind = Ignored;
+  uint64_t first = 0, last = 0; // last: the suffix length when `suffix`
+  bool suffix = false, open = false;
+};
+
+ByteRange parseRange(std::string_view v) {
+  auto trim = [](std::string_view &s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+      s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+      s.remove_suffix(1);
+  };
+  auto number = [](std::string_view s, uint64_t &out) {
+    if (s.empty() || s.size() > 19)
+      return false;
+    out = 0;
+    for (char ch : s) {
+      if (ch < '0' || ch > '9')
+        return false;
+      out = out * 10 + uint64_t(ch - '0');
+    }
+    return true;
+  };
+  ByteRange r;
+  trim(v);
+  if (v.size() < 6 || strncasecmp(v.data(), "bytes=", 6) != 0)
+    return r;
+  v.remove_prefix(6);
+  trim(v);
+  size_t dash = v.find('-');
+  if (dash == std::string_view::npos || v.find(',') != std::string_view::npos)
+    return r;
+  std::string_view a = v.substr(0, dash), b = v.substr(dash + 1);
+  trim(a);
+  trim(b);
+  if (a.empty()) {
+    if (!number(b, r.last))
+      return r;
+    r.suffix = true;
+  } else {
+    if (!number(a, r.first))
+      return r;
+    if (b.empty())
+      r.open = true;
+    else if (!number(b, r.last) || r.last < r.first)
+      return r; // last < first: an invalid range-spec, ignored
+  }
+  r.kind = ByteRange::Valid;
+  return r;
+}
+
 class Server {
 public:
   Server(LocalStore &store, const CacheServerOptions &o) : store_(store), o_(o) {}
@@ -160,7 +249,17 @@ public:
     Connection c(fd);
     Request r;
     try {
-      while (c.readRequest(r)) {
+      for (;;) {
+        switch (c.readRequest(r)) {
+        case Connection::Read::End:
+          return;
+        case Connection::Read::TooLarge:
+          return c.closeAfter(errorResponse(431, "Request Header Fields Too Large"));
+        case Connection::Read::Bad:
+          return c.closeAfter(errorResponse(400, "Bad Request"));
+        case Connection::Read::Ok:
+          break;
+        }
         if (!serve(c, r) || !r.keepAlive)
           return;
       }
@@ -180,8 +279,69 @@ private:
                        (r.keepAlive ? "" : "\r\nConnection: close") + "\r\n\r\n";
     return c.send(head) && (r.method == "HEAD" || c.send(body));
   }
+  static std::string errorResponse(int status, const char *reason) {
+    std::string body = std::string(reason) + "\n";
+    return "HTTP/1.1 " + std::to_string(status) + " " + reason +
+           "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
+  }
   bool notFound(Connection &c, const Request &r) {
     return respond(c, r, 404, "Not Found", "text/plain", "not found\n");
+  }
+
+  // Narinfos made recently, by hash part: a closure is asked for by many
+  // clients, and a remembered one costs no database query (under the
+  // store's one lock) and no signing. One is used while its store path
+  // is the same file system object (inode and ctime: not deleted and
+  // added again) and for at most a second (signatures added to the
+  // store show up within that).
+  struct Made {
+    std::shared_ptr<const std::string> text;
+    std::string real;
+    ino_t ino;
+    struct timespec ctime;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::mutex madeMutex_;
+  std::unordered_map<std::string, Made> made_;
+  static constexpr auto kMadeLifetime = std::chrono::seconds(1);
+  static constexpr size_t kMadeMax = 65536;
+
+  static bool sameObject(const struct stat &st, const Made &m) {
+    return st.st_ino == m.ino && st.st_ctim.tv_sec == m.ctime.tv_sec &&
+           st.st_ctim.tv_nsec == m.ctime.tv_nsec;
+  }
+
+  std::shared_ptr<const std::string> narInfoText(const std::string &hashPart) {
+    auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard<std::mutex> lk(madeMutex_);
+      auto it = made_.find(hashPart);
+      if (it != made_.end() && now - it->second.at < kMadeLifetime) {
+        struct stat st;
+        if (::lstat(it->second.real.c_str(), &st) == 0 && sameObject(st, it->second))
+          return it->second.text;
+      }
+    }
+    std::optional<ValidPathInfo> info = infoFor(hashPart);
+    if (!info)
+      return nullptr;
+    std::string real = store_.realPath(info->path);
+    struct stat st;
+    if (::lstat(real.c_str(), &st) != 0)
+      return nullptr; // registered, but gone from the disk
+    format::NarInfo ni = narInfoOf(store_, *info);
+    std::string narHash = info->narHash.to(format::HashFormat::Nix32, false);
+    ni.url = "nar/" + info->path.hashPart + "-" + narHash + ".nar";
+    ni.compression = "none";
+    if (o_.signKey)
+      ni.sigs.insert(o_.signKey->signDetached(format::narInfoFingerprint(ni, store_.storeDir())));
+    auto text = std::make_shared<const std::string>(format::printNarInfo(ni));
+    std::lock_guard<std::mutex> lk(madeMutex_);
+    if (made_.size() >= kMadeMax)
+      made_.clear();
+    made_[hashPart] = Made{text, real, st.st_ino, st.st_ctim, now};
+    return text;
   }
 
   std::optional<ValidPathInfo> infoFor(std::string_view hashPart) {
@@ -205,16 +365,10 @@ private:
                      "StoreDir: " + store_.storeDir() +
                          "\nWantMassQuery: 1\nPriority: " + std::to_string(o_.priority) + "\n");
     if (t.size() == 1 + 32 + 8 && t.compare(33, 8, ".narinfo") == 0) {
-      std::optional<ValidPathInfo> info = infoFor(std::string_view(t).substr(1, 32));
-      if (!info)
+      std::shared_ptr<const std::string> text = narInfoText(t.substr(1, 32));
+      if (!text)
         return notFound(c, r);
-      format::NarInfo ni = narInfoOf(store_, *info);
-      std::string narHash = info->narHash.to(format::HashFormat::Nix32, false);
-      ni.url = "nar/" + info->path.hashPart + "-" + narHash + ".nar";
-      ni.compression = "none";
-      if (o_.signKey)
-        ni.sigs.insert(o_.signKey->signDetached(format::narInfoFingerprint(ni, store_.storeDir())));
-      return respond(c, r, 200, "OK", "text/x-nix-narinfo", format::printNarInfo(ni));
+      return respond(c, r, 200, "OK", "text/x-nix-narinfo", *text);
     }
     if (t.rfind("/nar/", 0) == 0)
       return serveNar(c, r, t.substr(5));
@@ -264,23 +418,25 @@ private:
     uint64_t size = info->narSize, from = 0, to = size ? size - 1 : 0;
     int status = 200;
     if (!r.range.empty()) {
-      // "bytes=A-B", "bytes=A-" or "bytes=-N"; one range only.
-      unsigned long long a = 0, b = 0;
-      bool ok = false;
-      if (sscanf(r.range.c_str(), "bytes=%llu-%llu", &a, &b) == 2)
-        ok = a <= b;
-      else if (sscanf(r.range.c_str(), "bytes=%llu-", &a) == 1)
-        b = size - 1, ok = true;
-      else if (sscanf(r.range.c_str(), "bytes=-%llu", &b) == 1 && b > 0)
-        a = size > b ? size - b : 0, b = size - 1, ok = true;
-      if (!ok || a >= size) {
+      ByteRange br = parseRange(r.range);
+      if (br.kind == ByteRange::Valid &&
+          (size == 0 || (br.suffix ? br.last == 0 : br.first >= size))) {
         std::string head = "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" +
-                           std::to_string(size) + "\r\nContent-Length: 0\r\n\r\n";
+                           std::to_string(size) + "\r\nContent-Length: 0\r\n" +
+                           (r.keepAlive ? "\r\n" : "Connection: close\r\n\r\n");
         return c.send(head);
       }
-      from = a;
-      to = std::min<uint64_t>(b, size - 1);
-      status = 206;
+      if (br.kind == ByteRange::Valid) {
+        if (br.suffix) {
+          from = size > br.last ? size - br.last : 0;
+          to = size - 1;
+        } else {
+          from = br.first;
+          to = br.open ? size - 1 : std::min<uint64_t>(br.last, size - 1);
+        }
+        status = 206;
+      }
+      // ByteRange::Ignored: the whole body, 200 (RFC 9110 §14.2).
     }
     uint64_t count = size ? to - from + 1 : 0;
     std::string head = "HTTP/1.1 " + std::string(status == 206 ? "206 Partial Content" : "200 OK") +
@@ -324,28 +480,55 @@ void serveCache(LocalStore &store, const CacheServerOptions &o,
   ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
   Server server(store, o);
   ready(ntohs(addr.sin_port));
-  auto acceptLoop = [&]() {
-    for (;;) {
-      int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (c < 0) {
-        if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE)
-          continue;
-        return;
-      }
-      ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      try {
-        server.handle(c);
-      } catch (const std::exception &e) {
-        fprintf(stderr, "serve-cache: %s\n", e.what());
-      }
+  // One thread a connection, at most o.threads at once: a connection that
+  // stalls holds only its own thread (until the idle timeout), never the
+  // others'. Beyond the limit a connection waits in the listen backlog.
+  std::mutex m;
+  std::condition_variable cv;
+  unsigned active = 0;
+  const unsigned limit = std::max(1u, o.threads);
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(m);
+      cv.wait(lock, [&] { return active < limit; });
     }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < std::max(1u, o.threads); i++)
-    threads.emplace_back(acceptLoop);
-  acceptLoop();
-  for (auto &t : threads)
-    t.join();
+    int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) {
+      if (errno == EINTR || errno == ECONNABORTED)
+        continue;
+      if (errno == EMFILE || errno == ENFILE) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        continue;
+      }
+      throw StoreError(std::string("accepting a connection: ") + std::strerror(errno));
+    }
+    ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // A client that stops sending or reading (slowloris, a stalled
+    // download) frees its thread after this long.
+    timeval tv{o.idleTimeoutSeconds, 0};
+    ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    {
+      std::lock_guard<std::mutex> lock(m);
+      active++;
+    }
+    try {
+      std::thread([&, c] {
+        try {
+          server.handle(c);
+        } catch (const std::exception &e) {
+          fprintf(stderr, "serve-cache: %s\n", e.what());
+        }
+        std::lock_guard<std::mutex> lock(m);
+        active--;
+        cv.notify_one();
+      }).detach();
+    } catch (const std::system_error &) { // no thread to be had: drop this one
+      ::close(c);
+      std::lock_guard<std::mutex> lock(m);
+      active--;
+    }
+  }
 }
 
 } // namespace bastion::store

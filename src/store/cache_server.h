@@ -2,8 +2,9 @@
 // serve-cache), in the layout Nix reads (binary_cache.h):
 //
 //   GET /nix-cache-info
-//   GET /<hashpart>.narinfo     made from the database on each request,
-//                                signed on the fly when given a key
+//   GET /<hashpart>.narinfo     made from the database, signed on the fly
+//                                when given a key; remembered for up to a
+//                                second while the path stays the same
 //   GET /nar/<hashpart>-<narhash>.nar[.zst|.xz]
 //                                the NAR dumped from the store as it is sent;
 //                                .nar honours Range (one range), and is sent
@@ -13,8 +14,9 @@
 //
 // The narinfo says "Compression: none": the store is not copied anywhere,
 // and the NAR's hash in its URL makes a NAR URL fail (404) once the path
-// changed. Connections are kept alive; a fixed pool of threads accepts
-// them, each serving one connection at a time.
+// changed. Connections are kept alive; the listening thread accepts
+// them, one thread a connection (at most `threads` at once), and a
+// connection idle for `idleTimeoutSeconds` is closed.
 #pragma once
 
 #include <optional>
@@ -29,8 +31,10 @@ struct CacheServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;
   std::optional<format::SecretKey> signKey;
-  unsigned threads = 16;
+  unsigned threads = 256; // connections served at once
   int priority = 30;
+  // A connection that sends or reads nothing for this long is closed.
+  long idleTimeoutSeconds = 10;
 };
 
 // Listens (throws StoreError when it cannot), calls `ready(port)` once

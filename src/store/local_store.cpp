@@ -363,27 +363,32 @@ public:
     info.ultimate = false;
     info.registrationTime = 0;
     std::map<std::string, std::string> outputs;
-    writeObject(info, outputs, true, [&](const std::string &tmp) {
-      HashingNarSource hashing(source);
-      store::restorePath(tmp, hashing);
-      Hash got = hashing.hash.finish();
-      std::string printed = printStorePath(info.path);
-      if (hashing.hash.bytesHashed() != info.narSize)
-        throw StoreError("NAR of '" + printed + "' is " +
-                         std::to_string(hashing.hash.bytesHashed()) +
-                         " bytes long, but its info says " + std::to_string(info.narSize));
-      if (got != info.narHash)
-        throw StoreError("hash mismatch importing path '" + printed +
-                         "';\n  specified: " + info.narHash.to(format::HashFormat::Nix32, true) +
-                         "\n  got:       " + got.to(format::HashFormat::Nix32, true));
-      if (info.path.isDerivation()) {
-        try {
-          outputs = drvOutputsOf(format::parseDerivation(readFile(tmp)));
-        } catch (const format::DerivationError &e) {
-          throw StoreError("error parsing derivation '" + printed + "': " + e.what());
-        }
-      }
-    });
+    // Batchable (batchTextWrites): its contents are synced as it is
+    // written, only the directory sync and the registration are shared.
+    writeObject(
+        info, outputs, true,
+        [&](const std::string &tmp) {
+          HashingNarSource hashing(source);
+          store::restorePath(tmp, hashing);
+          Hash got = hashing.hash.finish();
+          std::string printed = printStorePath(info.path);
+          if (hashing.hash.bytesHashed() != info.narSize)
+            throw StoreError("NAR of '" + printed + "' is " +
+                             std::to_string(hashing.hash.bytesHashed()) +
+                             " bytes long, but its info says " + std::to_string(info.narSize));
+          if (got != info.narHash)
+            throw StoreError("hash mismatch importing path '" + printed + "';\n  specified: " +
+                             info.narHash.to(format::HashFormat::Nix32, true) +
+                             "\n  got:       " + got.to(format::HashFormat::Nix32, true));
+          if (info.path.isDerivation()) {
+            try {
+              outputs = drvOutputsOf(format::parseDerivation(readFile(tmp)));
+            } catch (const format::DerivationError &e) {
+              throw StoreError("error parsing derivation '" + printed + "': " + e.what());
+            }
+          }
+        },
+        true, true);
   }
 
   std::optional<StorePath> queryPathFromHashPart(std::string_view hashPart) override {
@@ -415,6 +420,7 @@ private:
   struct Pending {
     PathDb::Registration reg;
     std::unique_ptr<PathLock> lock;
+    bool synced = false; // its contents are durable already (syncContents)
   };
   bool batching_ = false;
   std::map<StorePath, Pending> pending_;
@@ -455,7 +461,7 @@ private:
       // Until registered they must still count as valid here: put
       // their infos back without the locks, which this scope keeps.
       for (auto &[path, p] : batch)
-        pending_.emplace(path, Pending{p.reg, nullptr});
+        pending_.emplace(path, Pending{p.reg, nullptr, p.synced});
     }
     auto forget = [&] {
       std::lock_guard<std::mutex> lk(mutex_);
@@ -465,7 +471,8 @@ private:
     try {
       std::vector<PathDb::Registration> regs;
       for (auto &[path, p] : batch) {
-        syncPath(realPath(path));
+        if (!p.synced)
+          syncPath(realPath(path));
         regs.push_back(p.reg);
       }
       syncPath(layout_.realStoreDir); // the renames
@@ -525,7 +532,7 @@ private:
   // NAR hash and size; otherwise they are computed from the new object.
   void writeObject(ValidPathInfo info, const std::map<std::string, std::string> &drvOutputs,
                    bool knownNar, const std::function<void(const std::string &)> &build,
-                   bool batchable = false) {
+                   bool batchable = false, bool syncContents = false) {
     std::string printed = printStorePath(info.path);
     for (const StorePath &r : info.references)
       if (r != info.path && !isValidPath(r))
@@ -533,8 +540,10 @@ private:
                          printStorePath(r) + "' is not valid");
 
     std::string real = realPath(info.path);
-    // Only text objects (single files whose name fixes their content)
-    // are batched.
+    // Batched: text objects (single files whose name fixes their
+    // content, synced at the commit) and substituted NARs (syncContents:
+    // a tree, synced here before its rename; the commit syncs only the
+    // store directory and registers).
     const bool batched = batchable && batching();
     std::unique_ptr<PathLock> lock;
     if (batched)
@@ -553,7 +562,7 @@ private:
     deletePath(tmp);
     try {
       build(tmp);
-      canonicalisePathMetaData(tmp, !batched); // batched: synced at the commit
+      canonicalisePathMetaData(tmp, !batched || syncContents); // else synced at the commit
       if (!knownNar)
         info.narHash = store::hashPath(HashAlgo::SHA256, tmp, &info.narSize);
       renamePath(tmp, real);
@@ -573,7 +582,7 @@ private:
         std::lock_guard<std::mutex> lk(mutex_);
         if (pending_.empty())
           batchStarted_ = std::chrono::steady_clock::now();
-        pending_.emplace(info.path, Pending{{info, drvOutputs}, std::move(lock)});
+        pending_.emplace(info.path, Pending{{info, drvOutputs}, std::move(lock), syncContents});
         // Bounded, so that another process waiting for one of these
         // paths' locks does not wait for our whole evaluation.
         full = pending_.size() >= kMaxBatch ||

@@ -117,8 +117,9 @@ public:
   // `nar`). Does nothing if the path is valid. Throws StoreError.
   virtual void importNar(const ValidPathInfo &info, std::string_view nar) = 0;
 
-  // Batched text objects (an evaluation's .drv files). After
-  // batchTextWrites(), addTextToStore and writeDerivation put each file in
+  // Batched text objects (an evaluation's .drv files) and NARs. After
+  // batchTextWrites(), addTextToStore, writeDerivation and addNar (whose
+  // trees are synced as they are written) put each object in
   // place as usual but make them durable and register them together at
   // the next flushBatch(): one sync of the store directory and one
   // transaction for the batch instead of one of each per file, which was

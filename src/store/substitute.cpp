@@ -154,8 +154,13 @@ public:
       store_.addNar(info, source);
       fetched_.erase(p);
     };
+    // One directory sync and one transaction for many paths instead of
+    // one of each per path (most of the cost of a closure of small
+    // paths); flushed before returning, so every path is registered.
+    store_.batchTextWrites();
     for (auto &[p, c] : plan)
       add(p);
+    store_.flushBatch();
     return missing;
   }
 

@@ -433,8 +433,9 @@ def check_eval(rep, ev, work):
                   "meeka: auditd and audit-rules have ConditionVirtualization=!container", repr(r))
         rep.check(r["rules"].splitlines() == ["-D", "-b 1024", "-f 1", "-r 0", "-a exit,always -F arch=b64 -S execve", "-e 1"],
                   "meeka: etc/audit/audit.rules", r["rules"])
-    # A package the package set lacks is a clear error naming it.
-    r2, err2 = ev.eval(["{ services.tailscale.enable = true; }", "{ nixpkgs.overlays = [ (self: super: builtins.removeAttrs super [ \"tailscale\" ]) ]; }"],
+    # A package the package set lacks is a clear error naming it (a set without it:
+    # an overlay cannot remove an attribute, super // overlay keeps it).
+    r2, err2 = ev.eval(["{ services.tailscale.enable = true; }", "{ lib, ... }: { nixpkgs.pkgs = lib.mkForce (builtins.removeAttrs (import %s { }) [ \"tailscale\" ]); }" % PKGS],
                        "config.systemd.services.tailscaled.serviceConfig.ExecStart")
     rep.check(r2 is None and "tailscale cannot be found in pkgs" in err2,
               "tailscale without pkgs.tailscale: the error names the package", err2)

@@ -1,5 +1,5 @@
 # environment.systemPackages and environment.defaultPackages (nixpkgs'
-# config/system-path.nix); the sw/ buildEnv is not written yet.
+# config/system-path.nix); system.path, their buildEnv, is config/system-path.nix.
 { config, lib, pkgs, ... }:
 with lib;
 {

@@ -1,10 +1,9 @@
 # users.users, users.groups, users.mutableUsers (nixpkgs'
-# nixos/modules/config/users-groups.nix) and the declarative database made
-# from them: etc/passwd and etc/group in the store with ids allocated as
-# update-users-groups.pl allocates them on a fresh system (nix/os/allocate-ids.nix),
-# and the `users` activation snippet, which writes /etc/passwd, /etc/group and
-# /etc/shadow, reading every password hash from its file at activation time so
-# no secret enters the store.
+# nixos/modules/config/users-groups.nix) and the `users` activation snippet,
+# which writes /etc/passwd, /etc/group and /etc/shadow from the declared
+# database: ids allocated as update-users-groups.pl does, kept across
+# generations in /var/lib/nixos (update-users-groups.awk), every password
+# hash read from its file at activation time so no secret enters the store.
 { config, lib, pkgs, utils, ... }:
 with lib;
 let
@@ -162,6 +161,11 @@ let
   users = attrValues cfg.users;
   groups = attrValues cfg.groups;
 
+
+  # The database as a fresh system gets it (etc/passwd and etc/group of the
+  # toplevel: the declared state, for tools and reviews; activation does not
+  # install these, update-users-groups writes /etc with the ids earlier
+  # generations remembered).
   gidOf = ids.allocate { entries = map (g: { inherit (g) name; id = g.gid; system = true; }) groups; };
   uidOf = ids.allocate { entries = map (u: { inherit (u) name; id = u.uid; system = u.isSystemUser; }) users; };
 
@@ -179,6 +183,7 @@ let
     (g: "${g.name}:x:${toString gidOf.${g.name}}:${concatStringsSep "," (membersOf g)}\n")
     (sort (a: b: gidOf.${a.name} < gidOf.${b.name}) groups);
 
+
   # One line per user for the activation script: name, then how the hash is
   # found (file:PATH, hash:HASH, plain:PASSWORD, none).
   passwordSpec = u:
@@ -189,6 +194,14 @@ let
     else if u.initialPassword != null then [ u.name "plain" u.initialPassword ]
     else [ u.name "none" "" ];
 
+  # The declared database for update-users-groups.awk (ids are allocated at
+  # activation, where the ids of earlier generations are known).
+  spec = pkgs.writeText "users-groups-spec" (
+    concatMapStrings (g: "g:${g.name}:${optionalString (g.gid != null) (toString g.gid)}:${concatStringsSep "," (membersOf g)}\n") groups
+    + concatMapStrings (u: "u:${u.name}:${optionalString (u.uid != null) (toString u.uid)}:${if u.isSystemUser then "1" else "0"}:${u.group}:${u.description}:${u.home}:${shellOf u}\n") users);
+
+  declaredNames = " ${concatMapStringsSep " " (u: u.name) users} ";
+
   updateUsersGroups = pkgs.writeTextFile {
     name = "update-users-groups";
     executable = true;
@@ -198,10 +211,16 @@ let
       # update-users-groups [ROOT]: the declared user database into ROOT/etc
       # (passwd, group; shadow with the hashes read now, mode 0640 root:shadow),
       # each written to a temporary name and renamed; home directories created.
+      # Ids follow update-users-groups.pl: kept from the current files and
+      # remembered in ROOT/var/lib/nixos/{uid,gid}-map across generations
+      # (update-users-groups.awk). With users.mutableUsers = false only the
+      # declared users and groups are written.
       set -eu
       root="''${1:-}"
+      state="$root/var/lib/nixos"
       umask 0077
       mkdir -p "$root/etc"
+      mkdir -m 0755 -p "$state"
       hashOf() {
         case "$2" in
           file)
@@ -214,22 +233,40 @@ let
           *) printf '!' ;;
         esac
       }
-      cp ${pkgs.writeText "passwd" passwd} "$root/etc/.passwd.tmp"
-      cp ${pkgs.writeText "group" group} "$root/etc/.group.tmp"
+      new=$(mktemp -d "$root/etc/.users.XXXXXX")
+      trap 'rm -rf "$new"' EXIT
+      awk -v spec=${spec} -v passwd="$root/etc/passwd" -v group="$root/etc/group" \
+        -v uidmapFile="$state/uid-map" -v gidmapFile="$state/gid-map" \
+        -v declUFile="$state/declarative-users" -v declGFile="$state/declarative-groups" \
+        -v mutable=${if cfg.mutableUsers then "1" else "0"} -v out="$new" \
+        -f ${./update-users-groups.awk}
+      sort -t: -k3,3n "$new/passwd" > "$root/etc/.passwd.tmp"
+      sort -t: -k3,3n "$new/group" > "$root/etc/.group.tmp"
       : > "$root/etc/.shadow.tmp"
       ${concatMapStrings (u: ''
         printf '%s:%s:1::::::\n' ${escapeShellArg u.name} "$(hashOf ${escapeShellArgs (passwordSpec u)})" >> "$root/etc/.shadow.tmp"
-      '') (sort (a: b: uidOf.${a.name} < uidOf.${b.name}) users)}
+      '') users}
+      # Undeclared users a mutable system keeps keep their shadow lines.
+      if [ -f "$root/etc/shadow" ]; then
+        awk -F: -v decl=${escapeShellArg declaredNames} 'NR == FNR { keep[$1] = 1; next }
+          ($1 in keep) && index(decl, " " $1 " ") == 0' "$new/passwd" "$root/etc/shadow" >> "$root/etc/.shadow.tmp"
+      fi
       chmod 0644 "$root/etc/.passwd.tmp" "$root/etc/.group.tmp"
       chmod 0640 "$root/etc/.shadow.tmp"
-      ${optionalString (cfg.groups ? shadow) ''chown 0:${toString gidOf.shadow} "$root/etc/.shadow.tmp" 2>/dev/null || true''}
-      mv "$root/etc/.passwd.tmp" "$root/etc/passwd"
-      mv "$root/etc/.group.tmp" "$root/etc/group"
-      mv "$root/etc/.shadow.tmp" "$root/etc/shadow"
+      shadowGid=$(awk -F: '$1 == "shadow" { print $3 }' "$root/etc/.group.tmp")
+      if [ -n "$shadowGid" ]; then chown "0:$shadowGid" "$root/etc/.shadow.tmp" 2>/dev/null || true; fi
+      mv -f "$root/etc/.passwd.tmp" "$root/etc/passwd"
+      mv -f "$root/etc/.group.tmp" "$root/etc/group"
+      mv -f "$root/etc/.shadow.tmp" "$root/etc/shadow"
+      for f in uid-map gid-map declarative-users declarative-groups; do
+        chmod 0644 "$new/$f"
+        mv -f "$new/$f" "$state/$f"
+      done
       ${concatMapStrings (u: optionalString u.createHome ''
         if [ ! -e "$root"${escapeShellArg u.home} ]; then
           mkdir -p "$root"${escapeShellArg u.home}
-          chown ${toString uidOf.${u.name}}:${toString (userGid u)} "$root"${escapeShellArg u.home} 2>/dev/null || true
+          owner=$(awk -F: -v n=${escapeShellArg u.name} '$1 == n { print $3 ":" $4 }' "$root/etc/passwd")
+          chown "$owner" "$root"${escapeShellArg u.home} 2>/dev/null || true
         fi
         chmod ${u.homeMode} "$root"${escapeShellArg u.home}
       '') users}
@@ -303,8 +340,16 @@ in
       "dialout" "nogroup" "users" "utmp" "adm" "input" "kvm" "render" "sgx" "shadow"
     ] (n: { gid = config.ids.gids.${n}; });
 
+    # shadow's programs (nologin, the shell of system users, passwd, su) in
+    # the system path, as NixOS's programs/shadow.nix puts them there.
+    environment.systemPackages = optional (pkgs ? shadow) pkgs.shadow;
+
+    # In the toplevel's etc/, not installed by activation (the etc snippet
+    # leaves system.build.etcUnmanaged alone): /etc/passwd and /etc/group
+    # are update-users-groups' files, with the ids of earlier generations.
     environment.etc.passwd.source = pkgs.writeText "passwd" passwd;
     environment.etc.group.source = pkgs.writeText "group" group;
+    system.build.etcUnmanaged = [ "passwd" "group" "shadow" ];
 
     system.build.updateUsersGroups = updateUsersGroups;
 
@@ -314,6 +359,10 @@ in
         ${updateUsersGroups}/bin/update-users-groups
       '';
     };
+
+    # For backwards compatibility (NixOS): snippets that name "groups" in
+    # their deps (nix-community/impermanence) run after the users snippet.
+    system.activationScripts.groups = stringAfter [ "users" ] "";
 
     assertions = [
       { assertion = !cfg.enforceIdUniqueness || (uidsAreUnique && gidsAreUnique);

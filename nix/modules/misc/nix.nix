@@ -99,6 +99,39 @@ in
             default = 0;
             description = "The number of cores each build may use (0: all of them).";
           };
+          extra-sandbox-paths = mkOption {
+            type = types.listOf types.str;
+            default = [ ];
+            example = [ "/dev" "/proc" ];
+            description = "Directories from the host filesystem to be included in the sandbox.";
+          };
+          trusted-substituters = mkOption {
+            type = types.listOf types.str;
+            default = [ ];
+            example = [ "https://hydra.nixos.org/" ];
+            description = "List of binary cache URLs that non-root users can use (in addition to those specified using {option}`nix.settings.substituters`) by passing `--option binary-caches` to Nix commands.";
+          };
+          trusted-public-keys = mkOption {
+            type = types.listOf types.str;
+            example = [ "hydra.nixos.org-1:CNHJZBh9K4tP3EKF6FkkgeVYsS3ohTl+oS0Qa8bezVs=" ];
+            description = "List of public keys used to sign binary caches. If {option}`nix.settings.trusted-public-keys` is enabled, then Nix will use a binary from a binary cache if and only if it is signed by *any* of the keys listed here. By default, only the key for `cache.nixos.org` is included.";
+          };
+          require-sigs = mkOption {
+            type = types.bool;
+            default = true;
+            description = "If enabled (the default), Nix will only download binaries from binary caches if they are cryptographically signed with any of the keys listed in {option}`nix.settings.trusted-public-keys`. If disabled, signatures are neither required nor checked, so it's strongly recommended that you use only trustworthy caches and https to prevent man-in-the-middle attacks.";
+          };
+          auto-optimise-store = mkOption {
+            type = types.bool;
+            default = false;
+            example = true;
+            description = "If set to true, Nix automatically detects files in the store that have identical contents, and replaces them with hard links to a single copy. This saves disk space. If set to false (the default), you can still run nix-store --optimise to get rid of duplicate files.";
+          };
+          system-features = mkOption {
+            type = types.listOf types.str;
+            example = [ "kvm" "big-parallel" "gccarch-skylake" ];
+            description = "The set of features supported by the machine. Derivations can express dependencies on system features through the `requiredSystemFeatures` attribute.";
+          };
         };
       };
       default = { };

@@ -1,8 +1,7 @@
 # nixpkgs.pkgs, nixpkgs.overlays, nixpkgs.config: where the `pkgs` module
-# argument comes from. Until Bastion's package set lands, a configuration (or
-# the pkgs argument of eval-config.nix) must supply a package set through
-# nixpkgs.pkgs; overlays are applied on top of it as nixpkgs' appendOverlays
-# does (lib.extends, in order).
+# argument comes from: nixpkgs.pkgs when set (a configuration's, or the pkgs
+# argument of eval-config.nix), else <bastion/pkgs>; overlays are applied on
+# top of it as nixpkgs' appendOverlays does (lib.extends, in order).
 { config, options, lib, ... }:
 with lib;
 let
@@ -65,10 +64,9 @@ in
     };
   };
 
+  # Without nixpkgs.pkgs, Bastion's own package set (<bastion/pkgs>, the
+  # pinned Debian suite) with the overlays, as NixOS imports nixpkgs.
   config._module.args.pkgs =
     if options.nixpkgs.pkgs.isDefined then applyOverlays cfg.pkgs
-    else throw ''
-      The option `nixpkgs.pkgs' is not set, and Bastion has no default package set yet:
-      set `nixpkgs.pkgs' in the configuration (or pass pkgs to eval-config.nix).
-    '';
+    else import ../../pkgs { inherit (cfg) overlays; };
 }

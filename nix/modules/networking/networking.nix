@@ -1,5 +1,5 @@
 # networking.hostName, domain, hosts, extraHosts, useDHCP, interfaces,
-# networkmanager.enable, and /etc/hostname and /etc/hosts made from them
+# and /etc/hostname and /etc/hosts made from them
 # (nixpkgs' nixos/modules/config/networking.nix and tasks/network-interfaces.nix).
 { config, lib, pkgs, ... }:
 with lib;
@@ -100,11 +100,6 @@ in
       example = { eth0.ipv4.addresses = [ { address = "131.211.84.78"; prefixLength = 25; } ]; };
       description = "The configuration for each network interface.";
       type = with types; attrsOf (submodule interfaceOpts);
-    };
-    networkmanager.enable = mkOption {
-      type = types.bool;
-      default = false;
-      description = "Whether to use NetworkManager to obtain an IP address and other configuration for all network interfaces that are not manually configured.";
     };
   };
 

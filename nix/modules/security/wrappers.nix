@@ -119,10 +119,13 @@ in
       wrapperDir=${escapeShellArg cfg.wrapperDir}
       parent=$(dirname "$wrapperDir")
       mkdir -p "$parent"
-      new=$(mktemp -d "$parent/wrappers.XXXXXXXXXX")
+      new=$(mktemp -d "$parent/wrappers.XXXXXX")
       chmod a+rx "$new"
       ${concatStrings (mapAttrsToList mkWrapper cfg.wrappers)}
-      old=$(readlink -f "$wrapperDir" || true)
+      # The previous set, when there is one (readlink -f of a missing
+      # wrapperDir names wrapperDir itself, the link made next).
+      old=
+      if [ -L "$wrapperDir" ]; then old=$(readlink -f "$wrapperDir" || true); fi
       ln -sfn "$new" "$wrapperDir.tmp"
       mv -T "$wrapperDir.tmp" "$wrapperDir"
       if [ -n "$old" ] && [ "$old" != "$new" ] && [ -d "$old" ]; then rm -rf "$old"; fi

@@ -97,6 +97,12 @@ in
           defaultText = literalExpression "!config.boot.isContainer";
           description = "Whether to enable the GNU GRUB boot loader.";
         };
+        configurationName = mkOption {
+          type = types.str;
+          default = "";
+          example = "Stable 2.6.21";
+          description = "GRUB entry name instead of default.";
+        };
         device = mkOption {
           type = types.str;
           default = "";

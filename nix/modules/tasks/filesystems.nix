@@ -102,6 +102,10 @@ let
       + " " + (if skipCheck fs then "0" else if fs.mountPoint == "/" then "1" else "2")
       + "\n") fileSystems}
     # Swap devices.
+    ${concatMapStrings (sw:
+      "${sw.realDevice} none swap ${concatStringsSep "," (sw.options
+        ++ optional (sw.priority != null) "pri=${toString sw.priority}"
+        ++ optional (sw.discardPolicy != null) "discard${optionalString (sw.discardPolicy != "both") "=${sw.discardPolicy}"}")}\n") config.swapDevices}
   '';
 in
 {

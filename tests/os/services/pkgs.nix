@@ -1,0 +1,2 @@
+# The service tests' package set: the hermetic one of the system tests.
+import ../pkgs.nix
