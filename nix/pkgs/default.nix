@@ -7,21 +7,36 @@ let
   lib = import ../lib;
   debian = import ./debian.nix { inherit lock; };
   base = self:
+    let
+      trivial = import ./trivial-builders.nix {
+        inherit lib;
+        system = builtins.currentSystem;
+        # nixpkgs' stdenv shell is bash, and build commands in the wild use
+        # it; the tools are Debian's Essential ones stdenv's PATH also has.
+        shell = "${self.bash}/bin/bash";
+        path = lib.makeBinPath [ self.coreutils self.findutils self.diffutils self.sed self.grep ];
+      };
+    in
     debian.packages
     // import ./aliases.nix self
-    // import ./trivial-builders.nix {
+    // trivial
+    // import ./stdenv {
       inherit lib;
-      system = builtins.currentSystem;
-      # nixpkgs' stdenv shell is bash, and build commands in the wild use
-      # it; the tools are Debian's Essential ones stdenv's PATH also has.
-      shell = "${self.bash}/bin/bash";
-      path = lib.makeBinPath [ self.coreutils self.findutils self.diffutils self.sed self.grep ];
+      pkgs = self;
+      inherit (trivial) writeTextFile;
     }
     // import ./fetchers.nix {
       inherit lib;
       fetchgit = self.fetchgit;
     }
     // {
+      debian = {
+        usr = import ./usr.nix {
+          inherit lib;
+          pkgs = self;
+          inherit (trivial) runCommand;
+        };
+      };
       fetchgit = import ./fetchgit.nix {
         inherit lib;
         inherit (self) git;

@@ -100,6 +100,8 @@ def main():
                   f"{name} runs chrooted in a root of only {before} (exit {r.returncode}): "
                   + (out.strip()[:80] if want in out else r.stderr.strip()[-300:]))
 
+        debian_usr(a, store)
+
         # fetchgit: a dumb-HTTP repository on loopback.
         if shutil.which("git") and (shutil.which("nix-hash") or True):
             fetchgit(a, t, store)
@@ -108,6 +110,34 @@ def main():
         shutil.rmtree(t, ignore_errors=True)
     print(f"{len(failures)} failed" if failures else "all passed")
     return 1 if failures else 0
+
+
+def debian_usr(a, store):
+    """pkgs.debian.usr: mawk, cron and sudo merged with their closures."""
+    expr = ("let pkgs = import <bastion/pkgs> { }; in pkgs.debian.usr "
+            "{ packages = [ pkgs.mawk pkgs.cron pkgs.sudo ]; }")
+    r = run(a.bin, "nix-build", "--store", store, "-E", expr, "--no-out-link", timeout=900)
+    o = store + r.stdout.strip()
+    check(r.returncode == 0, "debian.usr { packages = [ mawk cron sudo ]; } builds"
+          + ("" if r.returncode == 0 else ": " + r.stderr.strip()[-300:]))
+    if r.returncode != 0:
+        return
+    read = lambda f: open(f"{o}/nix-support/{f}").read()
+    check(os.readlink(f"{o}/usr/bin/awk") == "/etc/alternatives/awk"
+          and os.readlink(f"{o}/etc/alternatives/awk") == "/usr/bin/mawk"
+          and "awk /usr/bin/awk /usr/bin/mawk 5 mawk\n" in read("alternatives"),
+          "debian.usr: mawk's update-alternatives choice as Debian's links")
+    check("root crontab 2755 /usr/bin/crontab\n" in read("statoverrides"),
+          "debian.usr: cron's dpkg-statoverride recorded: " + read("statoverrides").strip())
+    check("/etc/sudoers sudo\n" in read("conffiles") and os.path.isfile(f"{o}/etc/sudoers"),
+          "debian.usr: sudo's conffiles recorded, /etc/sudoers in the tree")
+    check(os.path.isfile(f"{o}/usr/bin/sudo") and os.path.isfile(f"{o}/usr/lib/x86_64-linux-gnu/libc.so.6")
+          and os.readlink(f"{o}/bin") == "usr/bin", "debian.usr: the closure merged, merged-usr links")
+    expr = ("let pkgs = import <bastion/pkgs> { }; in pkgs.debian.usr { packages = [ pkgs.mawk "
+            "(pkgs.writeTextDir \"usr/bin/mawk\" \"not mawk\" // { pname = \"fake-mawk\"; }) ]; }")
+    r = run(a.bin, "nix-build", "--store", store, "-E", expr, "--no-out-link", timeout=900)
+    check(r.returncode == 100 and "'/usr/bin/mawk' is in both mawk and fake-mawk, and differs" in r.stderr,
+          f"debian.usr: a file conflict names both packages (exit {r.returncode})")
 
 
 def fetchgit(a, t, store):

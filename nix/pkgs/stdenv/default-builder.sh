@@ -1,0 +1,3 @@
+# The builder of stdenv.mkDerivation, as nixpkgs' default-builder.sh.
+. "$stdenv/setup"
+genericBuild
