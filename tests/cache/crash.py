@@ -62,6 +62,8 @@ def cache_state(cache):
     """name -> (inode, mtime_ns) of the narinfos and the NARs they name:
     the paths done (a NAR without its narinfo is not, and is rewritten)."""
     out = {}
+    if not os.path.isdir(cache):  # killed before it made the cache directory
+        return out
     for n in os.listdir(cache):
         if not n.endswith(".narinfo"):
             continue
@@ -76,7 +78,8 @@ def cache_state(cache):
 
 def check_cache(t, w, cache, pub, what):
     strays, narinfos = [], []
-    for n in os.listdir(cache):
+    # A copy killed before it made the cache directory left nothing to check.
+    for n in os.listdir(cache) if os.path.isdir(cache) else []:
         p = os.path.join(cache, n)
         if n.endswith(".narinfo"):
             narinfos.append(n)
