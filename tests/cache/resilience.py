@@ -200,6 +200,7 @@ def retry(t, w):
 
 def pty_run(cmd, env, timeout=120):
     """(rc, output) of cmd run with a pty as stdin, stdout and stderr."""
+    env = dict(env, TERM="xterm")  # a terminal that can redraw a line
     pid, fd = pty.fork()
     if pid == 0:
         try:
@@ -243,7 +244,9 @@ def progress(t, w):
     check(name in "".join(m.group(0) for m in status_re.finditer(out)),
           "the status line names the current path", out[-2000:])
     check("\r" in out or "\x1b[" in out, "the status line is redrawn in place", repr(out[-500:]))
-    r = t.bas("nix-copy", "--store", s, "--to", "file://%s?compression=none" % cache + "2", path)
+    mib = max([float(m[2]) for m in lines] or [0])
+    check(mib >= 7.9, "the status line counts the bytes done (%.1f MiB of 8)" % mib, out[-2000:])
+    r = t.bas("nix-copy", "--store", s, "--to", "file://%s2?compression=none" % cache, path)
     check(r.rc == 0 and not status_re.search(r.err) and "\r" not in r.err and "\x1b[" not in r.err,
           "nix-copy --to through a pipe: no status line", show(r))
     check("copying path '%s' to 'file://" % path in r.err,
@@ -259,6 +262,18 @@ def progress(t, w):
         check(last[0] == "1" and last[1] == "1",
               "the status line counts the paths done (%s/%s)" % (last[0], last[1]), out[-2000:])
     check(name in out, "the substitution status names the current path", out[-2000:])
+    # A substitution by nix-build: the fixture's two paths from a cache.
+    fcache, _, top, _, _ = signed_cache(t, w, "pty")
+    d3 = os.path.join(w, "dst3")
+    rc, out = pty_run([t.bastion, "nix-build", t.expr, "--store", d3, "--no-out-link",
+                       "--argstr", "salt", "pty", *bt.bastion_sandbox_options(),
+                       "--option", "substituters", "file://" + fcache,
+                       "--option", "require-sigs", "false"], t.benv)
+    found = status_re.findall(out)
+    check(rc == 0 and valid(t, d3, top) and "building '" not in out and found,
+          "nix-build substituting on a terminal draws a status line", out[-2000:])
+    check(any(m[0] == "2" and m[1] == "2" for m in found),
+          "nix-build's status line reaches 2/2 paths", repr(found))
     d2 = os.path.join(w, "dst2")
     r = t.bas("nix-copy", "--store", d2, "--from", "file://" + cache, path,
               "--option", "require-sigs", "false")
