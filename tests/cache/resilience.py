@@ -281,6 +281,11 @@ def progress(t, w):
           "substitution through a pipe: no status line", show(r))
 
 
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    bt.write_file(path, text)
+
+
 def conf(t, w):
     cache, pub, top, dep, _ = signed_cache(t, w, "conf")
     url = "file://" + cache
@@ -300,8 +305,8 @@ def conf(t, w):
 
     # NIX_CONF_DIR: comments, an include, a missing !include, extra-.
     cd = os.path.join(w, "etc-nix")
-    bt.write_file(os.path.join(cd, "keys.conf"), "trusted-public-keys = %s  # ours\n" % pub)
-    bt.write_file(os.path.join(cd, "nix.conf"),
+    write(os.path.join(cd, "keys.conf"), "trusted-public-keys = %s  # ours\n" % pub)
+    write(os.path.join(cd, "nix.conf"),
                   "# the cache\n\nsubstituters =\nextra-substituters = %s\n"
                   "include keys.conf\n!include does-not-exist.conf\n"
                   "require-sigs = true\n" % url)
@@ -316,14 +321,14 @@ def conf(t, w):
           show(r))
     # Bastion's configuration directory: $XDG_CONFIG_HOME/bastion/nix.conf.
     bd = os.path.join(env0["XDG_CONFIG_HOME"], "bastion")
-    bt.write_file(os.path.join(bd, "nix.conf"),
+    write(os.path.join(bd, "nix.conf"),
                   "substituters = %s\ntrusted-public-keys = %s\n" % (url, pub))
     st = os.path.join(w, "s3")
     r = build(st, env0)
     check(substituted(r, st), "substitutes with only $XDG_CONFIG_HOME/bastion/nix.conf", show(r))
     # BASTION_CONF_DIR instead of it.
     bc = os.path.join(w, "bastion-conf")
-    bt.write_file(os.path.join(bc, "nix.conf"),
+    write(os.path.join(bc, "nix.conf"),
                   "substituters = %s\ntrusted-public-keys = %s\n" % (url, pub))
     env = dict(env0, BASTION_CONF_DIR=bc, XDG_CONFIG_HOME=os.path.join(w, "empty-xdg"))
     st = os.path.join(w, "s4")
@@ -331,7 +336,7 @@ def conf(t, w):
     check(substituted(r, st), "substitutes with only $BASTION_CONF_DIR/nix.conf", show(r))
     # The key: the wrong one in the file, --option gives the right one.
     _, other = t.keys("other")
-    bt.write_file(os.path.join(bc, "nix.conf"),
+    write(os.path.join(bc, "nix.conf"),
                   "substituters = %s\ntrusted-public-keys = %s\n" % (url, other))
     st = os.path.join(w, "s5")
     r = build(st, env)
@@ -341,17 +346,17 @@ def conf(t, w):
     r = build(st, env, "--option", "trusted-public-keys", pub)
     check(substituted(r, st), "--option trusted-public-keys overrides the file's", show(r))
     # require-sigs = false in the file: unsigned accepted.
-    bt.write_file(os.path.join(bc, "nix.conf"),
+    write(os.path.join(bc, "nix.conf"),
                   "substituters = %s\nrequire-sigs = false\n" % url)
     st = os.path.join(w, "s7")
     r = build(st, env)
     check(substituted(r, st), "require-sigs = false from the file", show(r))
     # A bad line: an error naming file:line, exit 1.
-    bt.write_file(os.path.join(bc, "nix.conf"), "substituters = %s\nthis is wrong\n" % url)
+    write(os.path.join(bc, "nix.conf"), "substituters = %s\nthis is wrong\n" % url)
     r = build(os.path.join(w, "s8"), env)
     check(r.rc == 1 and os.path.join(bc, "nix.conf") + ":2" in r.err,
           "an illegal line: exit 1, file:line said", show(r))
-    bt.write_file(os.path.join(bc, "nix.conf"), "include nowhere.conf\n")
+    write(os.path.join(bc, "nix.conf"), "include nowhere.conf\n")
     r = build(os.path.join(w, "s9"), env)
     check(r.rc == 1 and "nowhere.conf" in r.err, "a missing include: exit 1, the file said",
           show(r))
@@ -409,7 +414,7 @@ def nginx(t, w):
     try:
         port = free_port()
         cf = os.path.join(w, "nginx.conf")
-        bt.write_file(cf, NGINX_CONF.format(w=w, port=port, upstream=srv.port))
+        write(cf, NGINX_CONF.format(w=w, port=port, upstream=srv.port))
         proc = subprocess.Popen([ng, "-c", cf, "-p", w], stderr=subprocess.PIPE, text=True)
         url = "http://127.0.0.1:%d" % port
         for _ in range(100):
