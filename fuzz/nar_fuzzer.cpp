@@ -4,18 +4,20 @@
 // NarError is the expected outcome for most inputs. Because the parser only
 // accepts canonical archives, every accepted input must re-serialise, from
 // the visitor's callbacks alone, to exactly the input bytes; a difference
-// aborts. Crashes, sanitizer reports, hangs and unbounded memory growth
-// (file contents are streamed, so memory must stay bounded by the input)
-// are bugs.
+// aborts; so does NarWriter refusing, or writing anything else, when fed
+// the same callbacks (tests/unit/nar_rewrite.h). Crashes, sanitizer reports, hangs and unbounded
+// memory growth (file contents are streamed, so memory must stay bounded by the input) are bugs.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "format/nar.h"
+#include "nar_rewrite.h" // tests/unit
 
 using namespace bastion::format;
 
@@ -139,5 +141,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   v.finish();
   if (v.out != input)
     std::abort(); // accepted a non-canonical archive
+  // NarWriter, fed the same callbacks, writes the same bytes again (it
+  // refuses with std::logic_error what it would not write).
+  std::string again;
+  StringNarSink sink(again);
+  bastion::test::NarRewriter rw(sink);
+  StringNarSource src2(input);
+  try {
+    parseNar(src2, rw, true);
+    rw.finish();
+  } catch (const std::logic_error &) {
+    std::abort();
+  }
+  if (again != input)
+    std::abort();
   return 0;
 }

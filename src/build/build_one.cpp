@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "build/build_env.h"
+#include "build/build_error.h"
 #include "build/build_slot.h"
 #include "build/builtin_builders.h"
+#include "build/outputs.h"
 #include "build/sandbox.h"
 #include "build/system_features.h"
 #include "store/closure.h"
@@ -296,7 +298,6 @@ MovedOutputs buildDerivation(store::LocalStore &store, const BuildSettings &sett
     // reach the network.
     spec.network = format::isFixedOutputDerivation(job.drv);
     spec.kvm = settings.systemFeatures.count("kvm") != 0;
-    spec.cores = settings.cores;
     if (geteuid() == 0)
       spec.hostUid = spec.hostGid =
           long(kDefaultSandboxHostId + workspace.slot(store.root() + "/nix/var/nix"));

@@ -4,7 +4,6 @@
 // store's root.
 #include "build/builtin_buildenv.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,16 +127,13 @@ struct Builder {
     auto r = resolve(dir);
     if (!r)
       return std::nullopt;
-    DIR *d = ::opendir(view.real(*r).c_str());
-    if (!d)
-      return std::nullopt;
     std::vector<std::string> names;
-    while (struct dirent *e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != "..")
-        names.push_back(n);
+    try {
+      names = store::readDirNames(view.real(*r));
+    } catch (const util::SysError &e) {
+      errno = e.errNo;
+      return std::nullopt;
     }
-    ::closedir(d);
     std::sort(names.begin(), names.end());
     return names;
   }

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "build/build_error.h"
 #include "build/build_log.h"
-#include "build/outputs.h"
 #include "build/system_features.h"
 #include "store/store.h"
 

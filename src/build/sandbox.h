@@ -61,9 +61,6 @@ struct SandboxSpec {
   // The builder's stdout and stderr; -1: a pipe whose read end the
   // SandboxedProcess holds (takeLogFd).
   int logFd = 2;
-  // NIX_BUILD_CORES comes from env (see build_env.h); kept so the caller
-  // describes the whole build in one place.
-  unsigned cores = 1;
   // Host ids behind uid 1000 / gid 100. -1: the caller's own ids when it is
   // not root; kDefaultSandboxHostId when it is root (give each concurrent
   // build its own id, e.g. 30000 + slot).

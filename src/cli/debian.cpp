@@ -167,6 +167,10 @@ int cmdDebian(const std::string &name, std::vector<std::string> &args) {
       throw UsageError("missing subcommand");
     std::string sub = args[0];
     args.erase(args.begin());
+    if (sub == "--help" || sub == "help") {
+      std::cout << kUsage;
+      return 0;
+    }
     if (sub == "lock")
       return lock(args);
     if (sub == "resolve")

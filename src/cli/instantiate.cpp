@@ -14,6 +14,7 @@
 #include "lang/json.h"
 #include "lang/print.h"
 #include "lang/xml.h"
+#include "util/exit.h"
 
 namespace bastion::cli {
 
@@ -52,8 +53,16 @@ Options parseArgs(std::vector<std::string> &args, bool nativeEval) {
       o.readWrite = false;
     else if (a == "-Q" || a == "--no-build-output")
       ;
-    else
-      parseEvalArg(args, i, o.eval, "nix-instantiate");
+    else if (a == "--help" && nativeEval) {
+      // `bastion eval` is ours, not a Nix personality: its own usage.
+      std::cout
+          << "Usage: bastion eval FILE|-E EXPR|- [--strict] [--json] [--xml] [-A ATTRPATH]\n"
+             "       [--arg NAME EXPR] [--argstr NAME STRING] [-I PATH] [--option NAME VALUE]\n"
+             "       [--store DIR] [--read-write-mode]\n"
+             "Evaluates the expression and prints its value (nix-instantiate --eval).\n";
+      throw util::ExitNow{};
+    } else
+      parseEvalArg(args, i, o.eval, nativeEval ? "bastion eval" : "nix-instantiate");
   }
   return o;
 }

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "build/build_error.h"
 #include "build/realise.h"
 #include "cli/build_options.h"
 #include "cli/commands.h"

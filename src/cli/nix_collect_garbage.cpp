@@ -6,7 +6,6 @@
 // Nix 2.8 looks for profiles in the machine's /nix/var/nix/profiles even
 // with --store DIR; Bastion uses the profiles of the store it collects,
 // <DIR>/nix/var/nix/profiles, which are the ones that store's roots name.
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "cli/nix_store.h"
 #include "cli/nix_store_common.h"
 #include "cli/version.h"
+#include "store/fs_util.h"
 #include "store/gc.h"
 #include "store/profiles.h"
 #include "util/error.h"
@@ -38,16 +38,12 @@ void removeOldGenerations(const std::string &dir, const Options &o) {
   if (::access(dir.c_str(), R_OK) != 0)
     return;
   bool canWrite = ::access(dir.c_str(), W_OK) == 0;
-  DIR *d = ::opendir(dir.c_str());
-  if (!d)
-    return;
   std::vector<std::string> names;
-  while (struct dirent *e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..")
-      names.push_back(n);
+  try {
+    names = store::readDirNames(dir);
+  } catch (const util::SysError &) {
+    return; // a profile directory we cannot read has nothing of ours
   }
-  ::closedir(d);
   for (const std::string &name : names) {
     std::string path = dir + "/" + name;
     struct stat st;

@@ -7,10 +7,21 @@
 #include "cli/legacy_args.h"
 #include "cli/nix_store.h"
 #include "cli/nix_store_common.h"
+#include "util/exit.h"
 
 namespace bastion::cli {
 
 namespace {
+
+const char kUsage[] = "Usage: nix COMMAND [ARGS...]\n"
+                      "The commands of Nix's newer interface that Bastion has:\n"
+                      "  log PATH              the build log of PATH or its deriver\n"
+                      "  why-depends A B       why A depends on B (bastion why-depends)\n"
+                      "  store sign|verify     as bastion store\n"
+                      "  path-info PATHS       as bastion path-info\n"
+                      "  copy --to|--from URL  as bastion nix-copy\n";
+const char kLogUsage[] = "Usage: nix log PATH\n"
+                         "Prints the build log of PATH (a derivation, or an output of one).\n";
 
 int cmdNixLog(const std::string &name, std::vector<std::string> &args) {
   NixStoreInvocation inv;
@@ -20,6 +31,10 @@ int cmdNixLog(const std::string &name, std::vector<std::string> &args) {
         args,
         [&](ArgCursor &arg) {
           const std::string &a = *arg;
+          if (a == "--help") {
+            std::cout << kLogUsage;
+            throw util::ExitNow{};
+          }
           if (!a.empty() && a[0] == '-')
             return false;
           paths.push_back(a);
@@ -52,6 +67,10 @@ int cmdNix(const std::string &name, std::vector<std::string> &args) {
     return reportUsageError("nix", UsageError("no subcommand specified"));
   std::string sub = args[0];
   args.erase(args.begin());
+  if (sub == "--help" || sub == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
   if (sub == "log")
     return cmdNixLog("nix log", args);
   if (sub == "why-depends")

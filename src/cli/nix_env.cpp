@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "build/outputs.h"
+#include "build/build_error.h"
 #include "cli/commands.h"
 #include "cli/eval_options.h"
 #include "cli/nix_env.h"

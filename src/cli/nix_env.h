@@ -16,7 +16,7 @@
 #include "cli/build_options.h"
 #include "cli/legacy_args.h"
 #include "lang/eval.h"
-#include "lang/gc.h"
+#include "lang/heap.h"
 
 namespace bastion::cli {
 
@@ -105,7 +105,7 @@ EnvElems queryInstalled(NixEnvGlobals &g, const std::string &profile);
 bool createUserEnv(NixEnvGlobals &g, EnvElems &elems, const std::string &profile,
                    const std::string &lockToken);
 // Realises derivations (printing what will be built, as Nix), throwing
-// build::BuildError.
+// build::BuildError (build/build_error.h).
 // showPlan: list what will be built first (Nix does not for the user environment).
 void buildDerivations(NixEnvGlobals &g, const std::vector<std::string> &drvPaths,
                       bool showPlan = true);

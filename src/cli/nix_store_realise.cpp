@@ -3,6 +3,7 @@
 // resulting paths (or, with --add-root, the roots made for them).
 #include <iostream>
 
+#include "build/build_error.h"
 #include "build/realise.h"
 #include "cli/build_options.h"
 #include "cli/legacy_args.h"

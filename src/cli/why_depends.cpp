@@ -21,6 +21,7 @@
 #include "store/closure.h"
 #include "store/fs_util.h"
 #include "util/error.h"
+#include "util/exit.h"
 #include "util/file.h"
 
 namespace bastion::cli {
@@ -198,6 +199,13 @@ private:
 
 } // namespace
 
+const char kUsage[] =
+    "Usage: why-depends [--all] [--precise] PACKAGE DEPENDENCY\n"
+    "Shows why PACKAGE depends on DEPENDENCY: the shortest chain of references\n"
+    "between them, as Nix 2.8's nix why-depends.\n"
+    "  -a, --all             every path towards DEPENDENCY, not just the shortest\n"
+    "  --precise             the files and text that hold each reference\n";
+
 int cmdWhyDepends(const std::string &name, std::vector<std::string> &args) {
   bool all = false, precise = false;
   NixStoreInvocation inv;
@@ -207,6 +215,10 @@ int cmdWhyDepends(const std::string &name, std::vector<std::string> &args) {
         args,
         [&](ArgCursor &arg) {
           const std::string &a = *arg;
+          if (a == "--help") {
+            std::cout << kUsage;
+            throw util::ExitNow{};
+          }
           if (a == "--all" || a == "-a")
             all = true;
           else if (a == "--precise")

@@ -1,21 +1,12 @@
 #include "format/base16.h"
 
+#include "util/strings.h"
+
 namespace bastion::format {
 
 namespace {
 
 constexpr char kDigits[] = "0123456789abcdef";
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  // Nix accepts upper case on input even though it never prints it.
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 } // namespace
 
@@ -34,8 +25,8 @@ std::optional<std::vector<uint8_t>> base16Decode(std::string_view s) {
     return std::nullopt;
   std::vector<uint8_t> out(s.size() / 2);
   for (size_t i = 0; i < out.size(); ++i) {
-    int hi = hexValue(s[2 * i]);
-    int lo = hexValue(s[2 * i + 1]);
+    int hi = util::hexDigitValue(s[2 * i]);
+    int lo = util::hexDigitValue(s[2 * i + 1]);
     if (hi < 0 || lo < 0)
       return std::nullopt;
     out[i] = static_cast<uint8_t>(hi << 4 | lo);

@@ -10,7 +10,7 @@
 
 #include "lang/ast.h"
 #include "lang/error.h"
-#include "lang/gc.h"
+#include "lang/heap.h"
 #include "lang/small_alloc.h"
 #include "lang/value.h"
 

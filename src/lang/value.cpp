@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "lang/gc.h"
+#include "lang/heap.h"
 
 namespace bastion::lang {
 

@@ -1,7 +1,6 @@
 // See unused_links.h; Nix 2.8's LocalStore::removeUnusedLinks.
 #include "store/unused_links.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,19 +14,14 @@ namespace bastion::store {
 
 void removeUnusedLinks(LocalStore &store, const GcLog &log) {
   std::string linksDir = store.realStoreDir() + "/.links";
-  DIR *d = ::opendir(linksDir.c_str());
-  if (!d) {
-    if (errno == ENOENT)
-      return;
-    throwSysError("opening directory '" + linksDir + "'");
-  }
   std::vector<std::string> names;
-  while (struct dirent *e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..")
-      names.push_back(n);
+  try {
+    names = readDirNames(linksDir);
+  } catch (const util::SysError &e) {
+    if (e.errNo == ENOENT) // never optimised: nothing to remove
+      return;
+    throw;
   }
-  ::closedir(d);
 
   int64_t actualSize = 0, unsharedSize = 0;
   for (const std::string &name : names) {

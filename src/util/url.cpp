@@ -14,16 +14,6 @@ bool isUnreserved(char c) {
          c == '.' || c == '_' || c == '~';
 }
 
-int hexVal(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 } // namespace
 
 std::string percentEncode(std::string_view s, std::string_view keep) {
@@ -46,7 +36,7 @@ std::string percentDecode(std::string_view in) {
     if (in[i] == '%') {
       if (i + 2 >= in.size())
         throw BadURL("invalid URI parameter '" + std::string(in) + "': invalid format");
-      int a = hexVal(in[i + 1]), b = hexVal(in[i + 2]);
+      int a = hexDigitValue(in[i + 1]), b = hexDigitValue(in[i + 2]);
       if (a < 0 || b < 0)
         throw BadURL("invalid URI parameter '" + std::string(in) + "': invalid format");
       r += char(a * 16 + b);

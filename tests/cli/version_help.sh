@@ -25,5 +25,18 @@ check "bastion --version" "\"$bin\" --version | grep -q '^bastion [0-9]'"
 check "bastion help lists the commands" "\"$bin\" help | grep -q 'serve-cache'"
 check "bastion help nix-build" "\"$bin\" help nix-build | grep -q '^Usage: nix-build'"
 check "bastion help nix-store" "\"$bin\" help nix-store >/dev/null"
+# Every command `bastion help` lists answers --help (a usage on stdout, exit
+# 0, in a directory with nothing to read), --version, and `bastion help CMD`:
+# a new command that is listed without them fails here.
+cmds=$("$bin" help | sed -n 's/^  \([a-z][a-z-]*\).*/\1/p' | grep -vx help | sort -u)
+check "bastion help lists commands" "[ \$(echo \"\$cmds\" | wc -l) -ge 15 ]"
+for c in $cmds; do
+  out=$(cd "$tmp" && timeout 20 "$bin" $c --help </dev/null 2>/dev/null); rc=$?
+  check "$c --help exits 0" "[ $rc = 0 ]"
+  check "$c --help prints a usage" "echo \"\$out\" | grep -qi 'usage'"
+  check "bastion help $c" "(cd \"$tmp\" && timeout 20 \"$bin\" help $c </dev/null >/dev/null 2>&1)"
+  v=$(cd "$tmp" && timeout 20 "$bin" $c --version </dev/null 2>/dev/null); rc=$?
+  check "$c --version exits 0 and names Bastion" "[ $rc = 0 ] && echo \"\$v\" | grep -q '^bastion [0-9]'"
+done
 check "an unknown command fails with 1" "! \"$bin\" no-such-command 2>/dev/null; [ \$? = 0 ] && { \"$bin\" no-such-command 2>/dev/null; [ \$? = 1 ]; }"
 exit $fail

@@ -29,6 +29,7 @@ int main(int argc, char **argv) {
   build::SandboxSpec spec;
   std::set<std::string> extraInputs;
   double killAfter = 0;
+  unsigned cores = 1; // NIX_BUILD_CORES, through the build environment
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -51,7 +52,7 @@ int main(int argc, char **argv) {
     else if (a == "--sandbox-paths")
       sandboxPaths = next();
     else if (a == "--cores")
-      spec.cores = static_cast<unsigned>(std::stoul(next()));
+      cores = static_cast<unsigned>(std::stoul(next()));
     else if (a == "--input")
       extraInputs.insert(next());
     else if (a == "--host-uid")
@@ -73,7 +74,7 @@ int main(int argc, char **argv) {
 
     build::BuildEnvOptions opts;
     opts.storeDir = storeDir;
-    opts.cores = spec.cores;
+    opts.cores = cores;
     opts.buildDir = spec.buildDir;
     build::BuildEnv benv = build::makeBuildEnv(drv, opts);
 

@@ -7,8 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "format/hash.h"
+#include "format/nar.h"
 #include "format/narinfo.h"
 #include "format/signature.h"
+#include "nar_rewrite.h"
 
 using namespace bastion::format;
 
@@ -169,4 +172,35 @@ TEST(Signature, RejectsForeignAndMalformed) {
   PublicKeys two =
       parsePublicKeys(readVector("test-key-1.pub") + "  \n " + stranger.toPublicKey().toString());
   EXPECT_EQ(two.size(), 2u);
+}
+
+TEST(NarInfo, FilesAreWhatTheNarinfosRecord) {
+  // Every narinfo's URL names a file of FileSize bytes hashing to FileHash;
+  // uncompressed, that file is a canonical NAR of NarSize bytes hashing to
+  // NarHash, which NarWriter writes again byte for byte.
+  size_t n = 0, nars = 0;
+  for (const char *cache : {"cache-xz", "cache-zstd", "cache-bzip2", "cache-none"})
+    for (const std::string &f : narinfoFiles(cache)) {
+      SCOPED_TRACE(f);
+      NarInfo info = parseNarInfo(readVector(f), f);
+      std::string file = readVector(std::string(cache) + "/" + info.url);
+      EXPECT_EQ(file.size(), info.fileSize);
+      ASSERT_TRUE(info.fileHash.has_value());
+      EXPECT_EQ(hashString(info.fileHash->algo, file), *info.fileHash);
+      if (info.compression == "none") {
+        EXPECT_EQ(file.size(), info.narSize);
+        EXPECT_EQ(hashString(info.narHash.algo, file), info.narHash);
+        std::string again;
+        StringNarSink sink(again);
+        bastion::test::NarRewriter rw(sink);
+        StringNarSource src(file);
+        parseNar(src, rw);
+        rw.finish();
+        EXPECT_EQ(again, file);
+        nars++;
+      }
+      n++;
+    }
+  EXPECT_EQ(n, 14u);
+  EXPECT_EQ(nars, 3u);
 }

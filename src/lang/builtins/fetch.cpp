@@ -20,7 +20,7 @@
 #include "lang/builtins/store_call.h"
 #include "lang/eval.h"
 #include "lang/eval_store.h"
-#include "lang/gc.h"
+#include "lang/heap.h"
 #include "store/download.h"
 #include "store/fs_util.h"
 #include "store/unpack.h"

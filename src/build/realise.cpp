@@ -1,4 +1,4 @@
-// Realiser::realise: the derivation graph in dependency order, N at a time.
+// Realiser::realise (realise.h): the derivation graph in dependency order, N at a time.
 #include <algorithm>
 #include <condition_variable>
 #include <exception>
@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "build/build_error.h"
 #include "build/build_one.h"
 #include "build/realise.h"
 
