@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace bastion::cli {
 
@@ -30,23 +31,57 @@ std::string computedDefault(const std::string &name) {
   return out;
 }
 
-void loadFile(lang::EvalSettings &settings, const std::string &path) {
+// Nix 2.8's syntax (Config::applyConfigFile): `#` starts a comment, a
+// line is `NAME = WORDS` (the words joined by single spaces), `include F`
+// reads F (relative to this file's directory, an error if missing),
+// `!include F` reads F if it exists; anything else is an error.
+void loadFile(lang::EvalSettings &settings, const std::string &path, bool mustExist,
+              int depth = 0) {
   std::ifstream in(path);
-  if (!in)
+  if (!in) {
+    if (mustExist)
+      throw std::runtime_error("file '" + path + "' included from a nix.conf not found");
     return;
+  }
+  if (depth > 32)
+    throw std::runtime_error(path + ": includes nested too deeply");
   std::string line;
+  int lineNo = 0;
   while (std::getline(in, line)) {
+    lineNo++;
     auto hash = line.find('#');
     if (hash != std::string::npos)
       line = line.substr(0, hash);
-    auto eq = line.find('=');
-    if (eq == std::string::npos)
+    std::istringstream ss(line);
+    std::vector<std::string> tokens;
+    for (std::string w; ss >> w;)
+      tokens.push_back(w);
+    if (tokens.empty())
       continue;
-    std::string name = trim(line.substr(0, eq));
-    std::string value = trim(line.substr(eq + 1));
-    if (name.rfind("include ", 0) == 0 || name.rfind("!include ", 0) == 0)
+    std::string where = path + ":" + std::to_string(lineNo);
+    if (tokens[0] == "include" || tokens[0] == "!include") {
+      if (tokens.size() != 2)
+        throw std::runtime_error(where + ": illegal configuration line '" + trim(line) + "'");
+      std::string file = tokens[1];
+      if (file[0] != '/') {
+        auto slash = path.rfind('/');
+        file = (slash == std::string::npos ? "." : path.substr(0, slash)) + "/" + file;
+      }
+      loadFile(settings, file, tokens[0] == "include", depth + 1);
       continue;
-    applySetting(settings, name, value);
+    }
+    if ((tokens.size() < 2 || tokens[1] != "=") && line.find('=') != std::string::npos) {
+      // `NAME=VALUE` without spaces: Nix refuses it; Bastion always took it.
+      auto eq = line.find('=');
+      applySetting(settings, trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
+      continue;
+    }
+    if (tokens.size() < 2 || tokens[1] != "=")
+      throw std::runtime_error(where + ": illegal configuration line '" + trim(line) + "'");
+    std::string value;
+    for (size_t i = 2; i < tokens.size(); i++)
+      value += (i > 2 ? " " : "") + tokens[i];
+    applySetting(settings, tokens[0], value);
   }
 }
 } // namespace
@@ -84,17 +119,17 @@ void applySetting(lang::EvalSettings &settings, const std::string &name0,
 
 void loadNixConf(lang::EvalSettings &settings) {
   const char *confDir = getenv("NIX_CONF_DIR");
-  loadFile(settings, std::string(confDir ? confDir : "/etc/nix") + "/nix.conf");
+  loadFile(settings, std::string(confDir ? confDir : "/etc/nix") + "/nix.conf", false);
   const char *xdg = getenv("XDG_CONFIG_HOME");
   const char *home = getenv("HOME");
   std::string user = xdg ? std::string(xdg) : home ? std::string(home) + "/.config" : "";
   if (!user.empty())
-    loadFile(settings, user + "/nix/nix.conf");
+    loadFile(settings, user + "/nix/nix.conf", false);
   // Bastion's own configuration directory, in Nix's syntax too.
   if (const char *dir = getenv("BASTION_CONF_DIR"))
-    loadFile(settings, std::string(dir) + "/nix.conf");
+    loadFile(settings, std::string(dir) + "/nix.conf", false);
   else if (!user.empty())
-    loadFile(settings, user + "/bastion/nix.conf");
+    loadFile(settings, user + "/bastion/nix.conf", false);
   if (const char *extra = getenv("NIX_CONFIG")) {
     std::istringstream ss(extra);
     std::string line;

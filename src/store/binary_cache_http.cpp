@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -37,7 +38,8 @@ struct Body {
   const ByteSink *sink = nullptr;
   long status = 0;
   CURL *c = nullptr;
-  uint64_t delivered = 0;
+  uint64_t delivered = 0; // over all attempts
+  uint64_t skip = 0;      // bytes an earlier attempt already delivered
   std::exception_ptr error;
   static size_t onData(char *p, size_t size, size_t n, void *self) {
     Body *b = static_cast<Body *>(self);
@@ -45,9 +47,19 @@ struct Body {
       BASTION_LAZY(libcurl(), curl_easy_getinfo)(b->c, CURLINFO_RESPONSE_CODE, &b->status);
     if (b->status != 200 && b->status != 206)
       return size * n; // an error page: not the file
+    std::string_view d(p, size * n);
+    // A retry after a broken transfer starts again from byte 0 (the body
+    // may have been content-encoded, so a Range would count other bytes):
+    // what the sink already has is dropped here, and the NAR's hash,
+    // checked against its narinfo, catches a file that changed meanwhile.
+    uint64_t drop = std::min<uint64_t>(b->skip, d.size());
+    b->skip -= drop;
+    d.remove_prefix(drop);
+    if (d.empty())
+      return size * n;
     try {
-      (*b->sink)(std::string_view(p, size * n));
-      b->delivered += size * n;
+      (*b->sink)(d);
+      b->delivered += d.size();
     } catch (...) {
       b->error = std::current_exception();
       return 0;
@@ -79,9 +91,12 @@ bool transient(CURLcode code, long status) {
 
 bool HttpBinaryCache::get(const std::string &rel, const ByteSink &sink, bool headOnly) {
   std::string url = url_ + "/" + rel;
+  uint64_t delivered = 0;
   for (int attempt = 1;; attempt++) {
     CURL *c = threadHandle();
     Body body;
+    body.delivered = delivered;
+    body.skip = delivered;
     body.sink = &sink;
     body.c = c;
     BASTION_LAZY(libcurl(), curl_easy_setopt)(c, CURLOPT_URL, url.c_str());
@@ -104,16 +119,18 @@ bool HttpBinaryCache::get(const std::string &rel, const ByteSink &sink, bool hea
       std::rethrow_exception(body.error);
     long status = 0;
     BASTION_LAZY(libcurl(), curl_easy_getinfo)(c, CURLINFO_RESPONSE_CODE, &status);
-    if (code == CURLE_OK && (status == 200 || status == 206))
+    if (code == CURLE_OK && (status == 200 || status == 206)) {
+      if (body.skip != 0) // shorter than what an earlier attempt delivered
+        throw StoreError("unable to download '" + url + "': the file shrank between attempts");
       return true;
+    }
     if (code == CURLE_OK && (status == 404 || status == 410 || status == 403))
       return false;
     std::string what = code != CURLE_OK
                            ? std::string(BASTION_LAZY(libcurl(), curl_easy_strerror)(code))
                            : "HTTP error " + std::to_string(status);
-    // A body already passed on cannot be taken back: only a request that
-    // delivered nothing is retried.
-    if (attempt < kAttempts && body.delivered == 0 && transient(code, status)) {
+    delivered = body.delivered;
+    if (attempt < kAttempts && transient(code, status)) {
       int ms = 100 << (attempt - 1);
       std::cerr << "warning: unable to download '" << url << "': " << what << "; retrying in " << ms
                 << " ms\n";
