@@ -84,7 +84,7 @@ let
             rm -f "${k.path}"
         fi
         mkdir -m 0755 -p "$(dirname '${k.path}')"
-        ssh-keygen \
+        ${cfgc.package}/bin/ssh-keygen \
           -t "${k.type}" \
           ${optionalString (k ? bits) "-b ${toString k.bits}"} \
           ${optionalString (k ? rounds) "-a ${toString k.rounds}"} \
@@ -467,6 +467,19 @@ in
       } else {
         services.sshd = service;
       };
+
+    # The host keys are made at activation too, not only by the unit's
+    # preStart: a system that boots without systemd (a container's test
+    # hook) or switches before sshd restarts still has them, and with an
+    # ephemeral root they are made after persistence has put its bind
+    # mounts and links in place, so a new key lands on the persistent side.
+    system.activationScripts.sshHostKeys = {
+      deps = [ "etc" ] ++ optional (config.system.activationScripts ? persist-files) "persist-files";
+      text = ''
+        # SSH host keys, generated when missing.
+        ${concatMapStrings hostKeyScript cfg.hostKeys}
+      '';
+    };
 
     networking.firewall.allowedTCPPorts = optionals cfg.openFirewall cfg.ports;
 
