@@ -2,7 +2,7 @@
 """os14.*: activation and stage 2 of a built system (nix/modules/system/boot/stage-2.nix,
 nix/modules/system/activation/*.nix, the users and wrappers snippets).
 
-    activation.py --bin BASTION --only generations|config|tmpfs-root|seeds [--keep]
+    activation.py --bin BASTION --only generations|config|tmpfs-root|seeds|persistence [--keep]
 
 The system is activation-system.nix: tests/os14/system.nix evaluated by
 nix/os/eval-config.nix with the busybox package set tests/os/pkgs.nix,
@@ -20,6 +20,18 @@ generations  /etc linked through /etc/static and copied with mode and
              /run/current-system; the machine id kept. Generation 2 removes
              generation 1's stale links and copied files; after a rollback
              generation 1's /etc is back.
+             Also: SSH host keys made at activation with the machine's
+             ssh-keygen (host-programs.nix; skipped without one) and kept
+             across generations; authorized keys (keys and keyFiles) in
+             /etc/ssh/authorized_keys.d, and the machine's sshd with
+             StrictModes lets root in with them (a world-writable copy is
+             refused); recorded dpkg-statoverrides applied; environment.
+             variables and sessionVariables in a login shell and pam_env.
+persistence  meeka and the impermanence server (persistence-system.nix)
+             booted twice from one root: what environment.persistence
+             lists survives, the rest of the tmpfs root is gone, the SSH
+             host key is made once on the persistent side; meeka's /srv
+             bind mount carries the merged noexec.
 config       `bastion os switch -c configuration.nix --root DIR` builds and
              switches (the same facts at boot; an unchanged switch builds
              nothing, its time printed); `bastion os run -c` boots from a
@@ -124,29 +136,38 @@ def nix_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
 
 
-def host_ssh():
-    """The machine's ssh-keygen and what it loads (ldd), as host-openssh.nix's
-    arguments, or None when there is none (or ldd cannot tell)."""
-    keygen = shutil.which("ssh-keygen")
-    if not keygen or not shutil.which("ldd"):
+def host_programs(name, *programs):
+    """Programs of the machine and what they load (ldd), as host-programs.nix's
+    arguments, or None when one is missing (or ldd cannot tell)."""
+    paths = [shutil.which(p) for p in programs]
+    if not all(paths) or not shutil.which("ldd"):
         return None
-    r = subprocess.run(["ldd", keygen], capture_output=True, text=True)
     libs, loader = {}, None
-    for line in r.stdout.splitlines():
-        m = re.match(r"\s*(\S+) => (/\S+) \(", line)
-        if m:
-            libs[m.group(1)] = os.path.realpath(m.group(2))
-            continue
-        m = re.match(r"\s*(/\S+) \(", line)
-        if m:
-            loader = os.path.realpath(m.group(1))
-    if r.returncode != 0 or not loader or not libs:
+    for path in paths:
+        r = subprocess.run(["ldd", path], capture_output=True, text=True)
+        if r.returncode != 0:
+            return None
+        for line in r.stdout.splitlines():
+            m = re.match(r"\s*(\S+) => (/\S+) \(", line)
+            if m:
+                libs[m.group(1)] = os.path.realpath(m.group(2))
+                continue
+            m = re.match(r"\s*(/\S+) \(", line)
+            if m:
+                loader = os.path.realpath(m.group(1))
+    if not loader or not libs:
         return None
-    expr = "{ programs = { ssh-keygen = %s; }; libs = { %s }; loader = %s; }" % (
-        nix_str(os.path.realpath(keygen)),
+    expr = "{ name = %s; programs = { %s }; libs = { %s }; loader = %s; }" % (
+        nix_str(name),
+        " ".join("%s = %s;" % (nix_str(p), nix_str(os.path.realpath(path))) for p, path in zip(programs, paths)),
         " ".join("%s = %s;" % (nix_str(k), nix_str(v)) for k, v in sorted(libs.items())),
         nix_str(loader))
-    return {"keygen": keygen, "expr": expr}
+    return {"path": paths[0], "expr": expr}
+
+
+def host_ssh():
+    p = host_programs("openssh-host", "ssh-keygen")
+    return p and {"keygen": p["path"], "expr": p["expr"]}
 
 
 def sshd_login(env, root, user, key):
@@ -449,10 +470,86 @@ def test_seeds(env, rep):
                       facts.get("sudo", ""))
 
 
+# seed file, tmpfs root given by the test, the persistent root on the disk
+PERSIST_SEEDS = {"meeka": ("meeka/default.nix", False, "nix/persist"),
+                 "impermanence": ("impermanence.nix", True, "persist")}
+
+
+def test_persistence(env, rep):
+    svc = os.path.join(HERE, "..", "os", "services")
+    if not env.ssh:
+        print("note: without the machine's ssh-keygen the host keys are not checked", flush=True)
+    for name, (rel, tmpfs, persist) in PERSIST_SEEDS.items():
+        args = ["--arg", "seed", os.path.abspath(os.path.join(svc, rel)), "--arg", "tmpfsRoot", "true" if tmpfs else "false"]
+        if env.ssh:
+            args += ["--arg", "hostSsh", env.ssh["expr"]]
+        bash, realpath = host_programs("bash-host", "bash"), host_programs("realpath-host", "realpath")
+        scripts = bool(bash and realpath)
+        if scripts:
+            args += ["--arg", "hostBash", bash["expr"], "--arg", "hostRealpath", realpath["expr"]]
+        elif name == "impermanence":
+            print("note: no bash or realpath here: the community module's scripts cannot run, "
+                  "its directories are not checked", flush=True)
+        r = env.bastion("nix-build", "--store", env.src, os.path.join(HERE, "persistence-system.nix"), "--no-out-link",
+                        *args, *bt.bastion_sandbox_options())
+        if not rep.check(r.rc == 0, "%s: the seed builds with the persistence facts" % name, r.err[-2000:]):
+            continue
+        top = r.out.strip()
+        root = os.path.join(env.work, "persist-" + name)
+        # The persistent volume as the guides' install steps leave it.
+        os.makedirs(os.path.join(root, persist, "etc/ssh"))
+        rep.check(env.switch(root, top).rc == 0, "%s: switch" % name)
+        if name == "meeka":
+            # meeka's /etc/machine-id is a link to the persistent copy.
+            shutil.copy(os.path.join(root, "etc/machine-id"), os.path.join(root, persist, "etc/machine-id"))
+        boots = []
+        for n in (1, 2):
+            r, facts = env.boot(root)
+            ok = rep.check(r.rc == 0 and "FACTS-DONE" in r.out, "%s: boot %d" % (name, n),
+                           "%s\n%s%s" % (r.status, r.out[-3000:], r.err[-2000:]))
+            boots.append(facts if ok else {})
+        b1, b2 = boots
+        rep.check(b1.get("root-fs") == "tmpfs" and b2.get("root-fs") == "tmpfs", "%s: / is a tmpfs" % name,
+                  "%s / %s" % (b1.get("root-fs"), b2.get("root-fs")))
+        if name == "meeka" or scripts:
+            rep.check(b1.get("persisted") == "absent" and b2.get("persisted") == "written",
+                      "%s: /etc/nixos (environment.persistence) survives the reboot%s" % (
+                          name, " (bind-mounted by the test's PID 1 from fstab, as systemd would)" if tmpfs else ""),
+                      "%s / %s" % (b1.get("persisted"), b2.get("persisted")))
+            rep.check(os.path.exists(os.path.join(root, persist, "etc/nixos/marker")),
+                      "%s: ... written on the persistent side (%s/etc/nixos)" % (name, persist))
+        rep.check(b1.get("scratch") == "end" and b2.get("scratch") == "end",
+                  "%s: what boot 1 wrote elsewhere on / (/root, /etc, /var, /) is gone at boot 2" % name,
+                  "%s / %s" % (b1.get("scratch"), b2.get("scratch")))
+        rep.check(not os.path.exists(os.path.join(root, "root/scratch")) and not os.path.exists(os.path.join(root, "scratch")),
+                  "%s: ... and never reached the disk" % name)
+        rep.check(re.fullmatch(r"[0-9a-f]{32}", b1.get("machine-id") or "") and b1.get("machine-id") == b2.get("machine-id"),
+                  "%s: the machine id is the same at both boots" % name,
+                  "%s / %s" % (b1.get("machine-id"), b2.get("machine-id")))
+        if name == "meeka":
+            rep.check("PID 1: mounted" not in r.out, "meeka: activation made every persistence mount, none left to fstab",
+                      r.out[-2000:])
+            rep.check(b1.get("srv") == "absent" and b2.get("srv") == "written" and b2.get("var-lib") == "written",
+                      "meeka: /srv and /var/lib survive the reboot", "%s %s" % (b2.get("srv"), b2.get("var-lib")))
+            opts = (b2.get("srv-mount") or "").split(",")
+            rep.check("noexec" in opts, "meeka: /srv is the persistence bind mount with noexec merged in",
+                      b2.get("srv-mount", ""))
+            rep.check("Permission denied" in (b2.get("srv-exec") or ""), "meeka: a program copied into /srv cannot run",
+                      b2.get("srv-exec", ""))
+        if env.ssh:
+            key = os.path.join(root, persist, "etc/ssh/ssh_host_ed25519_key.pub")
+            rep.check(b1.get("host-key-mode") == "600 root" and os.path.exists(key),
+                      "%s: the SSH host key made at boot 1 is on the persistent side" % name,
+                      "%s; %s exists: %s" % (b1.get("host-key-mode"), key, os.path.exists(key)))
+            rep.check(b1.get("host-key") and b1.get("host-key") == b2.get("host-key"),
+                      "%s: the same SSH host key at boot 2" % name,
+                      "%s / %s" % (b1.get("host-key"), b2.get("host-key")))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
-    ap.add_argument("--only", required=True, choices=["generations", "config", "tmpfs-root", "seeds"])
+    ap.add_argument("--only", required=True, choices=["generations", "config", "tmpfs-root", "seeds", "persistence"])
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
     rep = bt.Report()
@@ -467,6 +564,8 @@ def main():
             test_config(env, rep)
         elif args.only == "seeds":
             test_seeds(env, rep)
+        elif args.only == "persistence":
+            test_persistence(env, rep)
         else:
             test_tmpfs_root(env, rep)
     return rep.summary()

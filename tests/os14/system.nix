@@ -5,7 +5,7 @@
 # lines, then powers off. `gen` changes the /etc entries between
 # generations; `tmpfsRoot` gives it the seeds' tmpfs root with noexec.
 # sshd is enabled: `ssh` is the openssh package its host keys are made with
-# (host-openssh.nix, the machine's ssh-keygen; the set's stand-in fails),
+# (host-programs.nix, the machine's ssh-keygen; the set's stand-in fails),
 # `rootKey` a public key for root's authorized keys. A package records
 # dpkg-statoverride lines as pkgs.debian.usr does.
 { pkgs, gen ? "1", tmpfsRoot ? false, ssh ? null, rootKey ? null }:

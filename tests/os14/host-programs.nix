@@ -1,19 +1,20 @@
-# The machine's own ssh-keygen as a package of the busybox test set, for the
-# host-key checks (the set's openssh is a stand-in that fails): the program,
-# the shared libraries ldd names and the dynamic loader, copied into the
-# store; bin/ssh-keygen runs the program through that loader with those
-# libraries, so it needs nothing outside the store inside a container.
-# activation.py passes what ldd found:
-#   { programs = { ssh-keygen = "/usr/bin/ssh-keygen"; };
+# Programs of the machine as a package of the busybox test set, where the
+# set has only a stand-in: ssh-keygen for the host-key checks (the set's
+# openssh fails), bash for the community impermanence module's scripts
+# (busybox's ash has no shopt). The programs, the shared libraries ldd
+# names and the dynamic loader are copied into the store; bin/NAME runs a
+# program through that loader with those libraries, so it needs nothing
+# outside the store inside a container. activation.py passes what ldd found:
+#   { name = "openssh-host"; programs = { ssh-keygen = "/usr/bin/ssh-keygen"; };
 #     libs = { "libc.so.6" = "/lib/x86_64-linux-gnu/libc.so.6"; … };
 #     loader = "/lib64/ld-linux-x86-64.so.2"; }
-{ pkgs, programs, libs, loader }:
+{ pkgs, name, programs, libs, loader }:
 let
   lib = pkgs.lib;
   copy = name: p: builtins.path { path = /. + p; name = "host-" + lib.sanitizeDerivationName name; };
   line = dir: name: p: "cp ${copy name p} $out/${dir}/${name}\n";
 in
-pkgs.runCommand "openssh-host" { } ''
+pkgs.runCommand name { } ''
   set -e
   mkdir -p $out/bin $out/libexec $out/lib
   ${lib.concatStrings (lib.mapAttrsToList (line "lib") libs)}
