@@ -16,6 +16,7 @@ let
     builder = "builtin:fetch-urls";
     system = "builtin";
     urls = [ i.url ];
+    size = i.size;
     outputHashMode = "flat";
     outputHashAlgo = "sha256";
     outputHash = i.sha256;

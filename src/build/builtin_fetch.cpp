@@ -78,10 +78,27 @@ std::optional<format::Hash> flatHash(const format::Derivation &drv) {
   return format::parseHashAny(it->second.hash, format::parseHashAlgoOrThrow(algo));
 }
 
+// The attribute `size` (bytes; what a Debian index says), or 0.
+uint64_t expectedSize(const format::Derivation &drv) {
+  std::string s = env(drv, "size");
+  if (s.empty())
+    return 0;
+  size_t used = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(s, &used);
+  } catch (const std::exception &) {
+    used = 0;
+  }
+  if (used != s.size())
+    throw std::runtime_error("builtin:fetch-urls: attribute 'size' is not a number: '" + s + "'");
+  return n;
+}
+
 // `url` into the new file `file`, the bytes so far on the status line;
 // a wrong hash removes the file and throws, naming the URL and both.
 void downloadOne(const std::string &url, const std::string &file,
-                 const std::optional<format::Hash> &want, BuildLog &log) {
+                 const std::optional<format::Hash> &want, uint64_t size, BuildLog &log) {
   // The result's hash is checked afterwards, so TLS adds nothing (as Nix).
   store::DownloadOptions options;
   options.verifyTls = false;
@@ -101,7 +118,12 @@ void downloadOne(const std::string &url, const std::string &file,
         util::writeFull(fd, chunk, "writing to file '" + file + "'");
         hash.update(chunk);
         done += chunk.size();
-        log.status("downloaded " + showBytes(done));
+        // More than the index promised cannot match its hash: stop now
+        // rather than after however much the server sends.
+        if (size && done > size)
+          throw store::DownloadError("'" + url + "' is larger than the " + std::to_string(size) +
+                                     " bytes expected");
+        log.status("downloaded " + showBytes(done) + (size ? " of " + showBytes(size) : ""));
       },
       options);
   int rc = close(fd);
@@ -118,13 +140,13 @@ void downloadOne(const std::string &url, const std::string &file,
 
 // The first of `urls` that downloads (and has the hash), into `file`.
 void downloadFirst(const std::vector<std::string> &urls, const std::string &file,
-                   const std::optional<format::Hash> &want, BuildLog &log) {
+                   const std::optional<format::Hash> &want, uint64_t size, BuildLog &log) {
   std::string errors;
   for (const auto &url : urls) {
     std::string line = "downloading '" + url + "'\n";
     log.append(line.data(), line.size());
     try {
-      downloadOne(url, file, want, log);
+      downloadOne(url, file, want, size, log);
       return;
     } catch (store::DownloadError &e) {
       // The last one's error is the builder's own, shown once.
@@ -149,7 +171,7 @@ void runFetchUrls(const format::Derivation &drv, const std::string &builtStoreDi
     throw std::runtime_error("builtin:fetch-urls: attribute 'urls' is empty");
 
   if (env(drv, "unpack") != "1") {
-    downloadFirst(urls, dest, flatHash(drv), log);
+    downloadFirst(urls, dest, flatHash(drv), expectedSize(drv), log);
     if (env(drv, "executable") == "1" && chmod(dest.c_str(), 0755) != 0)
       store::throwSysError("making '" + dest + "' executable");
     return;
@@ -157,7 +179,7 @@ void runFetchUrls(const format::Derivation &drv, const std::string &builtStoreDi
 
   util::TempDir tmp("bastion-fetch-urls-");
   std::string file = tmp.path + "/download";
-  downloadFirst(urls, file, std::nullopt, log);
+  downloadFirst(urls, file, std::nullopt, expectedSize(drv), log);
   store::unpackArchive(file, dest);
   if (env(drv, "stripRoot") != "1")
     return;

@@ -9,6 +9,8 @@
 //               hold exactly one entry; a directory becomes the output, a
 //               file is put inside it
 //   executable  "1" (without unpack): the file is made 0755
+//   size        optional, bytes: shown with the bytes done, and a download
+//               growing past it is stopped (it cannot have the hash)
 // Runs in Bastion's process with the host's network, as builtin:fetchurl
 // does, the bytes downloaded on the status line. A flat output's hash is
 // checked here too, per URL: a download that does not match is removed

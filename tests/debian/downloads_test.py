@@ -5,9 +5,10 @@
   trickles the file; killed with -9 mid-transfer, nothing is valid in the
   store and no path of that name is there; the next build starts again
   and gives the pinned bytes;
-- a .deb replaced on the mirror after locking: exit code 1, the message
-  names the URL, the pinned hash and the hash of what came, and nothing is
-  registered or left in the store under either hash.
+- a .deb replaced on the mirror after locking: the build fails (100), the
+  message names the URL, the pinned hash and the hash of what came, and
+  nothing is registered or left in the store under either hash; one larger
+  than the index's Size is stopped there, naming the URL.
 Skips (77) without gpg, gpgv or dpkg-deb."""
 import argparse, base64, hashlib, http.server, os, pty, re, select, shutil, signal, subprocess, sys
 import tempfile, threading, time
@@ -125,6 +126,8 @@ def main():
         sizes = kib(out)
         check(len(sizes) >= 2 and sizes[-1] > 0 and sizes == sorted(sizes),
               f"the status line counts the bytes downloaded: {sizes[:3]}…{sizes[-2:]}")
+        check(re.search(r"downloaded [0-9.]+ KiB of 1\.5 MiB", out) is not None,
+              "with the size the index gives: " + repr(out[-120:]))
         check(re.search(r"\[0/1 built\] building big_1\.0-1\.deb", out) is not None,
               "the status line names the package and counts packages: " + repr(out[-200:]))
         os.kill(pid, signal.SIGKILL)
@@ -171,6 +174,18 @@ def main():
                    "select path from ValidPaths where path like '%.deb'") if shutil.which("sqlite3") else None
         if dump is not None:
             check(dump.stdout.strip() == "", f"nothing of it registered: {dump.stdout.strip()}")
+
+        # 4. One larger than the index says: stopped there, nothing kept.
+        os.makedirs(f"{t}/bigger")
+        bigger = test_archive.build_deb(f"{t}/bigger", "big", "1.0-1", {},
+                                        {"/usr/share/big/blob": os.urandom(2048 * 1024)})
+        shutil.copy(bigger, deb)
+        store3 = f"{t}/s3"
+        r = run(a.bin, "nix-build", "--store", store3, "--no-out-link", "-E", expr, timeout=300)
+        check(r.returncode == 100 and f"'{url}' is larger than the {len(pinned)} bytes expected" in r.stderr,
+              f"a .deb larger than the index says is stopped at that size (exit {r.returncode}): " + r.stderr.strip()[-300:])
+        debs = [n for n in store_names(store3) if n.endswith(".deb")]
+        check(debs == [], f"nothing of it in the store: {debs}")
     finally:
         if srv:
             srv.shutdown()

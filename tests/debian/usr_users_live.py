@@ -56,8 +56,10 @@ def main():
         check(sorted(users) == sorted(set(users)) and all(u.get("source") in ("sysusers", "postinst") for u in users.values()),
               f"every user says where it was declared: {sorted(users)}")
 
+        # Import from derivation: --read-write-mode, as Nix 2.8's --eval needs
+        # for it (otherwise the .drv is only computed, not written).
         def ev(attr):
-            e = run(a.bin, "nix-instantiate", "--eval", "--strict", "--json", "--store", store, "-E",
+            e = run(a.bin, "nix-instantiate", "--eval", "--strict", "--json", "--read-write-mode", "--store", store, "-E",
                     f"{USR}.sysusers.{attr}", timeout=600)
             return json.loads(e.stdout) if e.returncode == 0 else "error: " + e.stderr.strip()[-300:]
 
