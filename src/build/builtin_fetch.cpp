@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "build/build_error.h"
 #include "format/hash.h"
 #include "format/store_path.h"
 #include "store/download.h"
@@ -95,6 +96,11 @@ uint64_t expectedSize(const format::Derivation &drv) {
   return n;
 }
 
+// A download that arrived whole but with another hash than the pinned one.
+struct HashMismatch : store::DownloadError {
+  using store::DownloadError::DownloadError;
+};
+
 // `url` into the new file `file`, the bytes so far on the status line;
 // a wrong hash removes the file and throws, naming the URL and both.
 void downloadOne(const std::string &url, const std::string &file,
@@ -132,9 +138,9 @@ void downloadOne(const std::string &url, const std::string &file,
     store::throwSysError("writing to file '" + file + "'");
   format::Hash got = hash.finish();
   if (want && got != *want)
-    throw store::DownloadError("hash mismatch in file downloaded from '" + url +
-                               "':\n  specified: " + want->to(format::HashFormat::SRI, true) +
-                               "\n  got:       " + got.to(format::HashFormat::SRI, true));
+    throw HashMismatch("hash mismatch in file downloaded from '" + url +
+                       "':\n  specified: " + want->to(format::HashFormat::SRI, true) +
+                       "\n  got:       " + got.to(format::HashFormat::SRI, true));
   removeFile.dismiss();
 }
 
@@ -142,6 +148,7 @@ void downloadOne(const std::string &url, const std::string &file,
 void downloadFirst(const std::vector<std::string> &urls, const std::string &file,
                    const std::optional<format::Hash> &want, uint64_t size, BuildLog &log) {
   std::string errors;
+  bool mismatch = false;
   for (const auto &url : urls) {
     std::string line = "downloading '" + url + "'\n";
     log.append(line.data(), line.size());
@@ -155,9 +162,16 @@ void downloadFirst(const std::vector<std::string> &urls, const std::string &file
         log.append(msg.data(), msg.size());
       }
       errors += (errors.empty() ? "" : "; ") + std::string(e.what());
+      mismatch = mismatch || dynamic_cast<HashMismatch *>(&e) != nullptr;
     }
   }
-  throw std::runtime_error(urls.size() == 1 ? errors : "no URL could be downloaded: " + errors);
+  std::string msg = urls.size() == 1 ? errors : "no URL could be downloaded: " + errors;
+  // Bytes that came but had another hash: Nix's exit status for a fixed
+  // output with the wrong hash (102), so that scripts can tell it from a
+  // download that failed.
+  if (mismatch)
+    throw BuildError(msg, BuildError::kHashMismatch);
+  throw std::runtime_error(msg);
 }
 
 } // namespace

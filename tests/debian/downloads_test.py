@@ -5,7 +5,7 @@
   trickles the file; killed with -9 mid-transfer, nothing is valid in the
   store and no path of that name is there; the next build starts again
   and gives the pinned bytes;
-- a .deb replaced on the mirror after locking: the build fails (100), the
+- a .deb replaced on the mirror after locking: the build fails (102), the
   message names the URL, the pinned hash and the hash of what came, and
   nothing is registered or left in the store under either hash; one larger
   than the index's Size is stopped there, naming the URL.
@@ -162,8 +162,8 @@ def main():
         r = run(a.bin, "nix-build", "--store", store2, "--no-out-link", "-E", expr, timeout=300)
         url = f"{mirror}/pool/main/b/big/big_1.0-1_amd64.deb"
         msg = r.stderr
-        # 100: nix-build's code for a failed build, as Nix's.
-        check(r.returncode == 100, f"a replaced .deb: the build fails (exit code {r.returncode})")
+        # 102: Nix's exit status for a fixed output with another hash.
+        check(r.returncode == 102, f"a replaced .deb: the build fails (exit code {r.returncode})")
         check(msg.count("hash mismatch") == 1, "the mismatch is told once")
         check(f"hash mismatch in file downloaded from '{url}'" in msg, "the error names the URL: " + msg[-500:])
         check(f"specified: {sri(pinned)}" in msg and f"got:       {sri(replaced)}" in msg,
