@@ -42,7 +42,7 @@ let
     ;
 
   unknownModule = lib.options.unknownModule;
-  typeOf = v: v._type or "";
+  definitions = import ./definitions.nix { inherit lib; };
 
   # The attributes a module with explicit `options`/`config` may have.
   moduleKeys = [ "key" "_file" "_class" "imports" "disabledModules" "options" "config" "freeformType" "meta" ];
@@ -157,10 +157,10 @@ rec {
         regularModules ++ [ internalModule ]
       ) moduleArgs;
 
-      merged = mergeModules prefix (lib.reverseList collected.modules);
+      merged = mergeModulesWithConfig prefix (lib.reverseList collected.modules);
       options = merged.matchedOptions;
 
-      declaredConfig = lib.mapAttrsRecursiveCond (v: !isOption v) (_: v: v.value) options;
+      declaredConfig = merged.config;
       freeformType = declaredConfig._module.freeformType;
       config =
         if freeformType == null then
@@ -485,7 +485,7 @@ rec {
   pushDownProperties =
     cfg:
     let
-      t = typeOf cfg;
+      t = cfg._type or "";
       under = f: c: if isAttrs c then mapAttrs (_: f) c else c;
     in
     if t == "merge" then
@@ -497,71 +497,44 @@ rec {
     else
       [ cfg ];
 
-  # Where conditions are evaluated: the list of values a definition makes.
-  dischargeProperties =
-    def:
-    let
-      t = typeOf def;
-    in
-    if t == "merge" then
-      concatMap dischargeProperties def.contents
-    else if t == "if" then
-      if !isBool def.condition then
-        throw "‘mkIf’ called with a non-Boolean condition"
-      else if def.condition then
-        dischargeProperties def.content
-      else
-        [ ]
-    else
-      [ def ];
-
+  inherit (definitions) dischargeProperties filterOverrides' sortProperties;
   filterOverrides = defs: (filterOverrides' defs).values;
-  filterOverrides' =
-    defs:
-    let
-      prioOf = d: if typeOf d.value == "override" then d.value.priority else defaultOverridePriority;
-      unwrap = d: if typeOf d.value == "override" then d // { value = d.value.content; } else d;
-      top = foldl' (p: d: lib.min (prioOf d) p) 9999 defs;
-    in
-    if length defs == 1 then
-      {
-        values = map unwrap defs;
-        highestPrio = prioOf (head defs);
-      }
-    else
-      {
-        values = concatMap (d: if prioOf d == top then [ (unwrap d) ] else [ ]) defs;
-        highestPrio = top;
-      };
-
-  sortProperties =
-    defs:
-    let
-      unwrap =
-        d:
-        if typeOf d.value == "order" then
-          d
-          // {
-            value = d.value.content;
-            inherit (d.value) priority;
-          }
-        else
-          d;
-      orderOf = d: d.priority or defaultOrderPriority;
-    in
-    b.sort (x: y: orderOf x < orderOf y) (map unwrap defs);
 
   mergeModules =
+    prefix: modules: removeAttrs (mergeModulesWithConfig prefix modules) [ "config" ];
+  mergeModules' =
+    prefix: modules: configs: removeAttrs (mergeLevel prefix modules configs) [ "config" ];
+
+  # mergeModules plus `config`, the tree of the options' values (what
+  # evalModules reads instead of walking the option tree again).
+  mergeModulesWithConfig =
     prefix: modules:
     let
-      configsOf = m: map (c: { file = m._file; config = c; }) (pushDownProperties m.config);
+      configsOf =
+        m:
+        let
+          c = m.config;
+        in
+        if isAttrs c && !(c ? _type) then
+          [
+            {
+              file = m._file;
+              config = c;
+            }
+          ]
+        else
+          map (c: {
+            file = m._file;
+            config = c;
+          }) (pushDownProperties c);
     in
-    mergeModules' prefix modules (concatMap configsOf modules);
+    mergeLevel prefix modules (concatMap configsOf modules);
 
   # One level of the option tree: declarations of this level's names from
   # every module, definitions of them from every config; recurses where a
-  # name is not (yet) an option.
-  mergeModules' =
+  # name is not (yet) an option. Each name's result is one record, read by
+  # native selection (catAttrs) where no per-name function is needed.
+  mergeLevel =
     prefix: modules: configs:
     let
       declsByName = zipAttrsWith (_: ds: ds) (
@@ -585,21 +558,27 @@ rec {
         ) modules
       );
 
-      checkedConfigs = map (
-        c:
-        if isAttrs c.config then
-          c
+      # Every config must be a set; checked natively, the error (for the
+      # first that is not) by the per-config form.
+      checkedConfigs =
+        if length (filter isAttrs (b.catAttrs "config" configs)) == length configs then
+          configs
         else
-          throw ''
-            In module `${c.file}', you're trying to define a value of type `${b.typeOf c.config}'
-            rather than an attribute set for the option
-            `${b.concatStringsSep "." prefix}'!
+          map (
+            c:
+            if isAttrs c.config then
+              c
+            else
+              throw ''
+                In module `${c.file}', you're trying to define a value of type `${b.typeOf c.config}'
+                rather than an attribute set for the option
+                `${b.concatStringsSep "." prefix}'!
 
-            This usually happens if `${b.concatStringsSep "." prefix}' has option
-            definitions inside that are not matched. Please check how to properly define
-            this option by e.g. referring to `man 5 configuration.nix'!
-          ''
-      ) configs;
+                This usually happens if `${b.concatStringsSep "." prefix}' has option
+                definitions inside that are not matched. Please check how to properly define
+                this option by e.g. referring to `man 5 configuration.nix'!
+              ''
+          ) configs;
 
       # Definitions as written (for options) and pushed down (for sub-trees).
       rawDefs = zipAttrsWith (_: ds: ds) (
@@ -624,56 +603,59 @@ rec {
         ) checkedConfigs
       );
 
+      isOptionDecl =
+        loc: d:
+        d.options ? _type && (d.options._type == "option" || declarationTypeError loc d.options._type d._file);
+
       results = mapAttrs (
         name: decls:
         let
           loc = prefix ++ [ name ];
-          optionDecls = filter (
-            d:
-            d.options ? _type
-            && (d.options._type == "option" || declarationTypeError loc d.options._type d._file)
-          ) decls;
+          single = length decls == 1;
+          optionDecls =
+            if single then
+              (if isOptionDecl loc (head decls) then decls else [ ])
+            else
+              filter (isOptionDecl loc) decls;
           own = rawDefs.${name} or [ ];
-        in
-        if length optionDecls == length decls then
-          {
-            option = evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc decls)) own;
+          leaf = option: {
+            inherit option;
             unmatched = [ ];
-          }
+            config = option.value;
+          };
+        in
+        if single && optionDecls != [ ] then
+          leaf (singleOption loc (head decls) own)
+        else if length optionDecls == length decls then
+          leaf (evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc decls)) own)
         else if optionDecls != [ ] then
           if lib.all (d: d.options.type.name or null == "submodule") optionDecls then
-            {
-              option = evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc (map asOption decls))) own;
-              unmatched = [ ];
-            }
+            leaf (evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc (map asOption decls))) own)
           else
             throw "The option `${showOption loc}' in module `${(head optionDecls)._file}' would be a parent of the following options, but its type `${
               (head optionDecls).options.type.description or "<no description>"
             }' does not support nested options.\n${showRawDecls loc (filter (d: !isOption d.options) decls)}"
         else
           let
-            sub = mergeModules' loc decls (pushedDefs.${name} or [ ]);
+            sub = mergeLevel loc decls (pushedDefs.${name} or [ ]);
           in
           {
             option = sub.matchedOptions;
-            unmatched = sub.unmatchedDefns;
+            unmatched = map (d: d // { prefix = [ name ] ++ (d.prefix or [ ]); }) sub.unmatchedDefns;
+            inherit (sub) config;
           }
       ) declsByName;
 
-      matchedOptions = mapAttrs (_: r: r.option) results;
-      unmatchedByName = mapAttrs (_: r: r.unmatched) results // removeAttrs rawDefs (attrNames results);
+      # Definitions of names nothing declares, as results of their own.
+      undeclared = mapAttrs (name: ds: {
+        unmatched = map (d: d // { prefix = [ name ] ++ (d.prefix or [ ]); }) ds;
+      }) (removeAttrs rawDefs (attrNames declsByName));
     in
     {
-      inherit matchedOptions;
+      matchedOptions = mapAttrs (_: r: r.option) results;
+      config = mapAttrs (_: r: r.config) results;
       unmatchedDefns =
-        if configs == [ ] then
-          [ ]
-        else
-          concatLists (
-            lib.mapAttrsToList (
-              name: map (d: d // { prefix = [ name ] ++ (d.prefix or [ ]); })
-            ) unmatchedByName
-          );
+        if configs == [ ] then [ ] else concatLists (b.catAttrs "unmatched" (b.attrValues (results // undeclared)));
     };
 
   # Sub-option trees declared next to a submodule option become modules
@@ -805,6 +787,69 @@ rec {
       options = if subModules != null then map (setDefaultModuleLocation d._file) subModules else [ ];
     };
 
+  # One declaration, the common case: singleOptionDecl, fixupOptionType and
+  # evalOptionValue below in one record, with one copy of the declaration.
+  singleOption =
+    loc: d: defs:
+    let
+      o = d.options;
+      file = d._file;
+      subModules = o.type.getSubModules or null;
+      type =
+        if subModules != null then
+          o.type.substSubModules (map (setDefaultModuleLocation file) subModules)
+        else
+          o.type or types.unspecified;
+      allDefs =
+        if o ? default then
+          [
+            {
+              inherit file;
+              value = mkOptionDefault o.default;
+            }
+          ]
+          ++ defs
+        else
+          defs;
+      res =
+        if o.readOnly or false && length allDefs > 1 then
+          throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${
+            showDefs (map (d: d // { value = (definitions.mergeDefinitions loc type [ d ]).mergedValue; }) allDefs)
+          }"
+        else
+          definitions.mergeDefinitions loc type allDefs;
+      value = if o ? apply then o.apply res.mergedValue else res.mergedValue;
+      option = o // {
+        inherit loc type;
+        declarations = [ file ];
+        declarationPositions = [
+          (
+            if d.pos != null then
+              d.pos
+            else
+              {
+                inherit file;
+                line = null;
+                column = null;
+              }
+          )
+        ];
+        options = [ ];
+        value = addErrorContext "while evaluating the option `${showOption loc}':" value;
+        inherit (res.defsFinal') highestPrio;
+        definitions = map (d: d.value) res.defsFinal;
+        files = map (d: d.file) res.defsFinal;
+        definitionsWithLocations = res.defsFinal;
+        inherit (res) isDefined;
+        valueMeta = res.checkedAndMerged.valueMeta or { };
+        __toString = _: showOption loc;
+      };
+    in
+    if type.deprecationMessage or null != null then
+      lib.warn "The type `types.${type.name}' of option `${showOption loc}' defined in ${showFiles [ file ]} is deprecated. ${type.deprecationMessage}" option
+    else
+      option;
+
   # A submodule-typed option gets the sub-modules of all its declarations.
   fixupOptionType =
     loc: opt:
@@ -834,10 +879,10 @@ rec {
       res =
         if opt.readOnly or false && length allDefs > 1 then
           throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${
-            showDefs (map (d: d // { value = (mergeDefinitions loc opt.type [ d ]).mergedValue; }) allDefs)
+            showDefs (map (d: d // { value = (definitions.mergeDefinitions loc opt.type [ d ]).mergedValue; }) allDefs)
           }"
         else
-          mergeDefinitions loc opt.type allDefs;
+          definitions.mergeDefinitions loc opt.type allDefs;
       value = if opt ? apply then opt.apply res.mergedValue else res.mergedValue;
       deprecation =
         if opt.type.deprecationMessage or null != null then
@@ -857,68 +902,18 @@ rec {
       __toString = _: showOption loc;
     };
 
-  # Definitions (as {file, value}) to the value of a `type`.
-  mergeDefinitions = loc: type: defs: rec {
-    defsFinal' =
-      let
-        single = head defs;
-      in
-      if length defs == 1 && !(addErrorContext "while evaluating definitions from `${single.file}':" (isAttrs single.value && single.value ? _type)) then
-        {
-          values = defs;
-          highestPrio = defaultOverridePriority;
-        }
-      else
-        let
-          discharged = concatMap (
-            d:
-            map (v: if typeOf v == "definition" then v else { inherit (d) file; value = v; }) (
-              addErrorContext "while evaluating definitions from `${d.file}':" (dischargeProperties d.value)
-            )
-          ) defs;
-          filtered = filterOverrides' discharged;
-        in
-        {
-          values =
-            if lib.any (d: typeOf d.value == "order") filtered.values then
-              sortProperties filtered.values
-            else
-              filtered.values;
-          inherit (filtered) highestPrio;
-        };
-    defsFinal = defsFinal'.values;
-    isDefined = defsFinal != [ ];
-    checkedAndMerged =
-      if type.merge ? v2 then
-        type.merge.v2 {
-          inherit loc;
-          defs = defsFinal;
-        }
-      else
-        {
-          headError = null;
-          value = mergedValue;
-          valueMeta = { };
-        };
-    mergedValue =
-      if isDefined then
-        if type.merge ? v2 then
-          if checkedAndMerged.headError or null != null then
-            throw "A definition for option `${showOption loc}' is not of type `${type.description}'. TypeError: ${checkedAndMerged.headError.message}"
-          else
-            checkedAndMerged.value
-        else if lib.all (d: type.check d.value) defsFinal then
-          type.merge loc defsFinal
-        else
-          throw "A definition for option `${showOption loc}' is not of type `${type.description}'. Definition values:${
-            showDefs (filter (d: !type.check d.value) defsFinal)
-          }"
-      else if type.emptyValue ? value then
-        type.emptyValue.value
-      else
-        throw "The option `${showOption loc}' was accessed but has no value defined. Try setting the option.";
-    optionalValue = if isDefined then { value = mergedValue; } else { };
-  };
+  # Definitions (as {file, value}) to the value of a `type`. The records
+  # are made plain first: only `file` and `value` of each take part, as the
+  # merge inside lib (which makes plain ones itself) assumes.
+  mergeDefinitions =
+    loc: type: defs:
+    let
+      single = head defs;
+      plain = d: { inherit (d) file value; };
+    in
+    definitions.mergeDefinitions loc type (
+      if length defs == 1 && !(isAttrs single.value && single.value ? _type) then defs else map plain defs
+    );
 
   # ------------------------------------------------------ alias helpers
 

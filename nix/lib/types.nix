@@ -38,7 +38,8 @@ let
     mergeDefaultOption
     mergeUniqueOption
     ;
-  inherit (lib.modules) mergeDefinitions;
+  # The internal merge: every definition made here is a plain { file, value }.
+  inherit (import ./definitions.nix { inherit lib; }) mergeDefinitions;
   t = lib.types;
 
   # The error a v2 merge returns when `check` refuses a definition.

@@ -1,0 +1,194 @@
+# The merge of one option's definitions, the module system's innermost
+# loop (it runs for every option and for every element of a container
+# option): properties discharged, overrides filtered, orders sorted, then
+# the type's check and merge. Not a public part of lib: lib.modules and
+# lib.types import it. `mergeDefinitions` here takes definitions that are
+# plain { file, value } records, which every caller inside lib makes;
+# lib.modules.mergeDefinitions (the public one) cleans its input first.
+#
+# Why the shape: most definitions carry no property at all, so the tags of
+# a list of definitions are read natively (catAttrs/filter isAttrs/elem, no
+# Nix function per definition) and the per-definition work only runs for
+# the lists that have a property of the kind at hand.
+{ lib }:
+let
+  b = builtins;
+  inherit (b)
+    addErrorContext
+    catAttrs
+    concatMap
+    elem
+    filter
+    foldl'
+    head
+    isAttrs
+    isBool
+    length
+    ;
+  inherit (lib) showOption showDefs;
+  defaultOverridePriority = 100;
+  defaultOrderPriority = 1000;
+
+  # The `_type` tags among the definitions' values (each value is forced).
+  tagsOf = defs: catAttrs "_type" (filter isAttrs (catAttrs "value" defs));
+in
+rec {
+  # Where conditions are evaluated: the list of values a definition makes.
+  dischargeProperties =
+    def:
+    let
+      t = def._type or "";
+    in
+    if t == "merge" then
+      concatMap dischargeProperties def.contents
+    else if t == "if" then
+      if !isBool def.condition then
+        throw "‘mkIf’ called with a non-Boolean condition"
+      else if def.condition then
+        dischargeProperties def.content
+      else
+        [ ]
+    else
+      [ def ];
+
+  # mkMerge/mkIf of plain { file, value } definitions discharged; a
+  # definition without either stays the record it is.
+  discharge =
+    defs:
+    let
+      tags = tagsOf defs;
+    in
+    if !(elem "merge" tags || elem "if" tags || elem "definition" tags) then
+      defs
+    else
+      concatMap (
+        d:
+        let
+          v = d.value;
+          t = v._type or "";
+        in
+        if t == "merge" || t == "if" then
+          map (v: if v._type or "" == "definition" then v else { inherit (d) file; value = v; }) (
+            addErrorContext "while evaluating definitions from `${d.file}':" (dischargeProperties v)
+          )
+        else if t == "definition" then
+          [ v ]
+        else
+          [ d ]
+      ) defs;
+
+  filterOverrides' =
+    defs:
+    if defs == [ ] then
+      {
+        values = [ ];
+        highestPrio = 9999;
+      }
+    else if !(elem "override" (tagsOf defs)) then
+      {
+        values = defs;
+        highestPrio = defaultOverridePriority;
+      }
+    else
+      let
+        prioOf =
+          d:
+          let
+            v = d.value;
+          in
+          if v._type or "" == "override" then v.priority else defaultOverridePriority;
+        unwrap =
+          d:
+          let
+            v = d.value;
+          in
+          if v._type or "" == "override" then d // { value = v.content; } else d;
+        top = foldl' (p: d: let q = prioOf d; in if q < p then q else p) 9999 defs;
+      in
+      if length defs == 1 then
+        {
+          values = map unwrap defs;
+          highestPrio = prioOf (head defs);
+        }
+      else
+        {
+          values = concatMap (d: if prioOf d == top then [ (unwrap d) ] else [ ]) defs;
+          highestPrio = top;
+        };
+
+  sortProperties =
+    defs:
+    let
+      unwrap =
+        d:
+        let
+          v = d.value;
+        in
+        if v._type or "" == "order" then
+          d
+          // {
+            value = v.content;
+            inherit (v) priority;
+          }
+        else
+          d;
+      orderOf = d: d.priority or defaultOrderPriority;
+    in
+    b.sort (x: y: orderOf x < orderOf y) (map unwrap defs);
+
+  # Definitions (plain { file, value } records) to the value of a `type`.
+  mergeDefinitions = loc: type: defs: rec {
+    defsFinal' =
+      let
+        single = head defs;
+      in
+      if
+        length defs == 1
+        && !(addErrorContext "while evaluating definitions from `${single.file}':" (isAttrs single.value && single.value ? _type))
+      then
+        {
+          values = defs;
+          highestPrio = defaultOverridePriority;
+        }
+      else
+        let
+          filtered = filterOverrides' (discharge defs);
+        in
+        {
+          values = if elem "order" (tagsOf filtered.values) then sortProperties filtered.values else filtered.values;
+          inherit (filtered) highestPrio;
+        };
+    defsFinal = defsFinal'.values;
+    isDefined = defsFinal != [ ];
+    checkedAndMerged =
+      if type.merge ? v2 then
+        type.merge.v2 {
+          inherit loc;
+          defs = defsFinal;
+        }
+      else
+        {
+          headError = null;
+          value = mergedValue;
+          valueMeta = { };
+        };
+    mergedValue =
+      if isDefined then
+        if type.merge ? v2 then
+          if checkedAndMerged.headError or null != null then
+            throw "A definition for option `${showOption loc}' is not of type `${type.description}'. TypeError: ${checkedAndMerged.headError.message}"
+          else
+            checkedAndMerged.value
+        else if b.all (d: type.check d.value) defsFinal then
+          type.merge loc defsFinal
+        else
+          throw "A definition for option `${showOption loc}' is not of type `${type.description}'. Definition values:${
+            showDefs (filter (d: !type.check d.value) defsFinal)
+          }"
+      else if type.emptyValue ? value then
+        type.emptyValue.value
+      else
+        throw "The option `${showOption loc}' was accessed but has no value defined. Try setting the option.";
+    optionalValue = if isDefined then { value = mergedValue; } else { };
+  };
+}
