@@ -16,10 +16,10 @@ let
   inherit (b)
     addErrorContext
     catAttrs
+    concatLists
     concatMap
     elem
     filter
-    foldl'
     head
     isAttrs
     isBool
@@ -91,28 +91,39 @@ rec {
       }
     else
       let
-        prioOf =
+        prios = map (
           d:
           let
             v = d.value;
           in
-          if v._type or "" == "override" then v.priority else defaultOverridePriority;
-        unwrap =
+          if v._type or "" == "override" then v.priority else defaultOverridePriority
+        ) defs;
+        # The lowest number wins; 9999 is where lib's fold starts.
+        lowest = head (b.sort b.lessThan prios);
+        top = if lowest < 9999 then lowest else 9999;
+        unwrapped =
           d:
           let
             v = d.value;
           in
           if v._type or "" == "override" then d // { value = v.content; } else d;
-        top = foldl' (p: d: let q = prioOf d; in if q < p then q else p) 9999 defs;
       in
       if length defs == 1 then
         {
-          values = map unwrap defs;
-          highestPrio = prioOf (head defs);
+          values = map unwrapped defs;
+          highestPrio = head prios;
         }
       else
         {
-          values = concatMap (d: if prioOf d == top then [ (unwrap d) ] else [ ]) defs;
+          values = concatLists (
+            b.genList (
+              i:
+              if b.elemAt prios i == top then
+                [ (unwrapped (b.elemAt defs i)) ]
+              else
+                [ ]
+            ) (length defs)
+          );
           highestPrio = top;
         };
 

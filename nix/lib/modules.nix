@@ -130,8 +130,8 @@ rec {
     }:
     let
       legacy =
-        optional (evalArgs ? args) { config._module.args = args; }
-        ++ optional (evalArgs ? check) { config._module.check = lib.mkDefault check; };
+        (if evalArgs ? args then [ { config._module.args = args; } ] else [ ])
+        ++ (if evalArgs ? check then [ { config._module.check = lib.mkDefault check; } ] else [ ]);
       regularModules = modules ++ legacy;
 
       internalModule = {
@@ -200,13 +200,16 @@ rec {
 
       deprecated =
         x:
-        lib.warnIf (evalArgs ? args)
-          "The args argument to evalModules is deprecated. Please set config._module.args instead."
-          (
-            lib.warnIf (evalArgs ? check)
-              "The check argument to evalModules is deprecated. Please set config._module.check instead."
-              x
-          );
+        if !(evalArgs ? args || evalArgs ? check) then
+          x
+        else
+          lib.warnIf (evalArgs ? args)
+            "The args argument to evalModules is deprecated. Please set config._module.args instead."
+            (
+              lib.warnIf (evalArgs ? check)
+                "The check argument to evalModules is deprecated. Please set config._module.check instead."
+                x
+            );
     in
     deprecated {
       _type = "configuration";
@@ -275,27 +278,38 @@ rec {
       tree = structure unknownModule "" initial;
       structure =
         parentFile: parentKey: ms:
-        lib.imap1 (
-          n: m:
+        b.genList (
+          i:
           let
-            module = checkClass (load parentFile "${parentKey}:anon-${toString n}" m);
+            loaded = load parentFile "${parentKey}:anon-${toString (i + 1)}" (b.elemAt ms i);
+            module =
+              if class != null && loaded._class != null && loaded._class != class then
+                throw (classMismatch loaded)
+              else
+                loaded;
             children = structure module._file module.key module.imports;
+            below = concatLists (b.catAttrs "disabled" children);
           in
           {
             inherit (module) key;
             inherit module children;
             disabled =
-              optional (module.disabledModules != [ ]) {
-                file = module._file;
-                list = module.disabledModules;
-              }
-              ++ concatMap (c: c.disabled) children;
+              if module.disabledModules != [ ] then
+                [
+                  {
+                    file = module._file;
+                    list = module.disabledModules;
+                  }
+                ]
+                ++ below
+              else
+                below;
           }
-        ) ms;
+        ) (length ms);
 
       load =
         file: key: m:
-        if isFunction m then
+        if b.isFunction m || (m ? __functor && isFunction m) then
           unifyModuleSyntax file key (applyModuleArgs key m args)
         else if isAttrs m then
           let
@@ -376,8 +390,6 @@ rec {
         in
         b.concatStringsSep "\n\n" (map lib.trim ([ first ] ++ optional (byType ? ${t}) byType.${t}));
 
-      checkClass =
-        m: if class != null && m._class != null && m._class != class then throw (classMismatch m) else m;
       classMismatch =
         m:
         let
@@ -410,7 +422,7 @@ rec {
           (if m ? key then m.key else throw keyless)
         else
           throw unusable;
-      enabled = if disabledKeys == [ ] then lib.id else filter (n: !(elem n.key disabledKeys));
+      enabled = filter (n: !(elem n.key disabledKeys));
 
       graphOf = n: {
         disabled = elem n.key disabledKeys;
@@ -420,11 +432,19 @@ rec {
       };
     in
     {
-      modules = map (n: n.module) (
-        b.genericClosure {
-          startSet = enabled tree;
-          operator = n: enabled n.children;
-        }
+      modules = b.catAttrs "module" (
+        b.genericClosure (
+          if disabledKeys == [ ] then
+            {
+              startSet = tree;
+              operator = n: n.children;
+            }
+          else
+            {
+              startSet = enabled tree;
+              operator = n: enabled n.children;
+            }
+        )
       );
       graph = map graphOf (filter (n: n.key != "lib/modules.nix") tree);
     };
@@ -434,10 +454,9 @@ rec {
   unifyModuleSyntax =
     file: key: m:
     let
-      withMeta = c: if m ? meta then mkMerge [ c { meta = m.meta; } ] else c;
-      withFreeform =
-        c: if m ? freeformType then mkMerge [ c { _module.freeformType = m.freeformType; } ] else c;
       explicit = m ? config || m ? options;
+      own = if explicit then m.config or { } else removeAttrs m shorthandKeys;
+      withMeta = if explicit && m ? meta then mkMerge [ own { meta = m.meta; } ] else own;
       extra = removeAttrs m moduleKeys;
     in
     if !isAttrs m then
@@ -452,7 +471,8 @@ rec {
         disabledModules = m.disabledModules or [ ];
         imports = if explicit then m.imports or [ ] else m.require or [ ] ++ m.imports or [ ];
         options = if explicit then m.options or { } else { };
-        config = withFreeform (if explicit then withMeta (m.config or { }) else removeAttrs m shorthandKeys);
+        config =
+          if m ? freeformType then mkMerge [ withMeta { _module.freeformType = m.freeformType; } ] else withMeta;
       };
 
   applyModuleArgsIfFunction =
@@ -537,7 +557,7 @@ rec {
   mergeLevel =
     prefix: modules: configs:
     let
-      declsByName = zipAttrsWith (_: ds: ds) (
+      declsByName = zipAttrsWith b.seq (
         map (
           m:
           let
@@ -580,8 +600,9 @@ rec {
               ''
           ) configs;
 
-      # Definitions as written (for options) and pushed down (for sub-trees).
-      rawDefs = zipAttrsWith (_: ds: ds) (
+      # Definitions by name as written (options take them so, sub-trees
+      # after pushDownProperties).
+      rawDefs = zipAttrsWith b.seq (
         map (
           c:
           mapAttrs (_: value: {
@@ -590,54 +611,47 @@ rec {
           }) c.config
         ) checkedConfigs
       );
-      pushedDefs = zipAttrsWith (_: concatLists) (
-        map (
-          c:
-          mapAttrs (
-            _: value:
-            map (config: {
-              inherit (c) file;
-              inherit config;
-            }) (pushDownProperties value)
-          ) c.config
-        ) checkedConfigs
-      );
-
-      isOptionDecl =
-        loc: d:
-        d.options ? _type && (d.options._type == "option" || declarationTypeError loc d.options._type d._file);
-
       results = mapAttrs (
         name: decls:
         let
           loc = prefix ++ [ name ];
+          isOptionDecl =
+            d: d.options ? _type && (d.options._type == "option" || declarationTypeError loc d.options._type d._file);
           single = length decls == 1;
+          first = head decls;
           optionDecls =
-            if single then
-              (if isOptionDecl loc (head decls) then decls else [ ])
-            else
-              filter (isOptionDecl loc) decls;
+            if single then (if isOptionDecl first then decls else [ ]) else filter isOptionDecl decls;
           own = rawDefs.${name} or [ ];
-          leaf = option: {
+          option =
+            if single then
+              singleOption loc first own
+            else if length optionDecls == length decls then
+              evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc decls)) own
+            else
+              evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc (map asOption decls))) own;
+        in
+        if length optionDecls == length decls || optionDecls != [ ] && lib.all (d: d.options.type.name or null == "submodule") optionDecls then
+          {
             inherit option;
             unmatched = [ ];
             config = option.value;
-          };
-        in
-        if single && optionDecls != [ ] then
-          leaf (singleOption loc (head decls) own)
-        else if length optionDecls == length decls then
-          leaf (evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc decls)) own)
+          }
         else if optionDecls != [ ] then
-          if lib.all (d: d.options.type.name or null == "submodule") optionDecls then
-            leaf (evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc (map asOption decls))) own)
-          else
-            throw "The option `${showOption loc}' in module `${(head optionDecls)._file}' would be a parent of the following options, but its type `${
+          throw "The option `${showOption loc}' in module `${(head optionDecls)._file}' would be a parent of the following options, but its type `${
               (head optionDecls).options.type.description or "<no description>"
             }' does not support nested options.\n${showRawDecls loc (filter (d: !isOption d.options) decls)}"
         else
           let
-            sub = mergeLevel loc decls (pushedDefs.${name} or [ ]);
+            # The definitions pushed down: rawDefs has them grouped by
+            # name already, in the configs' order.
+            pushed = concatMap (
+              d:
+              map (config: {
+                inherit (d) file;
+                inherit config;
+              }) (pushDownProperties d.value)
+            ) own;
+            sub = mergeLevel loc decls pushed;
           in
           {
             option = sub.matchedOptions;
