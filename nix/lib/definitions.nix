@@ -147,28 +147,88 @@ rec {
     in
     b.sort (x: y: orderOf x < orderOf y) (map unwrap defs);
 
-  # Definitions (plain { file, value } records) to the value of a `type`.
-  mergeDefinitions = loc: type: defs: rec {
-    defsFinal' =
+  # What remains of plain definitions after their properties: `values`
+  # (discharged, the highest priority only, in order) and `highestPrio`.
+  finalOf =
+    defs:
+    let
+      single = head defs;
+    in
+    if
+      length defs == 1
+      && !(addErrorContext "while evaluating definitions from `${single.file}':" (isAttrs single.value && single.value ? _type))
+    then
+      {
+        values = defs;
+        highestPrio = defaultOverridePriority;
+      }
+    else if defs != [ ] && tagsOf defs == [ ] then
+      {
+        values = defs;
+        highestPrio = defaultOverridePriority;
+      }
+    else
       let
-        single = head defs;
+        filtered = filterOverrides' (discharge defs);
       in
-      if
-        length defs == 1
-        && !(addErrorContext "while evaluating definitions from `${single.file}':" (isAttrs single.value && single.value ? _type))
-      then
-        {
-          values = defs;
-          highestPrio = defaultOverridePriority;
-        }
+      {
+        values = if elem "order" (tagsOf filtered.values) then sortProperties filtered.values else filtered.values;
+        inherit (filtered) highestPrio;
+      };
+
+  # An option's definitions after its default (the declaration's file):
+  # finalOf of both, without the work where the outcome is plain — the
+  # default alone, or definitions without any property (which beat it).
+  finalWithDefault =
+    file: default: defs:
+    if defs == [ ] then
+      if isAttrs default && default ? _type then
+        finalOf [
+          {
+            inherit file;
+            value = {
+              _type = "override";
+              priority = 1500;
+              content = default;
+            };
+          }
+        ]
       else
-        let
-          filtered = filterOverrides' (discharge defs);
-        in
         {
-          values = if elem "order" (tagsOf filtered.values) then sortProperties filtered.values else filtered.values;
-          inherit (filtered) highestPrio;
-        };
+          values = [
+            {
+              inherit file;
+              value = default;
+            }
+          ];
+          highestPrio = 1500;
+        }
+    else if tagsOf defs == [ ] then
+      {
+        values = defs;
+        highestPrio = defaultOverridePriority;
+      }
+    else
+      finalOf (
+        [
+          {
+            inherit file;
+            value = {
+              _type = "override";
+              priority = 1500;
+              content = default;
+            };
+          }
+        ]
+        ++ defs
+      );
+
+  # Definitions (plain { file, value } records) to the value of a `type`.
+  mergeDefinitions = loc: type: defs: mergeFinal loc type (finalOf defs);
+
+  # The merge once the final definitions are known.
+  mergeFinal = loc: type: defsFinal': rec {
+    inherit defsFinal';
     defsFinal = defsFinal'.values;
     isDefined = defsFinal != [ ];
     checkedAndMerged =

@@ -831,7 +831,9 @@ rec {
             showDefs (map (d: d // { value = (definitions.mergeDefinitions loc type [ d ]).mergedValue; }) allDefs)
           }"
         else
-          definitions.mergeDefinitions loc type allDefs;
+          definitions.mergeFinal loc type (
+            if o ? default then definitions.finalWithDefault file o.default defs else definitions.finalOf defs
+          );
       value = if o ? apply then o.apply res.mergedValue else res.mergedValue;
       option = o // {
         inherit loc type;
