@@ -287,8 +287,8 @@ rec {
                 throw (classMismatch loaded)
               else
                 loaded;
-            children = structure module._file module.key module.imports;
-            below = concatLists (b.catAttrs "disabled" children);
+            children = if module.imports == [ ] then [ ] else structure module._file module.key module.imports;
+            below = if children == [ ] then [ ] else concatLists (b.catAttrs "disabled" children);
           in
           {
             inherit (module) key;

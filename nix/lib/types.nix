@@ -39,7 +39,7 @@ let
     mergeUniqueOption
     ;
   # The internal merge: every definition made here is a plain { file, value }.
-  inherit (import ./definitions.nix { inherit lib; }) mergeDefinitions;
+  inherit (import ./definitions.nix { inherit lib; }) mergeDefinitions mergeFinal;
   t = lib.types;
 
   # The error a v2 merge returns when `check` refuses a definition.
@@ -426,19 +426,34 @@ rec {
       merge = withV2 (
         { loc, defs }:
         let
+          # Each entry is merged as a definition of its own; an entry
+          # without a property is its own final definition (what
+          # mergeDefinitions would find, without looking).
           entries = concatLists (
-            lib.imap1 (
-              n: d:
-              lib.imap1 (
-                m: v:
-                mergeDefinitions (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType [
-                  {
+            b.genList (
+              i:
+              let
+                d = elemAt defs i;
+              in
+              b.genList (
+                j:
+                let
+                  v = elemAt d.value j;
+                  at = loc ++ [ "[definition ${toString (i + 1)}-entry ${toString (j + 1)}]" ];
+                  def = {
                     inherit (d) file;
                     value = v;
+                  };
+                in
+                if isAttrs v && v ? _type then
+                  mergeDefinitions at elemType [ def ]
+                else
+                  mergeFinal at elemType {
+                    values = [ def ];
+                    highestPrio = 100;
                   }
-                ]
-              ) d.value
-            ) defs
+              ) (length d.value)
+            ) (length defs)
           );
           kept = filter (e: e.isDefined) entries;
         in
