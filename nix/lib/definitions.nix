@@ -53,11 +53,9 @@ rec {
 
   # mkMerge/mkIf of plain { file, value } definitions discharged; a
   # definition without either stays the record it is.
+  # (`tags` are the definitions' tagsOf, read once by the caller.)
   discharge =
-    defs:
-    let
-      tags = tagsOf defs;
-    in
+    tags: defs:
     if !(elem "merge" tags || elem "if" tags || elem "definition" tags) then
       defs
     else
@@ -77,14 +75,15 @@ rec {
           [ d ]
       ) defs;
 
-  filterOverrides' =
-    defs:
+  filterOverrides' = defs: filterOverridesTagged (tagsOf defs) defs;
+  filterOverridesTagged =
+    tags: defs:
     if defs == [ ] then
       {
         values = [ ];
         highestPrio = 9999;
       }
-    else if !(elem "override" (tagsOf defs)) then
+    else if !(elem "override" tags) then
       {
         values = defs;
         highestPrio = defaultOverridePriority;
@@ -162,19 +161,27 @@ rec {
         values = defs;
         highestPrio = defaultOverridePriority;
       }
-    else if defs != [ ] && tagsOf defs == [ ] then
-      {
-        values = defs;
-        highestPrio = defaultOverridePriority;
-      }
     else
       let
-        filtered = filterOverrides' (discharge defs);
+        tags = tagsOf defs;
+        discharging = elem "merge" tags || elem "if" tags || elem "definition" tags;
+        discharged = discharge tags defs;
+        # Tags change only where something was discharged or unwrapped.
+        after = if discharging then tagsOf discharged else tags;
+        filtered = filterOverridesTagged after discharged;
+        ordered =
+          if elem "override" after then elem "order" (tagsOf filtered.values) else elem "order" after;
       in
-      {
-        values = if elem "order" (tagsOf filtered.values) then sortProperties filtered.values else filtered.values;
-        inherit (filtered) highestPrio;
-      };
+      if defs != [ ] && tags == [ ] then
+        {
+          values = defs;
+          highestPrio = defaultOverridePriority;
+        }
+      else
+        {
+          values = if ordered then sortProperties filtered.values else filtered.values;
+          inherit (filtered) highestPrio;
+        };
 
   # An option's definitions after its default (the declaration's file):
   # finalOf of both, without the work where the outcome is plain — the
