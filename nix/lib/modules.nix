@@ -404,7 +404,7 @@ rec {
           - If you are using a custom class, make sure it is correctly defined and used consistently across your modules.
         '';
 
-      disabledKeys = concatMap (d: map (disabledKey d.file) d.list) (concatMap (n: n.disabled) tree);
+      disabledKeys = concatMap (d: map (disabledKey d.file) d.list) (concatLists (b.catAttrs "disabled" tree));
       # What a disabledModules entry names: a path (relative ones below
       # modulesPath), something with a string form, or a module's key.
       disabledKey =
@@ -801,8 +801,8 @@ rec {
       options = if subModules != null then map (setDefaultModuleLocation d._file) subModules else [ ];
     };
 
-  # One declaration, the common case: singleOptionDecl, fixupOptionType and
-  # evalOptionValue below in one record, with one copy of the declaration.
+  # One declaration, the common case: singleOptionDecl and fixupOptionType
+  # below in one copy of the declaration.
   singleOption =
     loc: d: defs:
     let
@@ -814,28 +814,10 @@ rec {
           o.type.substSubModules (map (setDefaultModuleLocation file) subModules)
         else
           o.type or types.unspecified;
-      allDefs =
-        if o ? default then
-          [
-            {
-              inherit file;
-              value = mkOptionDefault o.default;
-            }
-          ]
-          ++ defs
-        else
-          defs;
-      res =
-        if o.readOnly or false && length allDefs > 1 then
-          throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${
-            showDefs (map (d: d // { value = (definitions.mergeDefinitions loc type [ d ]).mergedValue; }) allDefs)
-          }"
-        else
-          definitions.mergeFinal loc type (
-            if o ? default then definitions.finalWithDefault file o.default defs else definitions.finalOf defs
-          );
-      value = if o ? apply then o.apply res.mergedValue else res.mergedValue;
-      option = o // {
+    in
+    evalOptionValue loc (
+      o
+      // {
         inherit loc type;
         declarations = [ file ];
         declarationPositions = [
@@ -851,20 +833,8 @@ rec {
           )
         ];
         options = [ ];
-        value = addErrorContext "while evaluating the option `${showOption loc}':" value;
-        inherit (res.defsFinal') highestPrio;
-        definitions = map (d: d.value) res.defsFinal;
-        files = map (d: d.file) res.defsFinal;
-        definitionsWithLocations = res.defsFinal;
-        inherit (res) isDefined;
-        valueMeta = res.checkedAndMerged.valueMeta or { };
-        __toString = _: showOption loc;
-      };
-    in
-    if type.deprecationMessage or null != null then
-      lib.warn "The type `types.${type.name}' of option `${showOption loc}' defined in ${showFiles [ file ]} is deprecated. ${type.deprecationMessage}" option
-    else
-      option;
+      }
+    ) defs;
 
   # A submodule-typed option gets the sub-modules of all its declarations.
   fixupOptionType =
@@ -881,6 +851,7 @@ rec {
   evalOptionValue =
     loc: opt: defs:
     let
+      inherit (opt) type;
       allDefs =
         if opt ? default then
           [
@@ -895,28 +866,31 @@ rec {
       res =
         if opt.readOnly or false && length allDefs > 1 then
           throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${
-            showDefs (map (d: d // { value = (definitions.mergeDefinitions loc opt.type [ d ]).mergedValue; }) allDefs)
+            showDefs (map (d: d // { value = (definitions.mergeDefinitions loc type [ d ]).mergedValue; }) allDefs)
           }"
         else
-          definitions.mergeDefinitions loc opt.type allDefs;
+          definitions.mergeFinal loc type (
+            if opt ? default then
+              definitions.finalWithDefault (head opt.declarations) opt.default defs
+            else
+              definitions.finalOf defs
+          );
       value = if opt ? apply then opt.apply res.mergedValue else res.mergedValue;
-      deprecation =
-        if opt.type.deprecationMessage or null != null then
-          lib.warn "The type `types.${opt.type.name}' of option `${showOption loc}' defined in ${showFiles opt.declarations} is deprecated. ${opt.type.deprecationMessage}"
-        else
-          lib.id;
+      option = opt // {
+        value = addErrorContext "while evaluating the option `${showOption loc}':" value;
+        inherit (res.defsFinal') highestPrio;
+        definitions = map (d: d.value) res.defsFinal;
+        files = map (d: d.file) res.defsFinal;
+        definitionsWithLocations = res.defsFinal;
+        inherit (res) isDefined;
+        valueMeta = res.checkedAndMerged.valueMeta or { };
+        __toString = _: showOption loc;
+      };
     in
-    deprecation opt
-    // {
-      value = addErrorContext "while evaluating the option `${showOption loc}':" value;
-      inherit (res.defsFinal') highestPrio;
-      definitions = map (d: d.value) res.defsFinal;
-      files = map (d: d.file) res.defsFinal;
-      definitionsWithLocations = res.defsFinal;
-      inherit (res) isDefined;
-      valueMeta = res.checkedAndMerged.valueMeta or { };
-      __toString = _: showOption loc;
-    };
+    if type.deprecationMessage or null != null then
+      lib.warn "The type `types.${type.name}' of option `${showOption loc}' defined in ${showFiles opt.declarations} is deprecated. ${type.deprecationMessage}" option
+    else
+      option;
 
   # Definitions (as {file, value}) to the value of a `type`. The records
   # are made plain first: only `file` and `value` of each take part, as the
