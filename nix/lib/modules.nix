@@ -42,7 +42,7 @@ let
     ;
 
   unknownModule = lib.options.unknownModule;
-  typeOf = v: v._type or "";
+  definitions = import ./definitions.nix { inherit lib; };
 
   # The attributes a module with explicit `options`/`config` may have.
   moduleKeys = [ "key" "_file" "_class" "imports" "disabledModules" "options" "config" "freeformType" "meta" ];
@@ -130,8 +130,8 @@ rec {
     }:
     let
       legacy =
-        optional (evalArgs ? args) { config._module.args = args; }
-        ++ optional (evalArgs ? check) { config._module.check = lib.mkDefault check; };
+        (if evalArgs ? args then [ { config._module.args = args; } ] else [ ])
+        ++ (if evalArgs ? check then [ { config._module.check = lib.mkDefault check; } ] else [ ]);
       regularModules = modules ++ legacy;
 
       internalModule = {
@@ -157,10 +157,10 @@ rec {
         regularModules ++ [ internalModule ]
       ) moduleArgs;
 
-      merged = mergeModules prefix (lib.reverseList collected.modules);
+      merged = mergeModulesWithConfig prefix (lib.reverseList collected.modules);
       options = merged.matchedOptions;
 
-      declaredConfig = lib.mapAttrsRecursiveCond (v: !isOption v) (_: v: v.value) options;
+      declaredConfig = merged.config;
       freeformType = declaredConfig._module.freeformType;
       config =
         if freeformType == null then
@@ -200,13 +200,16 @@ rec {
 
       deprecated =
         x:
-        lib.warnIf (evalArgs ? args)
-          "The args argument to evalModules is deprecated. Please set config._module.args instead."
-          (
-            lib.warnIf (evalArgs ? check)
-              "The check argument to evalModules is deprecated. Please set config._module.check instead."
-              x
-          );
+        if !(evalArgs ? args || evalArgs ? check) then
+          x
+        else
+          lib.warnIf (evalArgs ? args)
+            "The args argument to evalModules is deprecated. Please set config._module.args instead."
+            (
+              lib.warnIf (evalArgs ? check)
+                "The check argument to evalModules is deprecated. Please set config._module.check instead."
+                x
+            );
     in
     deprecated {
       _type = "configuration";
@@ -275,27 +278,38 @@ rec {
       tree = structure unknownModule "" initial;
       structure =
         parentFile: parentKey: ms:
-        lib.imap1 (
-          n: m:
+        b.genList (
+          i:
           let
-            module = checkClass (load parentFile "${parentKey}:anon-${toString n}" m);
-            children = structure module._file module.key module.imports;
+            loaded = load parentFile "${parentKey}:anon-${toString (i + 1)}" (b.elemAt ms i);
+            module =
+              if class != null && loaded._class != null && loaded._class != class then
+                throw (classMismatch loaded)
+              else
+                loaded;
+            children = if module.imports == [ ] then [ ] else structure module._file module.key module.imports;
+            below = if children == [ ] then [ ] else concatLists (b.catAttrs "disabled" children);
           in
           {
             inherit (module) key;
             inherit module children;
             disabled =
-              optional (module.disabledModules != [ ]) {
-                file = module._file;
-                list = module.disabledModules;
-              }
-              ++ concatMap (c: c.disabled) children;
+              if module.disabledModules != [ ] then
+                [
+                  {
+                    file = module._file;
+                    list = module.disabledModules;
+                  }
+                ]
+                ++ below
+              else
+                below;
           }
-        ) ms;
+        ) (length ms);
 
       load =
         file: key: m:
-        if isFunction m then
+        if b.isFunction m || (m ? __functor && isFunction m) then
           unifyModuleSyntax file key (applyModuleArgs key m args)
         else if isAttrs m then
           let
@@ -376,8 +390,6 @@ rec {
         in
         b.concatStringsSep "\n\n" (map lib.trim ([ first ] ++ optional (byType ? ${t}) byType.${t}));
 
-      checkClass =
-        m: if class != null && m._class != null && m._class != class then throw (classMismatch m) else m;
       classMismatch =
         m:
         let
@@ -392,7 +404,7 @@ rec {
           - If you are using a custom class, make sure it is correctly defined and used consistently across your modules.
         '';
 
-      disabledKeys = concatMap (d: map (disabledKey d.file) d.list) (concatMap (n: n.disabled) tree);
+      disabledKeys = concatMap (d: map (disabledKey d.file) d.list) (concatLists (b.catAttrs "disabled" tree));
       # What a disabledModules entry names: a path (relative ones below
       # modulesPath), something with a string form, or a module's key.
       disabledKey =
@@ -410,7 +422,7 @@ rec {
           (if m ? key then m.key else throw keyless)
         else
           throw unusable;
-      enabled = if disabledKeys == [ ] then lib.id else filter (n: !(elem n.key disabledKeys));
+      enabled = filter (n: !(elem n.key disabledKeys));
 
       graphOf = n: {
         disabled = elem n.key disabledKeys;
@@ -420,11 +432,19 @@ rec {
       };
     in
     {
-      modules = map (n: n.module) (
-        b.genericClosure {
-          startSet = enabled tree;
-          operator = n: enabled n.children;
-        }
+      modules = b.catAttrs "module" (
+        b.genericClosure (
+          if disabledKeys == [ ] then
+            {
+              startSet = tree;
+              operator = n: n.children;
+            }
+          else
+            {
+              startSet = enabled tree;
+              operator = n: enabled n.children;
+            }
+        )
       );
       graph = map graphOf (filter (n: n.key != "lib/modules.nix") tree);
     };
@@ -434,10 +454,9 @@ rec {
   unifyModuleSyntax =
     file: key: m:
     let
-      withMeta = c: if m ? meta then mkMerge [ c { meta = m.meta; } ] else c;
-      withFreeform =
-        c: if m ? freeformType then mkMerge [ c { _module.freeformType = m.freeformType; } ] else c;
       explicit = m ? config || m ? options;
+      own = if explicit then m.config or { } else removeAttrs m shorthandKeys;
+      withMeta = if explicit && m ? meta then mkMerge [ own { meta = m.meta; } ] else own;
       extra = removeAttrs m moduleKeys;
     in
     if !isAttrs m then
@@ -452,7 +471,8 @@ rec {
         disabledModules = m.disabledModules or [ ];
         imports = if explicit then m.imports or [ ] else m.require or [ ] ++ m.imports or [ ];
         options = if explicit then m.options or { } else { };
-        config = withFreeform (if explicit then withMeta (m.config or { }) else removeAttrs m shorthandKeys);
+        config =
+          if m ? freeformType then mkMerge [ withMeta { _module.freeformType = m.freeformType; } ] else withMeta;
       };
 
   applyModuleArgsIfFunction =
@@ -485,7 +505,7 @@ rec {
   pushDownProperties =
     cfg:
     let
-      t = typeOf cfg;
+      t = cfg._type or "";
       under = f: c: if isAttrs c then mapAttrs (_: f) c else c;
     in
     if t == "merge" then
@@ -497,74 +517,47 @@ rec {
     else
       [ cfg ];
 
-  # Where conditions are evaluated: the list of values a definition makes.
-  dischargeProperties =
-    def:
-    let
-      t = typeOf def;
-    in
-    if t == "merge" then
-      concatMap dischargeProperties def.contents
-    else if t == "if" then
-      if !isBool def.condition then
-        throw "‘mkIf’ called with a non-Boolean condition"
-      else if def.condition then
-        dischargeProperties def.content
-      else
-        [ ]
-    else
-      [ def ];
-
+  inherit (definitions) dischargeProperties filterOverrides' sortProperties;
   filterOverrides = defs: (filterOverrides' defs).values;
-  filterOverrides' =
-    defs:
-    let
-      prioOf = d: if typeOf d.value == "override" then d.value.priority else defaultOverridePriority;
-      unwrap = d: if typeOf d.value == "override" then d // { value = d.value.content; } else d;
-      top = foldl' (p: d: lib.min (prioOf d) p) 9999 defs;
-    in
-    if length defs == 1 then
-      {
-        values = map unwrap defs;
-        highestPrio = prioOf (head defs);
-      }
-    else
-      {
-        values = concatMap (d: if prioOf d == top then [ (unwrap d) ] else [ ]) defs;
-        highestPrio = top;
-      };
-
-  sortProperties =
-    defs:
-    let
-      unwrap =
-        d:
-        if typeOf d.value == "order" then
-          d
-          // {
-            value = d.value.content;
-            inherit (d.value) priority;
-          }
-        else
-          d;
-      orderOf = d: d.priority or defaultOrderPriority;
-    in
-    b.sort (x: y: orderOf x < orderOf y) (map unwrap defs);
 
   mergeModules =
+    prefix: modules: removeAttrs (mergeModulesWithConfig prefix modules) [ "config" ];
+  mergeModules' =
+    prefix: modules: configs: removeAttrs (mergeLevel prefix modules configs) [ "config" ];
+
+  # mergeModules plus `config`, the tree of the options' values (what
+  # evalModules reads instead of walking the option tree again).
+  mergeModulesWithConfig =
     prefix: modules:
     let
-      configsOf = m: map (c: { file = m._file; config = c; }) (pushDownProperties m.config);
+      configsOf =
+        m:
+        let
+          c = m.config;
+        in
+        if isAttrs c && !(c ? _type) then
+          [
+            {
+              file = m._file;
+              config = c;
+            }
+          ]
+        else
+          map (c: {
+            file = m._file;
+            config = c;
+          }) (pushDownProperties c);
     in
-    mergeModules' prefix modules (concatMap configsOf modules);
+    mergeLevel prefix modules (concatMap configsOf modules);
 
   # One level of the option tree: declarations of this level's names from
   # every module, definitions of them from every config; recurses where a
-  # name is not (yet) an option.
-  mergeModules' =
+  # name is not (yet) an option. Each name's result is one record, read by
+  # native selection (catAttrs) where no per-name function is needed.
+  mergeLevel =
     prefix: modules: configs:
     let
-      declsByName = zipAttrsWith (_: ds: ds) (
+      declsByName = zipAttrsWith b.seq (
         map (
           m:
           let
@@ -585,24 +578,31 @@ rec {
         ) modules
       );
 
-      checkedConfigs = map (
-        c:
-        if isAttrs c.config then
-          c
+      # Every config must be a set; checked natively, the error (for the
+      # first that is not) by the per-config form.
+      checkedConfigs =
+        if length (filter isAttrs (b.catAttrs "config" configs)) == length configs then
+          configs
         else
-          throw ''
-            In module `${c.file}', you're trying to define a value of type `${b.typeOf c.config}'
-            rather than an attribute set for the option
-            `${b.concatStringsSep "." prefix}'!
+          map (
+            c:
+            if isAttrs c.config then
+              c
+            else
+              throw ''
+                In module `${c.file}', you're trying to define a value of type `${b.typeOf c.config}'
+                rather than an attribute set for the option
+                `${b.concatStringsSep "." prefix}'!
 
-            This usually happens if `${b.concatStringsSep "." prefix}' has option
-            definitions inside that are not matched. Please check how to properly define
-            this option by e.g. referring to `man 5 configuration.nix'!
-          ''
-      ) configs;
+                This usually happens if `${b.concatStringsSep "." prefix}' has option
+                definitions inside that are not matched. Please check how to properly define
+                this option by e.g. referring to `man 5 configuration.nix'!
+              ''
+          ) configs;
 
-      # Definitions as written (for options) and pushed down (for sub-trees).
-      rawDefs = zipAttrsWith (_: ds: ds) (
+      # Definitions by name as written (options take them so, sub-trees
+      # after pushDownProperties).
+      rawDefs = zipAttrsWith b.seq (
         map (
           c:
           mapAttrs (_: value: {
@@ -611,69 +611,65 @@ rec {
           }) c.config
         ) checkedConfigs
       );
-      pushedDefs = zipAttrsWith (_: concatLists) (
-        map (
-          c:
-          mapAttrs (
-            _: value:
-            map (config: {
-              inherit (c) file;
-              inherit config;
-            }) (pushDownProperties value)
-          ) c.config
-        ) checkedConfigs
-      );
-
       results = mapAttrs (
         name: decls:
         let
           loc = prefix ++ [ name ];
-          optionDecls = filter (
-            d:
-            d.options ? _type
-            && (d.options._type == "option" || declarationTypeError loc d.options._type d._file)
-          ) decls;
+          isOptionDecl =
+            d: d.options ? _type && (d.options._type == "option" || declarationTypeError loc d.options._type d._file);
+          single = length decls == 1;
+          first = head decls;
+          optionDecls =
+            if single then (if isOptionDecl first then decls else [ ]) else filter isOptionDecl decls;
           own = rawDefs.${name} or [ ];
+          option =
+            if single then
+              singleOption loc first own
+            else if length optionDecls == length decls then
+              evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc decls)) own
+            else
+              evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc (map asOption decls))) own;
         in
-        if length optionDecls == length decls then
+        if length optionDecls == length decls || optionDecls != [ ] && lib.all (d: d.options.type.name or null == "submodule") optionDecls then
           {
-            option = evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc decls)) own;
+            inherit option;
             unmatched = [ ];
+            config = option.value;
           }
         else if optionDecls != [ ] then
-          if lib.all (d: d.options.type.name or null == "submodule") optionDecls then
-            {
-              option = evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc (map asOption decls))) own;
-              unmatched = [ ];
-            }
-          else
-            throw "The option `${showOption loc}' in module `${(head optionDecls)._file}' would be a parent of the following options, but its type `${
+          throw "The option `${showOption loc}' in module `${(head optionDecls)._file}' would be a parent of the following options, but its type `${
               (head optionDecls).options.type.description or "<no description>"
             }' does not support nested options.\n${showRawDecls loc (filter (d: !isOption d.options) decls)}"
         else
           let
-            sub = mergeModules' loc decls (pushedDefs.${name} or [ ]);
+            # The definitions pushed down: rawDefs has them grouped by
+            # name already, in the configs' order.
+            pushed = concatMap (
+              d:
+              map (config: {
+                inherit (d) file;
+                inherit config;
+              }) (pushDownProperties d.value)
+            ) own;
+            sub = mergeLevel loc decls pushed;
           in
           {
             option = sub.matchedOptions;
-            unmatched = sub.unmatchedDefns;
+            unmatched = map (d: d // { prefix = [ name ] ++ (d.prefix or [ ]); }) sub.unmatchedDefns;
+            inherit (sub) config;
           }
       ) declsByName;
 
-      matchedOptions = mapAttrs (_: r: r.option) results;
-      unmatchedByName = mapAttrs (_: r: r.unmatched) results // removeAttrs rawDefs (attrNames results);
+      # Definitions of names nothing declares, as results of their own.
+      undeclared = mapAttrs (name: ds: {
+        unmatched = map (d: d // { prefix = [ name ] ++ (d.prefix or [ ]); }) ds;
+      }) (removeAttrs rawDefs (attrNames declsByName));
     in
     {
-      inherit matchedOptions;
+      matchedOptions = mapAttrs (_: r: r.option) results;
+      config = mapAttrs (_: r: r.config) results;
       unmatchedDefns =
-        if configs == [ ] then
-          [ ]
-        else
-          concatLists (
-            lib.mapAttrsToList (
-              name: map (d: d // { prefix = [ name ] ++ (d.prefix or [ ]); })
-            ) unmatchedByName
-          );
+        if configs == [ ] then [ ] else concatLists (b.catAttrs "unmatched" (b.attrValues (results // undeclared)));
     };
 
   # Sub-option trees declared next to a submodule option become modules
@@ -805,6 +801,41 @@ rec {
       options = if subModules != null then map (setDefaultModuleLocation d._file) subModules else [ ];
     };
 
+  # One declaration, the common case: singleOptionDecl and fixupOptionType
+  # below in one copy of the declaration.
+  singleOption =
+    loc: d: defs:
+    let
+      o = d.options;
+      file = d._file;
+      subModules = o.type.getSubModules or null;
+      type =
+        if subModules != null then
+          o.type.substSubModules (map (setDefaultModuleLocation file) subModules)
+        else
+          o.type or types.unspecified;
+    in
+    evalOptionValue loc (
+      o
+      // {
+        inherit loc type;
+        declarations = [ file ];
+        declarationPositions = [
+          (
+            if d.pos != null then
+              d.pos
+            else
+              {
+                inherit file;
+                line = null;
+                column = null;
+              }
+          )
+        ];
+        options = [ ];
+      }
+    ) defs;
+
   # A submodule-typed option gets the sub-modules of all its declarations.
   fixupOptionType =
     loc: opt:
@@ -820,6 +851,7 @@ rec {
   evalOptionValue =
     loc: opt: defs:
     let
+      inherit (opt) type;
       allDefs =
         if opt ? default then
           [
@@ -834,91 +866,44 @@ rec {
       res =
         if opt.readOnly or false && length allDefs > 1 then
           throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${
-            showDefs (map (d: d // { value = (mergeDefinitions loc opt.type [ d ]).mergedValue; }) allDefs)
+            showDefs (map (d: d // { value = (definitions.mergeDefinitions loc type [ d ]).mergedValue; }) allDefs)
           }"
         else
-          mergeDefinitions loc opt.type allDefs;
-      value = if opt ? apply then opt.apply res.mergedValue else res.mergedValue;
-      deprecation =
-        if opt.type.deprecationMessage or null != null then
-          lib.warn "The type `types.${opt.type.name}' of option `${showOption loc}' defined in ${showFiles opt.declarations} is deprecated. ${opt.type.deprecationMessage}"
-        else
-          lib.id;
-    in
-    deprecation opt
-    // {
-      value = addErrorContext "while evaluating the option `${showOption loc}':" value;
-      inherit (res.defsFinal') highestPrio;
-      definitions = map (d: d.value) res.defsFinal;
-      files = map (d: d.file) res.defsFinal;
-      definitionsWithLocations = res.defsFinal;
-      inherit (res) isDefined;
-      valueMeta = res.checkedAndMerged.valueMeta or { };
-      __toString = _: showOption loc;
-    };
-
-  # Definitions (as {file, value}) to the value of a `type`.
-  mergeDefinitions = loc: type: defs: rec {
-    defsFinal' =
-      let
-        single = head defs;
-      in
-      if length defs == 1 && !(addErrorContext "while evaluating definitions from `${single.file}':" (isAttrs single.value && single.value ? _type)) then
-        {
-          values = defs;
-          highestPrio = defaultOverridePriority;
-        }
-      else
-        let
-          discharged = concatMap (
-            d:
-            map (v: if typeOf v == "definition" then v else { inherit (d) file; value = v; }) (
-              addErrorContext "while evaluating definitions from `${d.file}':" (dischargeProperties d.value)
-            )
-          ) defs;
-          filtered = filterOverrides' discharged;
-        in
-        {
-          values =
-            if lib.any (d: typeOf d.value == "order") filtered.values then
-              sortProperties filtered.values
+          definitions.mergeFinal loc type (
+            if opt ? default then
+              definitions.finalWithDefault (head opt.declarations) opt.default defs
             else
-              filtered.values;
-          inherit (filtered) highestPrio;
-        };
-    defsFinal = defsFinal'.values;
-    isDefined = defsFinal != [ ];
-    checkedAndMerged =
-      if type.merge ? v2 then
-        type.merge.v2 {
-          inherit loc;
-          defs = defsFinal;
-        }
-      else
-        {
-          headError = null;
-          value = mergedValue;
-          valueMeta = { };
-        };
-    mergedValue =
-      if isDefined then
-        if type.merge ? v2 then
-          if checkedAndMerged.headError or null != null then
-            throw "A definition for option `${showOption loc}' is not of type `${type.description}'. TypeError: ${checkedAndMerged.headError.message}"
-          else
-            checkedAndMerged.value
-        else if lib.all (d: type.check d.value) defsFinal then
-          type.merge loc defsFinal
-        else
-          throw "A definition for option `${showOption loc}' is not of type `${type.description}'. Definition values:${
-            showDefs (filter (d: !type.check d.value) defsFinal)
-          }"
-      else if type.emptyValue ? value then
-        type.emptyValue.value
-      else
-        throw "The option `${showOption loc}' was accessed but has no value defined. Try setting the option.";
-    optionalValue = if isDefined then { value = mergedValue; } else { };
-  };
+              definitions.finalOf defs
+          );
+      value = if opt ? apply then opt.apply res.mergedValue else res.mergedValue;
+      option = opt // {
+        value = addErrorContext "while evaluating the option `${showOption loc}':" value;
+        inherit (res.defsFinal') highestPrio;
+        definitions = map (d: d.value) res.defsFinal;
+        files = map (d: d.file) res.defsFinal;
+        definitionsWithLocations = res.defsFinal;
+        inherit (res) isDefined;
+        valueMeta = res.checkedAndMerged.valueMeta or { };
+        __toString = _: showOption loc;
+      };
+    in
+    if type.deprecationMessage or null != null then
+      lib.warn "The type `types.${type.name}' of option `${showOption loc}' defined in ${showFiles opt.declarations} is deprecated. ${type.deprecationMessage}" option
+    else
+      option;
+
+  # Definitions (as {file, value}) to the value of a `type`. The records
+  # are made plain first: only `file` and `value` of each take part, as the
+  # merge inside lib (which makes plain ones itself) assumes.
+  mergeDefinitions =
+    loc: type: defs:
+    let
+      single = head defs;
+      plain = d: { inherit (d) file value; };
+    in
+    definitions.mergeDefinitions loc type (
+      if length defs == 1 && !(isAttrs single.value && single.value ? _type) then defs else map plain defs
+    );
 
   # ------------------------------------------------------ alias helpers
 

@@ -19,6 +19,7 @@ let
     length
     head
     tail
+    removeAttrs
     elemAt
     filter
     concatLists
@@ -38,7 +39,8 @@ let
     mergeDefaultOption
     mergeUniqueOption
     ;
-  inherit (lib.modules) mergeDefinitions;
+  # The internal merge: every definition made here is a plain { file, value }.
+  inherit (import ./definitions.nix { inherit lib; }) mergeDefinitions mergeFinal;
   t = lib.types;
 
   # The error a v2 merge returns when `check` refuses a definition.
@@ -425,19 +427,34 @@ rec {
       merge = withV2 (
         { loc, defs }:
         let
+          # Each entry is merged as a definition of its own; an entry
+          # without a property is its own final definition (what
+          # mergeDefinitions would find, without looking).
           entries = concatLists (
-            lib.imap1 (
-              n: d:
-              lib.imap1 (
-                m: v:
-                mergeDefinitions (loc ++ [ "[definition ${toString n}-entry ${toString m}]" ]) elemType [
-                  {
+            b.genList (
+              i:
+              let
+                d = elemAt defs i;
+              in
+              b.genList (
+                j:
+                let
+                  v = elemAt d.value j;
+                  at = loc ++ [ "[definition ${toString (i + 1)}-entry ${toString (j + 1)}]" ];
+                  def = {
                     inherit (d) file;
                     value = v;
+                  };
+                in
+                if isAttrs v && v ? _type then
+                  mergeDefinitions at elemType [ def ]
+                else
+                  mergeFinal at elemType {
+                    values = [ def ];
+                    highestPrio = 100;
                   }
-                ]
-              ) d.value
-            ) defs
+              ) (length d.value)
+            ) (length defs)
           );
           kept = filter (e: e.isDefined) entries;
         in
@@ -500,19 +517,15 @@ rec {
               }) d.value
             ) defs
           );
-          kept = if lazy then byName else lib.filterAttrs (_: r: r.isDefined) byName;
+          kept = if lazy then byName else removeAttrs byName (filter (n: !byName.${n}.isDefined) (attrNames byName));
         in
         {
           headError = refused isAttrs defs;
-          value = mapAttrs (
-            _: r:
+          value =
             if !lazy then
-              r.mergedValue
-            else if r.isDefined then
-              r.mergedValue
+              mapAttrs (_: r: r.mergedValue) kept
             else
-              elemType.emptyValue.value or r.mergedValue
-          ) kept;
+              mapAttrs (_: r: if r.isDefined then r.mergedValue else elemType.emptyValue.value or r.mergedValue) kept;
           valueMeta.attrs = mapAttrs (_: r: r.checkedAndMerged.valueMeta) kept;
         }
       );
@@ -809,8 +822,26 @@ rec {
       merge = withV2 (
         { loc, defs }:
         let
-          left = asV2 t1 loc defs;
-          right = asV2 t2 loc defs;
+          # asV2 of each side, written out: either nests (oneOf), and this
+          # runs per side per level for every value.
+          left =
+            if t1.merge ? v2 then
+              t1.merge.v2 { inherit loc defs; }
+            else
+              {
+                value = t1.merge loc defs;
+                headError = refused t1.check defs;
+                valueMeta = { };
+              };
+          right =
+            if t2.merge ? v2 then
+              t2.merge.v2 { inherit loc defs; }
+            else
+              {
+                value = t2.merge loc defs;
+                headError = refused t2.check defs;
+                valueMeta = { };
+              };
           message = "The option `${showOption loc}` is neither a value of type `${t1.description}` nor `${t2.description}`, Definition values: ${showDefs defs}";
         in
         if left.headError == null then

@@ -124,4 +124,24 @@ in {
   infiniteRecursion = (cfg [ decl ({ config, ... }: { i = config.i + 1; }) ]).i;
   configInImports = (cfg [ decl ({ config, ... }: { imports = if config.b then [ ] else [ ]; }) ]).i;
   mkAssertFail = (cfg [ decl { i = mkAssert false "nope" 3; } ]).i;
+  # The fast paths of the definition merge (default alone, plain definitions
+  # beating the default, tags read once) against the full one.
+  prioMeta = let o = (ev [ decl { _file = "p.nix"; l = mkIf false [ "x" ]; } { i = mkOverride 10000 3; } { i = mkOverride 10001 4; } ]).options; in [ o.i.highestPrio o.i.isDefined o.l.highestPrio o.l.isDefined o.l.definitions o.b.highestPrio o.b.definitionsWithLocations ];
+  prioHighSingle = let o = (ev [ { options.q = mkOption { type = types.int; }; } { q = mkOverride 12000 5; } ]).options.q; in [ o.highestPrio o.value ];
+  plainBeatsDefault = let o = (ev [ decl { _file = "x.nix"; i = 4; } { _file = "y.nix"; i = 4; } ]).options.i; in [ o.value o.highestPrio o.files o.definitionsWithLocations ];
+  defaultIsProperty = let o = (ev [ { _file = "d.nix"; options.o = mkOption { type = types.listOf types.int; default = mkOrder 5 [ 1 ]; }; } ]).options.o; in [ o.value o.highestPrio ];
+  defaultIsOverride = (cfg [ { options.o = mkOption { type = types.int; default = mkForce 2; }; } { o = 7; } ]).o;
+  orderInOverride = (cfg [ decl { l = mkForce (mkBefore [ "a" ]); } { l = mkForce [ "b" ]; } { l = [ "c" ]; } ]).l;
+  dischargedOverride = let o = (ev [ decl { i = mkMerge [ (mkIf true (mkForce 2)) (mkIf false 9) ]; } { i = mkDefault 3; } ]).options.i; in [ o.value o.highestPrio o.definitions ];
+  listEntryProperties = (cfg [ { options.l = mkOption { type = types.listOf (types.submodule { options.v = mkOption { type = types.int; default = 0; }; }); }; } { l = [ { v = 1; } (mkIf true { v = 2; }) { } ]; } ]).l;
+  listEntryIfFalse = (cfg [ decl { l = [ "a" (mkIf false "b") "c" ]; } ]).l;
+  listEntryTypeError = (cfg [ decl { _file = "e.nix"; l = [ "a" ]; } { _file = "f.nix"; l = [ "b" 2 ]; } ]).l;
+  oneOfMerge = (cfg [ { options.u = mkOption { type = types.attrsOf (types.oneOf [ types.bool types.int types.str (types.listOf types.str) ]); }; } { u.a = true; u.b = 2; u.c = "s"; u.d = [ "x" ]; } { u.d = [ "y" ]; } ]).u;
+  oneOfError = (cfg [ { options.u = mkOption { type = types.attrsOf (types.oneOf [ types.bool types.int ]); }; } { _file = "o.nix"; u.a = "s"; } ]).u;
+  attrsOfIfFalse = (cfg [ decl { a = { x = mkIf false 1; y = 2; }; } ]).a;
+  readOnlyTwice = (cfg [ { _file = "d.nix"; options.r = mkOption { readOnly = true; type = types.int; }; } { _file = "e.nix"; r = 2; } { _file = "f.nix"; r = 3; } ]).r;
+  configNotASet = cfg [ decl { _file = "n.nix"; nested = 3; } ];
+  disabledAndImports = [ (cfg [ decl { imports = [ { _file = "inner.nix"; key = "inner"; i = 5; } ]; } { disabledModules = [ { key = "inner"; } ]; } ]).i (cfg [ decl { imports = [ { _file = "inner.nix"; key = "inner"; i = 5; } ]; } ]).i ];
+  unmatchedOrder = let c = (ev [ { _module.freeformType = types.attrsOf (types.listOf types.int); } decl { _file = "u1.nix"; zz = [ 1 ]; aa = [ 2 ]; } { _file = "u2.nix"; zz = [ 3 ]; } ]).config; in [ (attrNames c) c.zz c.aa c.i ];
+  prioAllAbove = let o = (ev [ { options.q = mkOption { type = types.int; }; } { q = mkOverride 12000 5; } { q = mkOverride 12001 6; } ]).options.q; in [ o.highestPrio o.isDefined ];
 }
