@@ -13,4 +13,5 @@ self: {
   dig = self.bind9-dnsutils;
   nettools = self.net-tools;
   gnumake = self.make;
+  pkgconfig = self.pkg-config;
 }
