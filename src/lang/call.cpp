@@ -1,5 +1,7 @@
 // Function application: lambdas, builtins (with partial application) and
 // sets with __functor.
+#include <cassert>
+
 #include "lang/eval.h"
 
 namespace bastion::lang {
@@ -36,6 +38,27 @@ static void partiallyApply(EvalState &state, const Value &fun, size_t nargs, Val
     cur = app;
   }
   out = *cur;
+}
+
+void EvalState::callPlainLambda(const Value &fun, Value *arg, Value &vRes, PosIdx pos) {
+  assert(fun.type == VType::Lambda && !fun.lambda.fun->formals);
+  // The same steps, checks and trace frames as callFunction's lambda case.
+  CallDepth depth(*this, pos);
+  checkStack(pos);
+  ExprLambda &lambda = *fun.lambda.fun;
+  Env *env2 = allocEnv(lambda.envSize);
+  env2->up = fun.lambda.env;
+  env2->values[0] = arg;
+  Value vCur;
+  try {
+    lambda.body->eval(*this, *env2, vCur);
+  } catch (EvalError &e) {
+    e.addTrace(lambda.pos, "while calling " + lambda.showName(symbols));
+    if (pos)
+      e.addTrace(pos, "from call site");
+    throw;
+  }
+  vRes = vCur;
 }
 
 void EvalState::callFunction(Value &fun, size_t nargs, Value **args, Value &vRes, PosIdx pos) {

@@ -172,6 +172,8 @@ public:
 
   // --- calling --------------------------------------------------------------
   void callFunction(Value &fun, size_t nargs, Value **args, Value &v, PosIdx pos);
+  // callFunction for a lambda without formals (`x: …`) and one argument.
+  void callPlainLambda(const Value &fun, Value *arg, Value &v, PosIdx pos);
   void callFunction(Value &fun, Value &arg, Value &v, PosIdx pos) {
     Value *a = &arg;
     callFunction(fun, 1, &a, v, pos);
