@@ -46,9 +46,14 @@ def netns_inode(path):
 
 
 class Machine:
-    def __init__(self, spec, log_dir):
+    def __init__(self, spec, log_dir, bastion, build_args, test_dir):
         self.name = spec["name"]
         self.root = spec["root"]
+        self.config = spec["config"]
+        self.bastion = bastion
+        self.build_args = build_args
+        self.test_dir = test_dir
+        self.generations = 0
         self.netns = spec["netns"]
         self.address = spec["address"]
         self.nspawn = spec["nspawn"]
@@ -166,8 +171,49 @@ class Machine:
     # -- commands --------------------------------------------------------------
 
     def _ensure_up(self):
+        """Boots a machine not started yet (as NixOS's driver does); one that
+        went down by itself is the test's failure."""
+        if self.process is not None and not self.is_up() and self.leader is not None:
+            raise TestFailure("%s: the container exited by itself (status %s); see its log" %
+                              (self.name, self.process.returncode))
         if not self.is_up() or self.leader is None:
             self.start()
+
+    # -- generations (host side: the node's root, as `bastion os` has it) ----
+
+    def _bastion(self, *argv):
+        self._note("bastion %s" % " ".join(map(shlex.quote, argv)))
+        r = subprocess.run([self.bastion] + list(argv), capture_output=True, text=True)
+        with open(self.log_path, "a") as f:
+            f.write(r.stdout + r.stderr)
+        if r.returncode != 0:
+            raise TestFailure("%s: `bastion %s` exited with %d\n%s" %
+                              (self.name, " ".join(argv), r.returncode, r.stderr[-3000:]))
+        return r.stderr
+
+    def switch_root(self, module):
+        """Builds the node's configuration with `module` (a file, relative to
+        the test file) added and switches the root to it as a new generation
+        (`bastion os switch -c`); the running container is left alone, a
+        reboot boots it."""
+        self.generations += 1
+        path = os.path.join(self.test_dir, module)
+        cfg = "%s.gen%d.nix" % (self.config[:-4], self.generations)
+        with open(cfg, "w") as f:
+            # JSON's string escapes are Nix's for these paths (no "$", no "\\").
+            f.write("{ imports = [ (/. + %s) (/. + %s) ]; }\n" %
+                    (json.dumps(self.config), json.dumps(os.path.abspath(path))))
+        out = self._bastion("os", "switch", "-c", cfg, "--root", self.root, *self.build_args)
+        return out
+
+    def rollback(self):
+        """`bastion os rollback` of the node's root: the generation before the
+        current one is current again (a reboot boots it)."""
+        return self._bastion("os", "rollback", "--root", self.root)
+
+    def list_generations(self):
+        return subprocess.run([self.bastion, "os", "list-generations", "--root", self.root],
+                              capture_output=True, text=True, check=True).stdout
 
     def _command(self, command):
         env = {"HOME": "/root", "USER": "root", "LOGNAME": "root", "TERM": "dumb",
@@ -348,7 +394,8 @@ def show_logs(machines, lines=60):
 def main():
     with open(sys.argv[1]) as f:
         spec = json.load(f)
-    machines = [Machine(n, spec["logDir"]) for n in spec["nodes"]]
+    machines = [Machine(n, spec["logDir"], spec["bastion"], spec["buildArgs"], os.path.dirname(spec["testFile"]))
+                for n in spec["nodes"]]
     script, file, first = spec["testScript"], spec["file"], spec["line"]
     lines = script.split("\n")
 

@@ -59,25 +59,29 @@ struct Args {
   std::string file, store;
   bool keep = false;
   SystemBuild sys;
+  std::vector<std::string> buildArgs; // as given, for the driver's `os switch -c`
 };
 
 Args parse(std::vector<std::string> &args) {
   Args a;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string x = args[i];
+    size_t first = i;
     if (x == "--store") {
       if (i + 1 >= args.size())
         throw UsageError("option '--store' needs an argument");
       a.store = args[++i];
+      a.buildArgs.insert(a.buildArgs.end(), {"--store", util::absPath(a.store)});
     } else if (x == "--keep")
       a.keep = true;
     else if (parseBuildArg(args, i, a.sys.build, "os test"))
-      ;
+      a.buildArgs.insert(a.buildArgs.end(), args.begin() + first, args.begin() + i + 1);
     else if (!x.empty() && x[0] == '-') {
       std::vector<std::string> files = a.sys.eval.files;
       if (!parseEvalArg(args, i, a.sys.eval, "os test") || a.sys.eval.files != files ||
           !a.sys.eval.attrPaths.empty() || a.sys.eval.fromExpr)
         throw UsageError("unknown option '" + x + "' for 'os test'");
+      a.buildArgs.insert(a.buildArgs.end(), args.begin() + first, args.begin() + i + 1);
     } else if (a.file.empty())
       a.file = x;
     else
@@ -258,6 +262,8 @@ int runTest(Args &a) {
   spec["line"] = test["line"];
   spec["logDir"] = work + "/logs";
   spec["bastion"] = util::readLink("/proc/self/exe");
+  spec["buildArgs"] = a.buildArgs;
+  spec["testFile"] = a.file;
   spec["nodes"] = nlohmann::json::array();
   for (size_t i = 0; i < names.size(); ++i) {
     os::ContainerOptions o;
@@ -266,6 +272,7 @@ int runTest(Args &a) {
     os::prepareBoot(o);
     spec["nodes"].push_back({{"name", names[i]},
                              {"root", roots[i]},
+                             {"config", work + "/nodes/" + names[i] + ".nix"},
                              {"netns", os::TestNetwork::path(o.netns)},
                              {"address", net.nodes()[i].address},
                              {"nspawn", os::nspawnCommand(o)}});

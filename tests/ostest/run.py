@@ -76,11 +76,13 @@ def test_pass(env, rep):
     out = r.out + r.err
     rep.check(r.rc == 0 and "test 'two-node' passed" in out, "two-node.nix passes", "%s\n%s" % (r.status, out[-6000:]))
     for sub in ("the client reaches the server by its node name", "execute returns the status and stdout",
-                "a reboot boots the server again; /run is fresh", "after a crash the server no longer answers"):
+                "a reboot boots the server again; /run is fresh",
+                "a second generation boots; after a rollback the first one boots again",
+                "after a crash the server no longer answers"):
         rep.check("subtest: %s: ok" % sub in out, "subtest ran: %s" % sub)
-    rep.check(out.count("server: starting (boot") == 2, "the server booted twice (the reboot)")
+    rep.check(out.count("server: starting (boot") == 4, "the server booted four times (the reboots)")
     boots = [float(x) for x in re.findall(r"booted in ([0-9.]+) s", out)]
-    rep.check(len(boots) == 3, "three boots timed", str(boots))
+    rep.check(len(boots) == 5, "five boots timed", str(boots))
     if boots:
         print("note: boot to activated container: %s s" % " ".join("%.2f" % b for b in boots), flush=True)
     check_clean(env, rep, "pass", out)

@@ -40,6 +40,18 @@
         server.fail("test -e /run/before-reboot")
         get(client, "server")
 
+    with subtest("a second generation boots; after a rollback the first one boots again"):
+        server.fail("test -e /etc/ostest-generation")
+        server.switch_root("gen2.nix")
+        server.fail("test -e /etc/ostest-generation")
+        server.reboot()
+        assert server.succeed("cat /etc/ostest-generation") == "2\n"
+        assert "2 " in server.list_generations()
+        server.rollback()
+        server.reboot()
+        server.fail("test -e /etc/ostest-generation")
+        get(client, "server")
+
     with subtest("after a crash the server no longer answers"):
         server.crash()
         client.wait_until_fails("nc -w 1 server 80 </dev/null", timeout=30)
