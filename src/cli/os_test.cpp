@@ -310,6 +310,10 @@ int runOsTest(std::vector<std::string> args) {
         return 0;
       }
     Args a = parse(args);
+    // Checked first: the builds would otherwise run for nothing.
+    if (::geteuid() != 0)
+      throw util::Error("bastion os test needs root: systemd-nspawn and the test network's "
+                        "namespaces (run it as root)");
     return runTest(a);
   } catch (const UsageError &e) {
     std::cerr << "error: " << e.what() << "\n" << kUsage;

@@ -17,7 +17,8 @@ fail_timeout  timeout.nix (the function form): wait_until_succeeds gives up
 interrupt     two-node.nix interrupted (SIGINT to its process group, as
               Ctrl-C) while the script runs: exit 130
 errors        a missing file, a test without nodes, a bad node name, a
-              script syntax error: exit 1 naming the file
+              script syntax error: exit 1 naming the file; without root
+              (setpriv to nobody): exit 1 saying it needs root
 
 After each run: no container, no network namespace of the run and no work
 directory are left. Skips (77) without root or a working systemd-nspawn.
@@ -25,6 +26,7 @@ directory are left. Skips (77) without root or a working systemd-nspawn.
 import argparse
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -143,6 +145,11 @@ def test_interrupt(env, rep):
 def test_errors(env, rep):
     r = env.os_test(os.path.join(env.work, "missing.nix"))
     rep.check(r.rc == 1 and "missing.nix" in r.err, "a missing test file: exit 1 naming it", r.err)
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        r = bt.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] + env.argv(os.path.join(HERE, "timeout.nix")),
+                   timeout=60, text=True, add_env={"TMPDIR": "/tmp"})
+        rep.check(r.rc == 1 and "needs root" in r.err, "without root: exit 1 saying it needs root", "%s\n%s" % (r.status, r.err))
     cases = {
         "no-nodes.nix": ("{ testScript = \"\"; }\n", "has no `nodes`"),
         "bad-name.nix": ("{ nodes.\"my-host\" = { }; testScript = \"\"; }\n", "not a Python identifier"),
