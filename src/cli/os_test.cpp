@@ -18,6 +18,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -32,10 +33,10 @@
 #include "os/container.h"
 #include "os/generations.h"
 #include "os/test_network.h"
+#include "store/fs_util.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/path.h"
-#include "util/scope_guard.h"
 #include "util/temp.h"
 
 namespace bastion::cli {
@@ -149,7 +150,12 @@ std::string python3() {
   return ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
 }
 
-pid_t driverPid = -1;
+pid_t driverPid = -1, testPid = -1;
+
+void forwardToTest(int sig) {
+  if (testPid > 0)
+    ::kill(testPid, sig);
+}
 
 // Ctrl-C reaches the driver too (one process group), which stops the
 // containers; a SIGTERM or SIGHUP for os test alone is passed on as SIGINT.
@@ -199,7 +205,9 @@ int runDriver(const std::string &spec) {
   return WEXITSTATUS(status);
 }
 
-int runTest(Args &a) {
+// The test in the work directory made for it (nodes/, logs/): everything
+// but the clean-up, which superviseTest does.
+int runTest(Args &a, const std::string &work) {
   auto t0 = std::chrono::steady_clock::now();
   nlohmann::json test = readTest(a);
   std::vector<std::string> names = test["nodes"].get<std::vector<std::string>>();
@@ -210,23 +218,6 @@ int runTest(Args &a) {
       s += (s.empty() ? "" : ", ") + n;
     return s;
   }());
-
-  std::string work = util::createTempDir("bastion-os-test-");
-  // Declared before the network, so it goes after it: no container is
-  // left to hold a root when the roots are deleted.
-  util::ScopeGuard removeWork([&] {
-    if (!a.keep) {
-      try {
-        util::deletePath(work);
-      } catch (std::exception &e) {
-        info(std::string("warning: removing the work directory: ") + e.what());
-      }
-    }
-  });
-  if (::chmod(work.c_str(), 0755) != 0)
-    throw util::SysError("chmod", errno, work);
-  mkdir755(work + "/nodes");
-  mkdir755(work + "/logs");
 
   // Build and switch every node first: a node that does not build fails the
   // test before anything boots.
@@ -284,19 +275,106 @@ int runTest(Args &a) {
   took << std::fixed << secondsSince(t0);
   info("built, switched and networked in " + took.str() + " s; running the test script");
   int rc = runDriver(specFile);
-  if (rc != 0 && !a.keep) {
-    // The logs outlive the work directory.
-    std::string kept = util::createTempDir("bastion-os-test-logs-");
-    for (auto &n : names) {
-      std::string log = work + "/logs/" + n + ".log";
-      if (::access(log.c_str(), F_OK) == 0 &&
-          ::rename(log.c_str(), (kept + "/" + n + ".log").c_str()) != 0)
-        info("warning: could not keep " + log + ": " + std::strerror(errno));
-    }
-    info("the nodes' logs are kept in " + kept);
-  } else if (a.keep)
-    info("work directory kept: " + work + " (roots, logs/, spec.json)");
   return rc == 0 ? 0 : rc == 130 ? 130 : 1;
+}
+
+// Kills the processes with `arg` among their arguments: a driver whose
+// os test died (its spec file names the run).
+void killProcessesWithArg(const std::string &arg) {
+  for (const std::string &entry : store::readDirNames("/proc")) {
+    if (entry.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    std::ifstream f("/proc/" + entry + "/cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    size_t at = 0;
+    for (size_t nul; (nul = cmdline.find('\0', at)) != std::string::npos; at = nul + 1)
+      if (cmdline.compare(at, nul - at, arg) == 0) {
+        ::kill(std::stoi(entry), SIGKILL);
+        break;
+      }
+  }
+}
+
+// Exit status and message of an exception escaping runTest.
+int reported(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const SystemBuildError &x) {
+    std::cerr << x.what();
+    return x.status;
+  } catch (const std::exception &x) {
+    std::cerr << "error: " << x.what() << "\n";
+    return 1;
+  }
+}
+
+// runTest in a child process; this one only waits and then removes what
+// the child leaves however it ended (even SIGKILL): the network namespaces
+// named after it with the containers in them, and the work directory with
+// the roots. The logs of a failed run are kept.
+int superviseTest(Args &a) {
+  std::string work = util::createTempDir("bastion-os-test-");
+  if (::chmod(work.c_str(), 0755) != 0)
+    throw util::SysError("chmod", errno, work);
+  mkdir755(work + "/nodes");
+  mkdir755(work + "/logs");
+  std::cout.flush();
+  std::cerr.flush();
+  pid_t child = ::fork();
+  if (child < 0)
+    util::throwSysError("fork");
+  if (child == 0) {
+    int rc;
+    try {
+      rc = runTest(a, work);
+    } catch (...) {
+      rc = reported(std::current_exception());
+    }
+    std::cout.flush();
+    std::cerr.flush();
+    ::_exit(rc);
+  }
+  // Ctrl-C reaches the child's process group too; a SIGTERM or SIGHUP for
+  // this process alone is passed on.
+  struct sigaction ign {
+  }, fwd{}, oldInt{}, oldTerm{}, oldHup{};
+  ign.sa_handler = SIG_IGN;
+  fwd.sa_handler = forwardToTest;
+  testPid = child;
+  ::sigaction(SIGINT, &ign, &oldInt);
+  ::sigaction(SIGTERM, &fwd, &oldTerm);
+  ::sigaction(SIGHUP, &fwd, &oldHup);
+  int status;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR)
+    ;
+  testPid = -1;
+  int rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    killProcessesWithArg(work + "/spec.json");
+  os::removeTestNetworks(std::to_string(child));
+  if (rc != 0 && !a.keep) {
+    std::vector<std::string> logs = store::readDirNames(work + "/logs");
+    if (!logs.empty()) {
+      std::string kept = util::createTempDir("bastion-os-test-logs-");
+      for (auto &n : logs)
+        if (::rename((work + "/logs/" + n).c_str(), (kept + "/" + n).c_str()) != 0)
+          info("warning: could not keep " + work + "/logs/" + n + ": " + std::strerror(errno));
+      info("the nodes' logs are kept in " + kept);
+    }
+  }
+  if (a.keep)
+    info("work directory kept: " + work + " (roots, logs/, spec.json)");
+  else {
+    try {
+      util::deletePath(work);
+    } catch (std::exception &e) {
+      info(std::string("warning: removing the work directory: ") + e.what());
+    }
+  }
+  ::sigaction(SIGINT, &oldInt, nullptr);
+  ::sigaction(SIGTERM, &oldTerm, nullptr);
+  ::sigaction(SIGHUP, &oldHup, nullptr);
+  return rc;
 }
 
 } // namespace
@@ -314,7 +392,7 @@ int runOsTest(std::vector<std::string> args) {
     if (::geteuid() != 0)
       throw util::Error("bastion os test needs root: systemd-nspawn and the test network's "
                         "namespaces (run it as root)");
-    return runTest(a);
+    return superviseTest(a);
   } catch (const UsageError &e) {
     std::cerr << "error: " << e.what() << "\n" << kUsage;
     return 1;

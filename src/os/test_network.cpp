@@ -30,6 +30,25 @@ void ip(const std::vector<std::string> &args) {
   }
 }
 
+// Deletes a namespace. A container's processes hold it: they go first,
+// SIGKILL (the driver has already stopped what it could stop cleanly).
+void removeNetns(const std::string &ns) {
+  using namespace std::chrono_literals;
+  for (int round = 0; round < 100; ++round) {
+    auto pids = processesInNetns(TestNetwork::path(ns));
+    if (pids.empty())
+      break;
+    for (int pid : pids)
+      ::kill(pid, SIGKILL);
+    std::this_thread::sleep_for(100ms);
+  }
+  try {
+    ip({"netns", "del", ns});
+  } catch (std::exception &) {
+    // Left for `ip netns del` by hand; the error is on stderr already.
+  }
+}
+
 } // namespace
 
 std::string TestNetwork::path(const std::string &netns) { return "/run/netns/" + netns; }
@@ -87,25 +106,25 @@ TestNetwork::TestNetwork(const std::string &tag, const std::vector<std::string> 
 TestNetwork::~TestNetwork() { teardown(); }
 
 void TestNetwork::teardown() {
-  using namespace std::chrono_literals;
-  for (auto &ns : made_) {
-    // A container's processes hold its namespace: they go first, SIGKILL
-    // (the driver has already stopped what it could stop cleanly).
-    for (int round = 0; round < 100; ++round) {
-      auto pids = processesInNetns(path(ns));
-      if (pids.empty())
-        break;
-      for (int pid : pids)
-        ::kill(pid, SIGKILL);
-      std::this_thread::sleep_for(100ms);
-    }
-    try {
-      ip({"netns", "del", ns});
-    } catch (std::exception &) {
-      // Left for `ip netns del` by hand; the error is on stderr already.
-    }
-  }
+  for (auto &ns : made_)
+    removeNetns(ns);
   made_.clear();
+}
+
+void removeTestNetworks(const std::string &tag) {
+  std::string prefix = "bastion-test-" + tag + "-", hub = prefix + "hub";
+  DIR *d = ::opendir("/run/netns");
+  if (!d)
+    return;
+  std::vector<std::string> names;
+  while (struct dirent *e = ::readdir(d))
+    if (std::string(e->d_name).starts_with(prefix) && e->d_name != hub)
+      names.push_back(e->d_name);
+  ::closedir(d);
+  names.push_back(hub); // last, as TestNetwork removes it
+  for (auto &n : names)
+    if (::access(TestNetwork::path(n).c_str(), F_OK) == 0)
+      removeNetns(n);
 }
 
 } // namespace bastion::os

@@ -43,4 +43,9 @@ private:
 // The pids of the processes whose network namespace is the one at `path`.
 std::vector<int> processesInNetns(const std::string &path);
 
+// What a TestNetwork made with `tag` left behind when its process died
+// before its destructor ran: each /run/netns/bastion-test-TAG-* namespace,
+// the processes in it killed first.
+void removeTestNetworks(const std::string &tag);
+
 } // namespace bastion::os

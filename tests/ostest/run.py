@@ -4,7 +4,7 @@ nix/test-driver/) on the fixtures here, whose nodes boot the busybox package
 set (tests/os/pkgs.nix) with the stage-2 test hook (node.nix), in a
 throw-away store.
 
-    run.py --bin BASTION --only pass|fail_line|fail_timeout|interrupt|errors [--keep]
+    run.py --bin BASTION --only pass|fail_line|fail_timeout|interrupt|killed|errors [--keep]
 
 pass          two-node.nix: the client probes the server by name across the
               test network; the driver's API (execute's status, succeed,
@@ -16,6 +16,9 @@ fail_timeout  timeout.nix (the function form): wait_until_succeeds gives up
               after timeout=3 and the report names FILE:7
 interrupt     two-node.nix interrupted (SIGINT to its process group, as
               Ctrl-C) while the script runs: exit 130
+killed        the process running the test (os test's child) killed with
+              SIGKILL: os test exits 137 and removes the driver, the
+              containers, the namespaces and the roots itself
 errors        a missing file, a test without nodes, a bad node name, a
               script syntax error: exit 1 naming the file; without root
               (setpriv to nobody): exit 1 saying it needs root
@@ -142,6 +145,46 @@ def test_interrupt(env, rep):
     check_clean(env, rep, "interrupt", out)
 
 
+def children(pid):
+    """The pids whose parent is pid (from /proc/*/stat)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def test_killed(env, rep):
+    """SIGKILL of the process running the test (os test's child): os test
+    itself removes what it left, the driver included."""
+    p = subprocess.Popen(env.argv(os.path.join(HERE, "two-node.nix")), cwd=env.work, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, env=dict(os.environ, TMPDIR=env.tmp))
+    out = ""
+    for line in p.stdout:
+        out += line
+        if "subtest: execute returns" in line:
+            workers = children(p.pid)
+            rep.check(len(workers) == 1, "os test runs the test in one child", str(workers))
+            for w in workers:
+                os.kill(w, signal.SIGKILL)
+            break
+    rest, _ = p.communicate(timeout=120)
+    out += rest
+    rep.check(p.returncode == 128 + signal.SIGKILL, "os test exits 137 when its child is killed",
+              "%s\n%s" % (p.returncode, out[-3000:]))
+    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    drivers = [l for l in ps.splitlines() if "driver.py" in l and env.tmp in l]
+    rep.check(not drivers, "killed: the orphaned driver is killed too", "\n".join(drivers))
+    check_clean(env, rep, "killed", out)
+
+
 def test_errors(env, rep):
     r = env.os_test(os.path.join(env.work, "missing.nix"))
     rep.check(r.rc == 1 and "missing.nix" in r.err, "a missing test file: exit 1 naming it", r.err)
@@ -169,7 +212,7 @@ def test_errors(env, rep):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
-    ap.add_argument("--only", required=True, choices=["pass", "fail_line", "fail_timeout", "interrupt", "errors"])
+    ap.add_argument("--only", required=True, choices=["pass", "fail_line", "fail_timeout", "interrupt", "killed", "errors"])
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
     rep = bt.Report()
@@ -181,7 +224,7 @@ def main():
         if subprocess.run(["ip", "netns", "list"], capture_output=True).returncode != 0:
             return bt.skip("iproute2's ip netns does not work here")
         {"pass": test_pass, "fail_line": test_fail_line, "fail_timeout": test_fail_timeout,
-         "interrupt": test_interrupt, "errors": test_errors}[args.only](env, rep)
+         "interrupt": test_interrupt, "killed": test_killed, "errors": test_errors}[args.only](env, rep)
     return rep.summary()
 
 
