@@ -312,11 +312,13 @@ class Machine:
 
         def probe():
             status, out = self.execute("command -v systemctl >/dev/null || exit 127; "
-                                       "systemctl show -p ActiveState --value %s" % shlex.quote(unit))
-            state = out.strip()
+                                       "systemctl show -p LoadState -p ActiveState --value %s" % shlex.quote(unit))
+            load, state = (out.split("\n") + ["", ""])[:2]
             if status == 127:
                 raise TestFailure("%s: wait_for_unit(%r): no systemctl in the container (PID 1 is not systemd: "
                                   "boot.systemdExecutable is set)" % (self.name, unit))
+            if load == "not-found":
+                raise TestFailure("%s: wait_for_unit(%r): no such unit" % (self.name, unit))
             if state == "failed":
                 raise TestFailure("%s: unit %s failed\n%s" % (self.name, unit,
                                                                self.execute("systemctl status --no-pager -n 20 %s" % shlex.quote(unit))[1]))

@@ -12,8 +12,9 @@ pass          two-node.nix: the client probes the server by name across the
 fail_line     wrong-succeed.nix: exit 1; the failing line reported as
               FILE:8 and testScript line 3 with the command's stdout and
               stderr; the node's log shown and kept
-fail_timeout  timeout.nix (the function form): wait_until_succeeds gives up
-              after timeout=3 and the report names FILE:7
+fail_timeout  timeout.nix (the function forms of the test and of testScript):
+              wait_until_succeeds gives up after timeout=3 and the report
+              names FILE:9
 interrupt     two-node.nix interrupted (SIGINT to its process group, as
               Ctrl-C) while the script runs: exit 130
 killed        the process running the test (os test's child) killed with
@@ -116,8 +117,10 @@ def test_fail_timeout(env, rep):
     t0 = time.monotonic()
     r = env.os_test(test)
     out = r.out + r.err
-    rep.check(r.rc == 1 and "error: %s:7: testScript line 2: machine.wait_until_succeeds(" % test in out,
-              "wait_until_succeeds past its timeout: exit 1 naming FILE:7", "%s\n%s" % (r.status, out[-4000:]))
+    rep.check(r.rc == 1 and "error: %s:9: testScript line 3: machine.wait_until_succeeds(" % test in out,
+              "wait_until_succeeds past its timeout: exit 1 naming FILE:9", "%s\n%s" % (r.status, out[-4000:]))
+    rep.check("must succeed: grep -q '^192.0.2.1 machine$' /etc/hosts" in out,
+              "testScript as a function of nodes: the node's primaryIPAddress", out[-3000:])
     rep.check("timed out after 3 s" in out and "test -e /never-there" in out,
               "the report says it timed out and shows the command", out[-3000:])
     print("note: fail_timeout took %.1f s" % (time.monotonic() - t0), flush=True)
