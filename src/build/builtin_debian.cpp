@@ -329,6 +329,12 @@ private:
     std::set<std::string> used;
     std::vector<SearchDir> own =
         ownPath(*info, util::dirOf(outLogical_ + rel), util::dirOf(real), &rpath);
+    // A library in a private directory may need a sibling without saying
+    // where (libsystemd-core-252.so needs libsystemd-shared-252.so, both in
+    // /usr/lib/x86_64-linux-gnu/systemd): on Debian the programs loading it
+    // have found the sibling first. Its own directory is where to look last.
+    if (info->interpreter.empty())
+      own.push_back({util::dirOf(outLogical_ + rel), util::dirOf(real)});
     // Breadth first over the libraries the object needs, and theirs.
     std::vector<std::pair<std::string, std::vector<SearchDir>>> todo;
     for (auto &n : info->needed)
