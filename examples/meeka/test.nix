@@ -37,6 +37,11 @@ in
     def ssh(user, command):
         return SSH + user + "@meeka " + repr(command)
 
+    # The post's install steps make the persisted side of /etc/ssh on the
+    # disk; sshd's pre-start then generates the host keys into it.
+    import os
+    os.makedirs(meeka.root + "/nix/persist/etc/ssh", exist_ok=True)
+
     start_all()
     meeka.wait_for_unit("multi-user.target")
     meeka.wait_for_unit("sshd.service")
