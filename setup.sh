@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds Bastion and runs its main job.
 #
-#   ./setup.sh              configure + build into build/ (RelWithDebInfo), then evaluate
-#                           examples/hello.nix with build/bastion
+#   ./setup.sh              configure + build into build/ (RelWithDebInfo), then the main job:
+#                           build the meeka host (examples/meeka) in build/main-job/store, boot
+#                           it and probe it from a second container (bastion os test); without
+#                           root it builds the system and says why it cannot boot it
 #   ./setup.sh --sanitize   the same into build-asan/ with AddressSanitizer + UBSan
 #                           (-DBASTION_SANITIZE=ON), then the main job with that binary
 #
@@ -19,7 +21,7 @@ case "${1:-}" in
     cmake_args+=(-DBASTION_SANITIZE=ON)
     ;;
   -h | --help)
-    sed -n '2,8p' "$0"
+    sed -n '2,11p' "$0"
     exit 0
     ;;
   *)
@@ -31,5 +33,4 @@ esac
 cmake -S . -B "$build_dir" "${cmake_args[@]}"
 cmake --build "$build_dir" -j"$(nproc)"
 
-echo "== main job: $build_dir/bastion eval examples/hello.nix --strict"
-"$build_dir/bastion" eval examples/hello.nix --strict
+examples/meeka/main-job.sh "$build_dir/bastion" "$build_dir/main-job/store"

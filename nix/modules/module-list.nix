@@ -27,6 +27,7 @@
   ./security/pam.nix
   ./system/etc.nix
   ./system/systemd.nix
+  ./system/systemd-upstream.nix
   ./system/tmpfiles.nix
   ./system/activation.nix
   ./system/top-level.nix

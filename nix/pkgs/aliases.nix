@@ -13,5 +13,15 @@ self: {
   dig = self.bind9-dnsutils;
   nettools = self.net-tools;
   gnumake = self.make;
+  gnugrep = self.grep;
+  gnused = self.sed;
+  gnutar = self.tar;
+  getent = self.libc-bin;
+
+  # NixOS pkgs.audit is auditctl and auditd both: Debian's auditd has them.
+  audit = self.auditd;
+  networkmanager = self.network-manager;
+  # Debian bookworm's Nix is 2.8, the version Bastion implements.
+  nix = self.nix-bin;
   pkgconfig = self.pkg-config;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -248,9 +249,14 @@ void run(const std::vector<std::string> &argv, BuildLog &log) {
 
 class Relocator {
 public:
-  Relocator(std::string outLogical, std::string outReal, std::vector<SearchDir> dirs, BuildLog &log)
-      : outLogical_(std::move(outLogical)), outReal_(std::move(outReal)), dirs_(std::move(dirs)),
-        log_(log) {}
+  // `roots`: the package's own output first, then the packages of its
+  // Depends closure; `dirs`: their library directories, in that order.
+  Relocator(std::string outLogical, std::string outReal, std::vector<SearchDir> roots,
+            std::vector<SearchDir> dirs, BuildLog &log)
+      : outLogical_(std::move(outLogical)), outReal_(std::move(outReal)), roots_(std::move(roots)),
+        dirs_(std::move(dirs)), log_(log) {
+    assert(!roots_.empty() && roots_.front().real == outReal_);
+  }
 
   void walk(const std::string &rel) {
     std::string p = outReal_ + rel;
@@ -282,9 +288,12 @@ private:
     return nullptr;
   }
 
-  // An object's own DT_RUNPATH/DT_RPATH entries, as directories of the
-  // output: $ORIGIN is the object's directory, an absolute one is read as
-  // inside the package (Debian's private library directories).
+  // An object's own DT_RUNPATH/DT_RPATH entries, as store directories:
+  // $ORIGIN is the object's directory; an absolute one (Debian's private
+  // library directories, /usr/lib/x86_64-linux-gnu/systemd) is that
+  // directory in the package itself and in every package of its Depends
+  // closure that has it, as the loader would find it on a Debian system
+  // where they are all unpacked into one /.
   std::vector<SearchDir> ownPath(const ElfInfo &info, const std::string &logicalDir,
                                  const std::string &realDir, std::vector<std::string> *kept) {
     std::vector<SearchDir> r;
@@ -299,9 +308,13 @@ private:
         if (kept)
           kept->push_back(e);
       } else if (e[0] == '/') {
-        r.push_back({outLogical_ + e, outReal_ + e});
-        if (kept)
-          kept->push_back(outLogical_ + e);
+        for (auto &root : roots_) {
+          if (!isDir(root.real + e))
+            continue;
+          r.push_back({root.logical + e, root.real + e});
+          if (kept)
+            kept->push_back(root.logical + e);
+        }
       }
     }
     return r;
@@ -316,6 +329,12 @@ private:
     std::set<std::string> used;
     std::vector<SearchDir> own =
         ownPath(*info, util::dirOf(outLogical_ + rel), util::dirOf(real), &rpath);
+    // A library in a private directory may need a sibling without saying
+    // where (libsystemd-core-252.so needs libsystemd-shared-252.so, both in
+    // /usr/lib/x86_64-linux-gnu/systemd): on Debian the programs loading it
+    // have found the sibling first. Its own directory is where to look last.
+    if (info->interpreter.empty())
+      own.push_back({util::dirOf(outLogical_ + rel), util::dirOf(real)});
     // Breadth first over the libraries the object needs, and theirs.
     std::vector<std::pair<std::string, std::vector<SearchDir>>> todo;
     for (auto &n : info->needed)
@@ -361,7 +380,7 @@ private:
   }
 
   std::string outLogical_, outReal_;
-  std::vector<SearchDir> dirs_;
+  std::vector<SearchDir> roots_, dirs_;
   BuildLog &log_;
 };
 
@@ -394,16 +413,14 @@ void runDebianRelocate(const format::Derivation &drv, const std::string &builtSt
   std::string dest = builtStoreDir + "/" + util::baseNameOf(out);
   std::string src = realPath(attr(drv, "src"), storeDir, realStoreDir);
   copyTree(src, dest);
-  std::vector<SearchDir> dirs;
-  for (auto &d : libDirs(dest))
-    dirs.push_back({out + d, dest + d});
+  std::vector<SearchDir> roots{{out, dest}}, dirs;
   std::stringstream ss(drv.env.count("deps") ? drv.env.at("deps") : "");
-  for (std::string dep; ss >> dep;) {
-    std::string real = realPath(dep, storeDir, realStoreDir);
-    for (auto &d : libDirs(real))
-      dirs.push_back({dep + d, real + d});
-  }
-  Relocator(out, dest, dirs, log).walk("");
+  for (std::string dep; ss >> dep;)
+    roots.push_back({dep, realPath(dep, storeDir, realStoreDir)});
+  for (auto &root : roots)
+    for (auto &d : libDirs(root.real))
+      dirs.push_back({root.logical + d, root.real + d});
+  Relocator(out, dest, roots, dirs, log).walk("");
 }
 
 } // namespace bastion::build

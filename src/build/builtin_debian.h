@@ -7,7 +7,11 @@
 //     packages of its Depends closure: a copy of src whose ELF files have
 //     the closure's loader as interpreter and a DT_RPATH naming exactly the
 //     library directories their needed libraries (transitively) are found
-//     in; a library found nowhere fails the build, naming it.
+//     in; a library found nowhere fails the build, naming it and the
+//     object. An absolute DT_RUNPATH/DT_RPATH entry is looked for in the
+//     package and in every package of the closure (libsystemd-shared's
+//     /usr/lib/x86_64-linux-gnu/systemd for systemd's programs), and
+//     rewritten to the store directories it was found in.
 // DT_RPATH rather than DT_RUNPATH because the loader also searches an
 // executable's DT_RPATH for the libraries its libraries need: the
 // dependencies stay unrelocated, which breaks the cycles Debian's

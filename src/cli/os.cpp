@@ -15,6 +15,7 @@
 #include "cli/os_config.h"
 #include "cli/os_generations.h"
 #include "cli/os_system.h"
+#include "cli/os_test.h"
 #include "lang/error.h"
 #include "lang/eval.h"
 #include "lang/eval_store.h"
@@ -37,6 +38,7 @@ const char kUsage[] =
     "       bastion os list-generations --root DIR\n"
     "       bastion os delete-generations --root DIR N... | Nd | +N | old\n"
     "       bastion os run --root DIR [--netns NAME] [--ephemeral]\n"
+    "       bastion os test FILE.nix [--store DIR] [--keep]\n"
     "\n"
     "-c FILE is the configuration.nix; without it, $BASTION_CONFIG, else\n"
     "/etc/bastion/configuration.nix. Without nixpkgs.pkgs the configuration's\n"
@@ -244,6 +246,8 @@ int cmdOs(const std::string &, std::vector<std::string> &args) {
   }
   std::string sub = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (sub == "test")
+    return runOsTest(rest);
   if (isOsGenerationsCommand(sub))
     return runOsGenerations(sub, rest);
   if (sub == "eval" || sub == "options" || sub == "build")

@@ -23,6 +23,8 @@ let
     ${concatStringsSep "\n" cfg.rules}
     -e ${if cfg.enable == "lock" then "2" else "1"}
   '';
+  # Debian installs auditctl in /usr/sbin (its bin/ is usr/bin), nixpkgs in bin/.
+  sbin = if cfg.package ? debianClosure then "sbin" else "bin";
 in
 {
   options.security.audit = {
@@ -93,12 +95,12 @@ in
       serviceConfig = {
         Type = "oneshot";
         RemainAfterExit = true;
-        ExecStart = "${cfg.package}/bin/auditctl -R /etc/audit/audit.rules";
+        ExecStart = "${cfg.package}/${sbin}/auditctl -R /etc/audit/audit.rules";
         ExecStopPost = [
           # Disable auditing
-          "${cfg.package}/bin/auditctl -e 0"
+          "${cfg.package}/${sbin}/auditctl -e 0"
           # Delete all rules
-          "${cfg.package}/bin/auditctl -D"
+          "${cfg.package}/${sbin}/auditctl -D"
         ];
       };
     };

@@ -5,6 +5,8 @@
 with lib;
 let
   cfg = config.security.auditd;
+  # Debian installs auditd in /usr/sbin (its bin/ is usr/bin), nixpkgs in bin/.
+  sbin = if config.security.audit.package ? debianClosure then "sbin" else "bin";
 in
 {
   options.security.auditd.enable = mkEnableOption "the Linux Audit daemon";
@@ -29,7 +31,7 @@ in
       path = [ config.security.audit.package ];
       serviceConfig = {
         ExecStartPre = "${pkgs.coreutils}/bin/mkdir -p /var/log/audit";
-        ExecStart = "${config.security.audit.package}/bin/auditd -l -n -s nochange";
+        ExecStart = "${config.security.audit.package}/${sbin}/auditd -l -n -s nochange";
         Restart = "on-failure";
         # Do not restart for intentional exits. See EXIT CODES section in auditd(8).
         RestartPreventExitStatus = "2 4 6";

@@ -94,6 +94,9 @@ let
       '' else ''
         ln -sfn /dev/null "$out"/${escapeShellArg name}
       '') cfg.units)}
+    ${optionalString (cfg.defaultUnit != null) ''
+      ln -sfn ${escapeShellArg cfg.defaultUnit} "$out"/default.target
+    ''}
   '';
 
   secretName = n: builtins.match ".*(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|CREDENTIAL).*" (toUpper n) != null;
@@ -110,6 +113,12 @@ in
       default = pkgs.systemd or null;
       defaultText = literalExpression "pkgs.systemd";
       description = "The systemd package (null: the system's own systemd, for a container host).";
+    };
+
+    defaultUnit = mkOption {
+      type = types.nullOr types.str;
+      default = if cfg.package != null then "multi-user.target" else null;
+      description = "Default unit started when the system boots (null: the package's default.target).";
     };
 
     units = mkOption {

@@ -32,7 +32,8 @@ let
     '')
   ]);
 
-  nft = "${cfg.package}/bin/nft";
+  # Debian installs nft in /usr/sbin (its bin/ is usr/bin), nixpkgs in bin/.
+  nft = "${cfg.package}/${if cfg.package ? debianClosure then "sbin" else "bin"}/nft";
 
   tableSubmodule = { name, ... }: {
     options = {

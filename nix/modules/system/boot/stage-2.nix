@@ -17,7 +17,14 @@ let
       (filter utils.fsNeededForBoot
         (sort (a: b: a.mountPoint < b.mountPoint) (attrValues config.fileSystems))));
 
-  pathPkgs = filter (p: p != null) (map (n: pkgs.${n} or null) [ "coreutils" "util-linux" "mount" "gawk" "busybox" ]);
+  # nixpkgs' gawk is also bin/awk; Debian's makes that name an alternative
+  # (/etc/alternatives/awk, which stage 2 runs before /etc exists).
+  awk = pkgs.runCommand "awk" { } ''
+    mkdir -p $out/bin
+    ln -s ${pkgs.gawk}/bin/gawk $out/bin/awk
+  '';
+  pathPkgs = filter (p: p != null) (map (n: pkgs.${n} or null) [ "coreutils" "util-linux" "mount" "gawk" "gnused" "gnugrep" "busybox" ])
+    ++ optional (pkgs ? gawk) awk;
   binPath = concatStringsSep ":" (concatMap (p: [ "${p}/bin" "${p}/sbin" ]) pathPkgs);
 
   rootSwitch = optionalString tmpfsRoot (replaceStrings
@@ -68,4 +75,5 @@ in
   };
 
   config.system.build.bootStage2 = bootStage2;
+  config.system.build.awk = awk;
 }
