@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "lang/error.h"
+#include "lang/escape.h"
 #include "lang/eval.h"
 #include "lang/print.h"
 
@@ -88,6 +89,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   } catch (EvalError &err) {
     std::string msg = formatError(state->positions, err, true);
     (void)msg;
+  } catch (const JSONError &) {
+    // Invalid UTF-8 given to a JSON rendering (toJSON, flakeRefToString):
+    // nlohmann's error leaves the evaluation as it does in Nix, and the CLI
+    // reports it with exit code 1. Expected, not a finding.
   }
   state->callDepth = 0; // in case an error path forgot to unwind it
   // No value of this input is used any more: free its syntax tree, source

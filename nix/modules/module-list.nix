@@ -38,6 +38,7 @@
   ./system/activation/etc.nix
   ./system/activation/per-user-profiles.nix
   ./system/activation/login-environment.nix
+  ./system/activation/statoverrides.nix
   ./tasks/filesystems.nix
   ./virtualisation/docker.nix
   ./tasks/persistence.nix

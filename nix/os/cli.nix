@@ -7,7 +7,9 @@
 #              instead of every package in it; derivations stay (JSON: their
 #              out path); hidden options and values that throw left out
 #   options    every declared option (lib.optionAttrSetToDocList), keyed by
-#              its name: type, default, description, declarations, …
+#              its name: type, default, description, declarations, …; a
+#              default or example that fails to evaluate is left to fail
+#              there, so os.cpp shows it as nixos-option does («error: …»)
 #   toplevel   config.system.build.toplevel
 # Without nixpkgs.pkgs the configuration gets <bastion/pkgs> (misc/nixpkgs.nix).
 { configFile }:
@@ -19,12 +21,6 @@ let
     if eval.failedAssertions != [ ]
     then throw "\nFailed assertions:\n${lib.concatStringsSep "\n" (map (x: "- ${x}") eval.failedAssertions)}"
     else lib.showWarnings eval.warnings true;
-
-  # A default whose rendering fails (a default computed from a package the
-  # package set lacks, say) is shown as such instead of failing the listing.
-  safeDefault = d:
-    let r = builtins.tryEval (builtins.deepSeq d d);
-    in if r.success then r.value else { _type = "literalMD"; text = "(the default could not be evaluated)"; };
 
   # Attributes that fail to evaluate (an option of a submodule nobody set,
   # which NixOS's printing trips over too) are left out, as are the hidden
@@ -60,8 +56,6 @@ let
   options = builtins.listToAttrs (map (o: {
     inherit (o) name;
     value = builtins.removeAttrs o [ "name" "visible" ]
-      // lib.optionalAttrs (o ? default) { default = safeDefault o.default; }
-      // lib.optionalAttrs (o ? example) { example = safeDefault o.example; }
       // { declarations = map toString o.declarations; };
   }) (lib.filter (o: o.visible && !o.internal) docList));
 in

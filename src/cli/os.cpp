@@ -131,18 +131,26 @@ int doEval(EvalState &state, Value &root, const Args &a) {
   return 0;
 }
 
-// One field of an option as JSON; a field that fails to evaluate (a default
-// computed from something the placeholder name ‹name› lacks) is left out.
-bool fieldJSON(EvalState &state, Value &opt, const char *name, nlohmann::json &into) {
+// One field of an option as JSON. A field that fails to evaluate (a default
+// computed from a package the package set lacks, say) is not dropped: as
+// nixos-option prints such a value, it becomes «error: MESSAGE» (in JSON
+// {"_type": "error", "message": …}), and a warning naming the option path
+// goes to stderr (one line: the message without its trace). The listing
+// itself still succeeds, as nixos-option's does.
+bool fieldJSON(EvalState &state, Value &opt, const std::string &optName, const char *name,
+               nlohmann::json &into) {
   const Attr *f = opt.attrs->find(state.symbols.intern(name));
   if (!f)
     return false;
   try {
     into[name] = nlohmann::json::parse(asJSON(state, *f->value));
-    return true;
-  } catch (EvalError &) {
-    return false;
+  } catch (EvalError &e) {
+    into[name] = {{"_type", "error"}, {"message", e.message}};
+    // One line per option: the listing may hold several such defaults.
+    std::cerr << "warning: the " << name << " of option '" << optName
+              << "' could not be evaluated: " << e.message << "\n";
   }
+  return true;
 }
 
 // `os options`: every visible declared option, sorted by name.
@@ -153,28 +161,32 @@ int doOptions(EvalState &state, Value &root, const Args &a) {
   nlohmann::json all = nlohmann::json::object();
   for (const Attr &o : *opts->attrs) {
     state.forceAttrs(*o.value, PosIdx{}, "while listing the options");
+    std::string optName(state.symbols[o.name]);
     nlohmann::json j = nlohmann::json::object();
     for (const char *f :
          {"type", "default", "example", "description", "declarations", "readOnly", "loc"})
-      fieldJSON(state, *o.value, f, j);
-    all[std::string(state.symbols[o.name])] = j;
+      fieldJSON(state, *o.value, optName, f, j);
+    all[optName] = j;
   }
   std::ostringstream out;
   if (a.json) {
     out << all.dump() << "\n";
   } else {
     auto literal = [](const nlohmann::json &v) {
+      if (v.is_object() && v.value("_type", "") == "error")
+        return "\u00aberror: " + v["message"].get<std::string>() + "\u00bb";
       return v.is_object() && v.contains("text") ? v["text"].get<std::string>() : v.dump();
     };
     for (auto &[name, j] : all.items()) {
       out << name << "\n";
       if (j.contains("type"))
-        out << "    type: " << j["type"].get<std::string>() << "\n";
+        out << "    type: "
+            << (j["type"].is_string() ? j["type"].get<std::string>() : literal(j["type"])) << "\n";
       if (j.contains("default"))
         out << "    default: " << literal(j["default"]) << "\n";
       if (j.contains("description") && j["description"].is_string())
         out << "    description: " << j["description"].get<std::string>() << "\n";
-      if (j.contains("declarations"))
+      if (j.contains("declarations") && j["declarations"].is_array())
         for (auto &d : j["declarations"])
           out << "    declared in: " << d.get<std::string>() << "\n";
     }

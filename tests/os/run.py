@@ -428,6 +428,27 @@ def check_options(rep, c):
     r = c.os("options", "--store", c.store)
     rep.check(r.rc == 0 and "services.openssh.enable\n    type: boolean\n" in r.out,
               "options: text listing of the base modules without -c", bt.show(r)[:2000])
+    # A default that fails to evaluate is shown as nixos-option shows a value
+    # that fails («error: …»), never dropped: one missing from the package set
+    # (an error tryEval cannot catch) and one that throws; a warning names
+    # each option's path, and the listing still succeeds.
+    cfg = c.config("broken-default", extra="""{ pkgs, lib, ... }: {
+      options.bastionTest.missing = lib.mkOption { type = lib.types.package; default = pkgs.noSuchPackage; };
+      options.bastionTest.thrown = lib.mkOption { type = lib.types.str; default = throw "no default here"; };
+      config = { networking.hostName = "h"; boot.isContainer = true; }; }""")
+    r = c.os("options", "-c", cfg, "--store", c.store)
+    rep.check(r.rc == 0 and re.search(r"bastionTest\.missing\n    type: package\n    default: «error: [^\n]*noSuchPackage",
+                                      r.out) is not None,
+              "options: a default missing from the package set is listed as «error: …»", bt.show(r)[-2000:])
+    rep.check("bastionTest.thrown\n    type: string\n    default: «error: no default here»" in r.out,
+              "options: a default that throws is listed as «error: MESSAGE»", bt.show(r)[-2000:])
+    rep.check("option 'bastionTest.missing'" in r.err and "option 'bastionTest.thrown'" in r.err,
+              "options: a warning names the path of each option whose default fails", r.err[-2000:])
+    r = c.os("options", "--json", "-c", cfg, "--store", c.store)
+    if rep.check(r.rc == 0, "options --json with failing defaults", bt.show(r)):
+        d = json.loads(r.out).get("bastionTest.thrown", {}).get("default")
+        rep.check(d == {"_type": "error", "message": "no default here"},
+                  "options --json: the failing default as {_type: error, message}", repr(d))
     cfg = c.config("meeka", SEEDS["meeka"])
     r = c.os("eval", "-c", cfg, "--json", "services.openssh.settings.PermitRootLogin", "--store", c.store)
     rep.check(r.rc == 0 and json.loads(r.out) == "prohibit-password", "os eval --json OPTION.PATH", bt.show(r))

@@ -2,7 +2,7 @@
 """os14.*: activation and stage 2 of a built system (nix/modules/system/boot/stage-2.nix,
 nix/modules/system/activation/*.nix, the users and wrappers snippets).
 
-    activation.py --bin BASTION --only generations|config|tmpfs-root|seeds [--keep]
+    activation.py --bin BASTION --only generations|config|tmpfs-root|seeds|persistence [--keep]
 
 The system is activation-system.nix: tests/os14/system.nix evaluated by
 nix/os/eval-config.nix with the busybox package set tests/os/pkgs.nix,
@@ -20,6 +20,18 @@ generations  /etc linked through /etc/static and copied with mode and
              /run/current-system; the machine id kept. Generation 2 removes
              generation 1's stale links and copied files; after a rollback
              generation 1's /etc is back.
+             Also: SSH host keys made at activation with the machine's
+             ssh-keygen (host-programs.nix; skipped without one) and kept
+             across generations; authorized keys (keys and keyFiles) in
+             /etc/ssh/authorized_keys.d, and the machine's sshd with
+             StrictModes lets root in with them (a world-writable copy is
+             refused); recorded dpkg-statoverrides applied; environment.
+             variables and sessionVariables in a login shell and pam_env.
+persistence  meeka and the impermanence server (persistence-system.nix)
+             booted twice from one root: what environment.persistence
+             lists survives, the rest of the tmpfs root is gone, the SSH
+             host key is made once on the persistent side; meeka's /srv
+             bind mount carries the merged noexec.
 config       `bastion os switch -c configuration.nix --root DIR` builds and
              switches (the same facts at boot; an unchanged switch builds
              nothing, its time printed); `bastion os run -c` boots from a
@@ -37,6 +49,7 @@ Skips (77) when systemd-nspawn cannot run a container here.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -50,6 +63,7 @@ from run import nspawn_works  # noqa: E402
 SYSTEM = os.path.join(HERE, "activation-system.nix")
 CONFIG = os.path.join(HERE, "configuration.nix")
 HASH = "$6$os14salt$Qm9vLzEyMzQ1Njc4OTBhYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ei4v"
+EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"  # md5sum of nothing: no key was there
 PATH = ("/run/wrappers/bin:/home/alice/.nix-profile/bin:/etc/profiles/per-user/alice/bin:"
         "/nix/var/nix/profiles/default/bin:/run/current-system/sw/bin")
 
@@ -61,6 +75,17 @@ class Env:
         self.src = os.path.join(work, "src")
         self.tops = {}
         self.tmp = os.environ.get("TMPDIR") or "/tmp"
+        self.ssh = host_ssh()
+        self.root_key = None
+        if self.ssh:
+            key = os.path.join(work, "root_key")
+            r = bt.run([self.ssh["keygen"], "-q", "-t", "ed25519", "-N", "", "-C", "os14-root", "-f", key],
+                       text=True, timeout=60)
+            if r.rc != 0:
+                raise RuntimeError("ssh-keygen of the test's own key failed:\n" + r.err)
+            self.root_key = read(key + ".pub").strip()
+        else:
+            print("note: no ssh-keygen with its libraries here: the host-key checks are skipped", flush=True)
 
     def bastion(self, *argv, timeout=180):
         return bt.run([self.bin] + list(argv), cwd=self.work, timeout=timeout, text=True)
@@ -71,11 +96,16 @@ class Env:
             r = self.bastion("nix-build", "--store", self.src, SYSTEM, "--no-out-link",
                              "--argstr", "gen", gen,
                              "--arg", "tmpfsRoot", "true" if tmpfs else "false",
-                             *bt.bastion_sandbox_options())
+                             *self.ssh_args(), *bt.bastion_sandbox_options())
             if r.rc != 0:
                 raise RuntimeError("building the test system failed:\n" + r.err)
             self.tops[key] = r.out.strip()
         return self.tops[key]
+
+    def ssh_args(self):
+        if not self.ssh:
+            return []
+        return ["--arg", "hostSsh", self.ssh["expr"], "--argstr", "rootKey", self.root_key]
 
     def root(self, name):
         """A root with the disk's state a test system expects: the password hash file."""
@@ -85,6 +115,8 @@ class Env:
             f.write(HASH + "\n")
         with open(os.path.join(root, "persist/marker"), "w") as f:
             f.write("kept on the disk\n")
+        # The directory a recorded dpkg-statoverride names (bob users 0750).
+        os.makedirs(os.path.join(root, "var/lib/recorded"), mode=0o755)
         return root
 
     def switch(self, root, top):
@@ -101,6 +133,85 @@ class Env:
         return r, facts
 
 
+def nix_str(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
+
+
+def host_programs(name, *programs):
+    """Programs of the machine and what they load (ldd), as host-programs.nix's
+    arguments, or None when one is missing (or ldd cannot tell)."""
+    paths = [shutil.which(p) for p in programs]
+    if not all(paths) or not shutil.which("ldd"):
+        return None
+    libs, loader = {}, None
+    for path in paths:
+        r = subprocess.run(["ldd", path], capture_output=True, text=True)
+        if r.returncode != 0:
+            return None
+        for line in r.stdout.splitlines():
+            m = re.match(r"\s*(\S+) => (/\S+) \(", line)
+            if m:
+                libs[m.group(1)] = os.path.realpath(m.group(2))
+                continue
+            m = re.match(r"\s*(/\S+) \(", line)
+            if m:
+                loader = os.path.realpath(m.group(1))
+    if not loader or not libs:
+        return None
+    expr = "{ name = %s; programs = { %s }; libs = { %s }; loader = %s; }" % (
+        nix_str(name),
+        " ".join("%s = %s;" % (nix_str(p), nix_str(os.path.realpath(path))) for p, path in zip(programs, paths)),
+        " ".join("%s = %s;" % (nix_str(k), nix_str(v)) for k, v in sorted(libs.items())),
+        nix_str(loader))
+    return {"path": paths[0], "expr": expr}
+
+
+def host_ssh():
+    p = host_programs("openssh-host", "ssh-keygen")
+    return p and {"keygen": p["path"], "expr": p["expr"]}
+
+
+def sshd_login(env, root, user, key):
+    """Log in as `user` with `key` to the machine's own sshd, which reads the
+    authorized keys of the root's /etc/ssh/authorized_keys.d (bind-mounted at
+    its place in a private mount namespace, loopback in a private network
+    namespace) with StrictModes: the modes activation gave them are what
+    sshd checks. (rc, output)."""
+    sshd = shutil.which("sshd") or ("/usr/sbin/sshd" if os.path.exists("/usr/sbin/sshd") else None)
+    ssh = shutil.which("ssh")
+    if not sshd or not ssh or not shutil.which("unshare"):
+        return None
+    d = os.path.join(env.work, "sshd-login")
+    os.makedirs(d, exist_ok=True)
+    host_key = os.path.join(d, "host_key")
+    if not os.path.exists(host_key):
+        bt.run([env.ssh["keygen"], "-q", "-t", "ed25519", "-N", "", "-f", host_key], timeout=60)
+    with open(os.path.join(d, "sshd_config"), "w") as f:
+        f.write("ListenAddress 127.0.0.1\nPort 2222\nHostKey %s\nStrictModes yes\nUsePAM no\n"
+                "PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n"
+                "AuthorizedKeysFile /etc/ssh/authorized_keys.d/%%u\nPidFile none\n" % host_key)
+    script = r"""
+set -e
+ip link set lo up
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -m 0755 /run/sshd
+mount -t tmpfs -o mode=0755 tmpfs /etc/ssh
+mkdir -m 0755 /etc/ssh/authorized_keys.d
+mount --bind "$1/etc/ssh/authorized_keys.d" /etc/ssh/authorized_keys.d
+"$2" -D -e -f "$3/sshd_config" 2>"$3/sshd.log" &
+i=0
+while ! ssh-keyscan -p 2222 127.0.0.1 >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+rc=0
+"$4" -F none -i "$5" -p 2222 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes   -o LogLevel=ERROR "$6@127.0.0.1" echo logged-in || rc=$?
+kill $! || true
+cat "$3/sshd.log" >&2
+exit $rc
+"""
+    r = bt.run(["unshare", "-m", "-n", "--propagation", "private", "sh", "-c", script, "sh", root, sshd, d, ssh,
+                key, user], text=True, timeout=60)
+    return r
+
+
 def read(path):
     with open(path) as f:
         return f.read()
@@ -112,7 +223,11 @@ def grep_store(store_dir, needle):
     return r.stdout.split()
 
 
-def check_common(env, rep, root, facts, top, gen):
+def tmpfs_root(facts):
+    return (facts.get("root-fs") or "").startswith("tmpfs")
+
+
+def check_common(env, rep, root, facts, top, gen, ssh=True):
     f = facts.get
     rep.check(f("pid1") == "1", "gen %s: stage 2 execs the configured program as PID 1" % gen, str(facts))
     rep.check(f("gen") == "generation %s" % gen, "gen %s: /etc/bastion/gen is this generation's" % gen, f("gen", ""))
@@ -153,6 +268,33 @@ def check_common(env, rep, root, facts, top, gen):
         "per-user/alice", "per-user/@{PAM_USER}"), "gen %s: the same PATH in pam_env's /etc/pam/environment" % gen,
         f("pam-path", ""))
     rep.check(f("persist") == "kept on the disk", "gen %s: /persist of the disk is there" % gen, f("persist", ""))
+    rep.check(f("variables") == "nvim from-pam",
+              "gen %s: environment.variables and sessionVariables in a login shell (/etc/set-environment)" % gen,
+              f("variables", ""))
+    rep.check(f("pam-session") == 'BASTION_SESSION   DEFAULT="from-pam"',
+              "gen %s: sessionVariables in pam_env's /etc/pam/environment" % gen, f("pam-session", ""))
+    auth = (f("authorized-alice") or "").split("\n")
+    rep.check(auth[:1] == ["444 root regular file"] and any("alice@example.org" in a for a in auth)
+              and any("alice@laptop" in a for a in auth),
+              "gen %s: /etc/ssh/authorized_keys.d/alice: keys and keyFiles, a 0444 root file" % gen,
+              f("authorized-alice", ""))
+    rep.check(f("authorized-dir") == "755 root\n755 root",
+              "gen %s: /etc/ssh and authorized_keys.d 0755 root (what StrictModes accepts)" % gen,
+              f("authorized-dir", ""))
+    rep.check(f("statoverride-program") == "2755 root wheel",
+              "gen %s: a recorded statoverride of a /usr program: its wrapper 2755 root:wheel" % gen,
+              f("statoverride-program", ""))
+    if root is not None and not tmpfs_root(facts):
+        rep.check(f("statoverride-dir") == "750 bob users",
+                  "gen %s: a recorded statoverride of a directory outside /usr applied in place" % gen,
+                  f("statoverride-dir", ""))
+    if env.ssh and ssh:
+        keys = (f("host-keys") or "").split("\n")
+        want = []
+        for k in ("rsa", "ed25519"):
+            want += ["/etc/ssh/ssh_host_%s_key 600 root" % k, "/etc/ssh/ssh_host_%s_key.pub 644 root" % k]
+        rep.check(keys == want, "gen %s: SSH host keys made at activation (rsa, ed25519; 0600 and 0644)" % gen,
+                  f("host-keys", ""))
     mid = read(os.path.join(root, "etc/machine-id")).strip() if os.path.exists(os.path.join(root, "etc/machine-id")) else None
     rep.check(mid is not None and f("machine-id") == mid, "gen %s: the machine id of the disk is kept" % gen,
               "%s vs %s" % (f("machine-id"), mid))
@@ -179,6 +321,11 @@ def test_generations(env, rep):
     rep.check(not grep_store(os.path.join(root, "nix/store"), HASH.split("$")[-1]),
               "the password hash is in no store path (the root's store)")
     rep.check(os.path.islink(os.path.join(root, "etc/bastion/linked")), "the disk's /etc keeps the link farm")
+    sums1 = facts.get("host-key-sums")
+    check_login(env, rep, root)
+    # An override a package records is Debian's chmod of a directory:
+    # undone by hand, it comes back at the next activation.
+    os.chmod(os.path.join(root, "var/lib/recorded"), 0o777)
 
     # A user added behind the configuration's back is gone after the next activation.
     with open(os.path.join(root, "etc/passwd"), "a") as fp:
@@ -193,6 +340,9 @@ def test_generations(env, rep):
               "gen 2: a new user sorting first gets a fresh uid, the others keep theirs", facts.get("ids", ""))
     rep.check('"aaron":1002' in (facts.get("uid-map") or ""), "gen 2: /var/lib/nixos/uid-map remembers the uids",
               facts.get("uid-map", ""))
+    if env.ssh:
+        rep.check(re.fullmatch(r"[0-9a-f]{32}", sums1 or "") and sums1 != EMPTY_MD5 and facts.get("host-key-sums") == sums1, "gen 2: the SSH host keys of generation 1 are kept",
+                  "%s vs %s" % (facts.get("host-key-sums"), sums1))
     rep.check(facts.get("only-gen1") == "absent" and not os.path.lexists(os.path.join(root, "etc/bastion/only-gen1")),
               "gen 2: generation 1's stale link is removed", facts.get("only-gen1", ""))
     rep.check(facts.get("copied-gen1") == "absent" and not os.path.lexists(os.path.join(root, "etc/bastion/copied-gen1")),
@@ -211,6 +361,28 @@ def test_generations(env, rep):
     rep.check(facts.get("ids") == "alice:1000\nbob:1001" and '"aaron":1002' in (facts.get("uid-map") or ""),
               "after the rollback: the undeclared user is gone, its uid still remembered",
               "%s / %s" % (facts.get("ids"), facts.get("uid-map")))
+
+
+def check_login(env, rep, root):
+    if not env.ssh:
+        return
+    r = sshd_login(env, root, "root", os.path.join(env.work, "root_key"))
+    if r is None:
+        print("note: no sshd/ssh/unshare here: the login with the installed authorized key is skipped", flush=True)
+        return
+    rep.check(r.rc == 0 and "logged-in" in r.out,
+              "the machine's sshd (StrictModes) lets root in with the key activation installed", bt.show(r))
+    # The control: the same file made world-writable is refused (StrictModes;
+    # Debian's sshd lets a group write when the group is the owner's alone).
+    keys = os.path.join(root, "etc/ssh/authorized_keys.d/root")
+    mode = os.stat(keys).st_mode & 0o7777
+    os.chmod(keys, 0o666)
+    try:
+        r = sshd_login(env, root, "root", os.path.join(env.work, "root_key"))
+    finally:
+        os.chmod(keys, mode)
+    rep.check(r.rc != 0 and "logged-in" not in r.out and "bad ownership or modes" in r.err,
+              "the control: the same file made world-writable is refused by StrictModes", bt.show(r))
 
 
 def test_tmpfs_root(env, rep):
@@ -241,7 +413,7 @@ def test_config(env, rep):
     top = os.readlink(os.path.join(root, "nix/var/nix/profiles/system-1-link")) if r.rc == 0 else ""
     r, facts = env.boot(root)
     rep.check(r.rc == 0 and "FACTS-DONE" in r.out, "the system switched with -c boots", "%s\n%s%s" % (r.status, r.out, r.err))
-    check_common(env, rep, root, facts, top, "c")
+    check_common(env, rep, root, facts, top, "c", ssh=False)
     t0 = time.monotonic()
     r = env.bastion("os", "switch", "--root", root, *cflags)
     took = time.monotonic() - t0
@@ -299,10 +471,87 @@ def test_seeds(env, rep):
                       facts.get("sudo", ""))
 
 
+# seed file, tmpfs root given by the test, the persistent root on the disk
+PERSIST_SEEDS = {"meeka": ("meeka/default.nix", False, "nix/persist"),
+                 "impermanence": ("impermanence.nix", True, "persist")}
+
+
+def test_persistence(env, rep):
+    svc = os.path.join(HERE, "..", "os", "services")
+    if not env.ssh:
+        print("note: without the machine's ssh-keygen the host keys are not checked", flush=True)
+    for name, (rel, tmpfs, persist) in PERSIST_SEEDS.items():
+        args = ["--arg", "seed", os.path.abspath(os.path.join(svc, rel)), "--arg", "tmpfsRoot", "true" if tmpfs else "false"]
+        if env.ssh:
+            args += ["--arg", "hostSsh", env.ssh["expr"]]
+        bash, realpath = host_programs("bash-host", "bash"), host_programs("realpath-host", "realpath")
+        scripts = bool(bash and realpath)
+        if scripts:
+            args += ["--arg", "hostBash", bash["expr"], "--arg", "hostRealpath", realpath["expr"]]
+        elif name == "impermanence":
+            print("note: no bash or realpath here: the community module's scripts cannot run, "
+                  "its directories are not checked", flush=True)
+        r = env.bastion("nix-build", "--store", env.src, os.path.join(HERE, "persistence-system.nix"), "--no-out-link",
+                        *args, *bt.bastion_sandbox_options())
+        if not rep.check(r.rc == 0, "%s: the seed builds with the persistence facts" % name, r.err[-2000:]):
+            continue
+        top = r.out.strip()
+        root = os.path.join(env.work, "persist-" + name)
+        # The persistent volume as the guides' install steps leave it.
+        os.makedirs(os.path.join(root, persist, "etc/ssh"))
+        rep.check(env.switch(root, top).rc == 0, "%s: switch" % name)
+        if name == "meeka":
+            # meeka's /etc/machine-id is a link to the persistent copy.
+            shutil.copy(os.path.join(root, "etc/machine-id"), os.path.join(root, persist, "etc/machine-id"))
+        boots = []
+        for n in (1, 2):
+            r, facts = env.boot(root)
+            ok = rep.check(r.rc == 0 and "FACTS-DONE" in r.out, "%s: boot %d" % (name, n),
+                           "%s\n%s%s" % (r.status, r.out[-3000:], r.err[-2000:]))
+            boots.append(facts if ok else {})
+        b1, b2 = boots
+        rep.check(b1.get("root-fs") == "tmpfs" and b2.get("root-fs") == "tmpfs", "%s: / is a tmpfs" % name,
+                  "%s / %s" % (b1.get("root-fs"), b2.get("root-fs")))
+        if name == "meeka" or scripts:
+            rep.check(b1.get("persisted") == "absent" and b2.get("persisted") == "written",
+                      "%s: /etc/nixos (environment.persistence) survives the reboot%s" % (
+                          name, " (bind-mounted by the test's PID 1 from fstab, as systemd would)" if tmpfs else ""),
+                      "%s / %s" % (b1.get("persisted"), b2.get("persisted")))
+            rep.check(os.path.exists(os.path.join(root, persist, "etc/nixos/marker")),
+                      "%s: ... written on the persistent side (%s/etc/nixos)" % (name, persist))
+        rep.check(b1.get("scratch") == "end" and b2.get("scratch") == "end",
+                  "%s: what boot 1 wrote elsewhere on / (/root, /etc, /var, /) is gone at boot 2" % name,
+                  "%s / %s" % (b1.get("scratch"), b2.get("scratch")))
+        rep.check(not os.path.exists(os.path.join(root, "root/scratch")) and not os.path.exists(os.path.join(root, "scratch")),
+                  "%s: ... and never reached the disk" % name)
+        rep.check(re.fullmatch(r"[0-9a-f]{32}", b1.get("machine-id") or "") and b1.get("machine-id") == b2.get("machine-id"),
+                  "%s: the machine id is the same at both boots" % name,
+                  "%s / %s" % (b1.get("machine-id"), b2.get("machine-id")))
+        if name == "meeka":
+            rep.check("PID 1: mounted" not in r.out, "meeka: activation made every persistence mount, none left to fstab",
+                      r.out[-2000:])
+            rep.check(b1.get("srv") == "absent" and b2.get("srv") == "written" and b2.get("var-lib") == "written",
+                      "meeka: /srv and /var/lib survive the reboot", "%s %s" % (b2.get("srv"), b2.get("var-lib")))
+            opts = (b2.get("srv-mount") or "").split(",")
+            rep.check("noexec" in opts, "meeka: /srv is the persistence bind mount with noexec merged in",
+                      b2.get("srv-mount", ""))
+            rep.check("Permission denied" in (b2.get("srv-exec") or ""), "meeka: a program copied into /srv cannot run",
+                      b2.get("srv-exec", ""))
+        if env.ssh:
+            key = os.path.join(root, persist, "etc/ssh/ssh_host_ed25519_key.pub")
+            rep.check(b1.get("host-key-mode") == "600 root" and os.path.exists(key),
+                      "%s: the SSH host key made at boot 1 is on the persistent side" % name,
+                      "%s; %s exists: %s" % (b1.get("host-key-mode"), key, os.path.exists(key)))
+            rep.check(re.fullmatch(r"[0-9a-f]{32}", b1.get("host-key") or "") and b1.get("host-key") != EMPTY_MD5
+                      and b1.get("host-key") == b2.get("host-key"),
+                      "%s: the same SSH host key at boot 2" % name,
+                      "%s / %s" % (b1.get("host-key"), b2.get("host-key")))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
-    ap.add_argument("--only", required=True, choices=["generations", "config", "tmpfs-root", "seeds"])
+    ap.add_argument("--only", required=True, choices=["generations", "config", "tmpfs-root", "seeds", "persistence"])
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
     rep = bt.Report()
@@ -317,6 +566,8 @@ def main():
             test_config(env, rep)
         elif args.only == "seeds":
             test_seeds(env, rep)
+        elif args.only == "persistence":
+            test_persistence(env, rep)
         else:
             test_tmpfs_root(env, rep)
     return rep.summary()

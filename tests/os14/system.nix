@@ -4,13 +4,27 @@
 # that prints what the running system looks like as `FACT name: value`
 # lines, then powers off. `gen` changes the /etc entries between
 # generations; `tmpfsRoot` gives it the seeds' tmpfs root with noexec.
-{ pkgs, gen ? "1", tmpfsRoot ? false }:
+# sshd is enabled: `ssh` is the openssh package its host keys are made with
+# (host-programs.nix, the machine's ssh-keygen; the set's stand-in fails),
+# `rootKey` a public key for root's authorized keys. A package records
+# dpkg-statoverride lines as pkgs.debian.usr does.
+{ pkgs, gen ? "1", tmpfsRoot ? false, ssh ? null, rootKey ? null }:
 { config, lib, ... }:
 let
   hello = pkgs.runCommand "hello" { } ''
     mkdir -p $out/bin
     printf '#!%s\necho hello from the profile\n' ${pkgs.runtimeShell} > $out/bin/hello
     chmod +x $out/bin/hello
+  '';
+  # A package with dpkg-statoverride records in debian-usr.sh's format
+  # (USER GROUP MODE PATH): a program under /usr, a data file under /usr
+  # (cannot be applied: the store), a directory outside /usr.
+  recorded = pkgs.runCommand "recorded-overrides" { } ''
+    mkdir -p $out/usr/bin $out/usr/share/recorded $out/nix-support
+    cp ${pkgs.busybox}/bin/busybox $out/usr/bin/recorded-id
+    echo data >$out/usr/share/recorded/data
+    printf '%s\n' "root wheel 2755 /usr/bin/recorded-id" "root root 0600 /usr/share/recorded/data" \
+      "bob users 0750 /var/lib/recorded" >$out/nix-support/statoverrides
   '';
   facts = pkgs.writeScript "facts" ''
     #!${pkgs.runtimeShell}
@@ -50,6 +64,14 @@ let
     fact root-fs 'awk "\$2 == \"/\" { t = \$3 \" \" \$4 } END { print t }" /proc/mounts'
     fact persist 'cat /persist/marker'
     fact tmp 'ls -A /tmp'
+    fact variables 'env -i HOME=/home/alice USER=alice /bin/sh -c ". /etc/profile; echo \$EDITOR \$BASTION_SESSION"'
+    fact pam-session 'grep "^BASTION_SESSION" /etc/pam/environment'
+    fact host-keys 'for k in /etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ed25519_key; do stat -c "%n %a %U" $k $k.pub; done'
+    fact host-key-sums 'cat /etc/ssh/ssh_host_ed25519_key.pub /etc/ssh/ssh_host_rsa_key.pub | md5sum | cut -d" " -f1'
+    fact authorized-alice 'stat -c "%a %U %F" /etc/ssh/authorized_keys.d/alice; cat /etc/ssh/authorized_keys.d/alice'
+    fact authorized-dir 'stat -c "%a %U" /etc/ssh/authorized_keys.d /etc/ssh'
+    fact statoverride-program 'stat -c "%a %U %G" /run/wrappers/bin/recorded-id'
+    fact statoverride-dir 'stat -c "%a %U %G" /var/lib/recorded'
     fact exec-copy 'cp ${pkgs.busybox}/bin/busybox /root/true && /root/true && echo executed'
     echo FACTS-DONE
     poweroff -f
@@ -70,6 +92,16 @@ in
     packages = [ hello ];
     shell = "/bin/sh";
   };
+  users.users.alice.openssh.authorizedKeys = {
+    keys = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBLTqGcAIMGPq8TmaTOSBVhjY5sD6GMlT3xhJIlGyD3o alice@example.org" ];
+    keyFiles = [ ./alice.pub ];
+  };
+  users.users.root.openssh.authorizedKeys.keys = lib.optional (rootKey != null) rootKey;
+  services.openssh.enable = true;
+  programs.ssh.package = if ssh != null then ssh else pkgs.openssh;
+  environment.variables.EDITOR = "nvim";
+  environment.sessionVariables.BASTION_SESSION = "from-pam";
+  environment.systemPackages = [ recorded ];
   users.users.bob = { isNormalUser = true; shell = "/bin/sh"; hashedPassword = "!"; };
   environment.etc = {
     "bastion/gen".text = "generation ${gen}\n";

@@ -5,53 +5,33 @@
 // modulo hashes of its input derivations, read from the same directory).
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "format/derivation.h"
 #include "format/store_path.h"
+#include "vectors.h"
 
 using namespace bastion::format;
 
 namespace {
 
-const std::string kDir = std::string(BASTION_VECTORS_DIR) + "/drv";
-
-std::string readFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> drvFiles() {
-  std::vector<std::string> names;
-  for (const auto &e : std::filesystem::directory_iterator(kDir))
-    if (e.path().extension() == ".drv")
-      names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::string readDrv(const std::string &file) { return bastion::test::readVector("drv/" + file); }
 
 // Input derivations by store path, from the vector directory.
 Derivation readInput(const std::string &drvPath) {
   StorePath p = parseStorePath(drvPath);
-  return parseDerivation(readFile(kDir + "/" + p.baseName()));
+  return parseDerivation(readDrv(p.baseName()));
 }
 
 TEST(FormatDrvVectors, EveryVectorRoundTripsAndHasNixsPaths) {
-  std::vector<std::string> files = drvFiles();
+  std::vector<std::string> files = bastion::test::vectorFiles("drv", ".drv");
   EXPECT_EQ(files.size(), 8u);
   DrvHashLookup lookup = makeDrvHashLookup(readInput);
   size_t withInputs = 0;
   for (const std::string &file : files) {
     SCOPED_TRACE(file);
-    std::string text = readFile(kDir + "/" + file);
+    std::string text = readDrv(file);
     Derivation drv = parseDerivation(text);
     EXPECT_EQ(unparseDerivation(drv), text);
 

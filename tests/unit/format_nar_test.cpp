@@ -5,11 +5,7 @@
 // parser rejects. The file-system side (dump, restore) is store_nar_fs_test.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +15,7 @@
 #include "format/hash.h"
 #include "format/nar.h"
 #include "nar_rewrite.h"
+#include "vectors.h"
 
 using namespace bastion::format;
 using bastion::test::NarRewriter;
@@ -26,22 +23,13 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kDir = std::string(BASTION_VECTORS_DIR) + "/nar";
+std::string readNar(const std::string &file) { return bastion::test::readVector("nar/" + file); }
 
-std::string readFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
+// The vectors' names without the extension: each has a .nar and a .json.
 std::vector<std::string> vectorNames() {
   std::vector<std::string> names;
-  for (const auto &e : std::filesystem::directory_iterator(kDir))
-    if (e.path().extension() == ".nar")
-      names.push_back(e.path().stem().string());
-  std::sort(names.begin(), names.end());
+  for (const std::string &f : bastion::test::vectorFiles("nar", ".nar"))
+    names.push_back(f.substr(0, f.size() - 4));
   return names;
 }
 
@@ -94,8 +82,8 @@ TEST(FormatNarVectors, EveryVectorRoundTripsAndHashesAsNix) {
   EXPECT_EQ(names, (std::vector<std::string>{"d", "empty", "exe", "link", "small", "tree"}));
   for (const std::string &name : names) {
     SCOPED_TRACE(name);
-    std::string data = readFile(kDir + "/" + name + ".nar");
-    json want = json::parse(readFile(kDir + "/" + name + ".json"));
+    std::string data = readNar(name + ".nar");
+    json want = json::parse(readNar(name + ".json"));
     EXPECT_EQ(rewrite(data), data);
     EXPECT_EQ(data.size(), want["narSize"].get<uint64_t>());
     EXPECT_EQ(hashString(HashAlgo::SHA256, data).to(HashFormat::Nix32, false),
@@ -109,7 +97,7 @@ TEST(FormatNarVectors, EveryVectorRoundTripsAndHashesAsNix) {
 
 TEST(FormatNarVectors, EveryProperPrefixIsRejected) {
   for (const std::string &name : vectorNames()) {
-    std::string data = readFile(kDir + "/" + name + ".nar");
+    std::string data = readNar(name + ".nar");
     for (size_t n = 0; n < data.size(); ++n) {
       StringNarSource src(std::string_view(data).substr(0, n));
       EXPECT_THROW(checkNar(src), NarError) << name << " cut at " << n;

@@ -3,36 +3,26 @@
 // (tests/vectors/narinfo/README.md says how).
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "format/hash.h"
 #include "format/nar.h"
 #include "format/narinfo.h"
 #include "format/signature.h"
 #include "nar_rewrite.h"
+#include "vectors.h"
 
 using namespace bastion::format;
 
 namespace {
 
-const std::string kDir = std::string(BASTION_VECTORS_DIR) + "/narinfo";
-
 std::string readVector(const std::string &rel) {
-  std::ifstream in(kDir + "/" + rel, std::ios::binary);
-  EXPECT_TRUE(in) << rel;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return bastion::test::readVector("narinfo/" + rel);
 }
 
+// The narinfo files of one cache directory, as paths relative to narinfo/.
 std::vector<std::string> narinfoFiles(const std::string &cache) {
   std::vector<std::string> out;
-  for (auto &e : std::filesystem::directory_iterator(kDir + "/" + cache))
-    if (e.path().extension() == ".narinfo")
-      out.push_back(cache + "/" + e.path().filename().string());
-  std::sort(out.begin(), out.end());
+  for (const std::string &f : bastion::test::vectorFiles("narinfo/" + cache, ".narinfo"))
+    out.push_back(cache + "/" + f);
   return out;
 }
 

@@ -13,8 +13,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -25,6 +23,7 @@
 #include "format/store_path.h"
 #include "store/nar_fs.h"
 #include "util/error.h"
+#include "vectors.h"
 
 using namespace bastion::format;
 using bastion::store::dumpPath;
@@ -38,14 +37,7 @@ namespace {
 
 // What Nix 2.8's nix-store --dump wrote for the trees the tests build
 // (tests/vectors/nar/generate.sh builds the same ones).
-std::string readVector(const std::string &name) {
-  std::ifstream in(std::string(BASTION_VECTORS_DIR) + "/nar/" + name, std::ios::binary);
-  if (!in) // read before main: no test to fail yet
-    throw std::runtime_error("missing test vector " + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string readVector(const std::string &name) { return bastion::test::readVector("nar/" + name); }
 const std::string kEmptyNar = readVector("empty.nar");
 const std::string kSmallNar = readVector("small.nar");
 const std::string kExeNar = readVector("exe.nar");

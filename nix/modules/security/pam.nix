@@ -12,6 +12,9 @@ with lib;
 let
   cfg = config.security.pam;
 
+  # A yes/no option of a PAM service.
+  flag = default: description: mkOption { type = types.bool; inherit default description; };
+
   module = name:
     if cfg.package == null then "${name}.so" else "${cfg.package}/lib/security/${name}.so";
 
@@ -84,50 +87,30 @@ let
         type = types.str;
         description = "Name of the PAM service.";
       };
-      unixAuth = mkOption {
-        default = true;
-        type = types.bool;
-        description = ''
-          Whether users can log in with passwords defined in
-          {file}`/etc/shadow`.
-        '';
-      };
-      rootOK = mkOption {
-        default = false;
-        type = types.bool;
-        description = ''
-          If set, root doesn't need to authenticate (e.g. for the
-          {command}`useradd` service).
-        '';
-      };
-      requireWheel = mkOption {
-        default = false;
-        type = types.bool;
-        description = ''
-          Whether to permit root access only to members of group wheel.
-        '';
-      };
-      sshAgentAuth = mkOption {
-        default = false;
-        type = types.bool;
-        description = ''
-          If set, the calling user's SSH agent is used to authenticate
-          against the keys in the calling user's
-          {file}`~/.ssh/authorized_keys`.  This is useful
-          for {command}`sudo` on password-less remote systems.
-        '';
-      };
-      startSession = mkOption {
-        default = false;
-        type = types.bool;
-        description = ''
-          If set, the service will register a new session with
-          systemd's login manager.  For local sessions, this will give
-          the user access to audio devices, CD-ROM drives.  In the
-          default PolicyKit configuration, it also allows the user to
-          reboot the system.
-        '';
-      };
+      unixAuth = flag true ''
+        Whether users can log in with passwords defined in
+        {file}`/etc/shadow`.
+      '';
+      rootOK = flag false ''
+        If set, root doesn't need to authenticate (e.g. for the
+        {command}`useradd` service).
+      '';
+      requireWheel = flag false ''
+        Whether to permit root access only to members of group wheel.
+      '';
+      sshAgentAuth = flag false ''
+        If set, the calling user's SSH agent is used to authenticate
+        against the keys in the calling user's
+        {file}`~/.ssh/authorized_keys`.  This is useful
+        for {command}`sudo` on password-less remote systems.
+      '';
+      startSession = flag false ''
+        If set, the service will register a new session with
+        systemd's login manager.  For local sessions, this will give
+        the user access to audio devices, CD-ROM drives.  In the
+        default PolicyKit configuration, it also allows the user to
+        reboot the system.
+      '';
       setEnvironment = mkOption {
         type = types.bool;
         default = true;
@@ -149,36 +132,24 @@ let
           commands like {command}`sudo`.
         '';
       };
-      forwardXAuth = mkOption {
-        default = false;
-        type = types.bool;
-        description = ''
-          Whether X authentication keys should be passed from the
-          calling user to the target user (e.g. for
-          {command}`su`)
-        '';
-      };
-      allowNullPassword = mkOption {
-        default = false;
-        type = types.bool;
-        description = ''
-          Whether to allow logging into accounts that have no password
-          set (i.e., have an empty password field in
-          {file}`/etc/passwd` or
-          {file}`/etc/group`).  This does not enable
-          logging into disabled accounts (i.e., that have the password
-          field set to `!`).  Note that regardless of
-          what the pam_unix documentation says, accounts with hashed
-          empty passwords are always allowed to log in.
-        '';
-      };
-      nodelay = mkOption {
-        default = false;
-        type = types.bool;
-        description = ''
-          Whether the delay after typing a wrong password should be disabled.
-        '';
-      };
+      forwardXAuth = flag false ''
+        Whether X authentication keys should be passed from the
+        calling user to the target user (e.g. for
+        {command}`su`)
+      '';
+      allowNullPassword = flag false ''
+        Whether to allow logging into accounts that have no password
+        set (i.e., have an empty password field in
+        {file}`/etc/passwd` or
+        {file}`/etc/group`).  This does not enable
+        logging into disabled accounts (i.e., that have the password
+        field set to `!`).  Note that regardless of
+        what the pam_unix documentation says, accounts with hashed
+        empty passwords are always allowed to log in.
+      '';
+      nodelay = flag false ''
+        Whether the delay after typing a wrong password should be disabled.
+      '';
       limits = mkOption {
         default = [ ];
         type = types.listOf (types.submodule {
@@ -197,30 +168,14 @@ let
           value of {option}`security.pam.loginLimits`.
         '';
       };
-      showMotd = mkOption {
-        default = false;
-        type = types.bool;
-        description = "Whether to show the message of the day.";
-      };
-      makeHomeDir = mkOption {
-        default = false;
-        type = types.bool;
-        description = ''
-          Whether to try to create home directories for users
-          with `$HOME`s pointing to nonexistent
-          locations on session login.
-        '';
-      };
-      updateWtmp = mkOption {
-        default = false;
-        type = types.bool;
-        description = "Whether to update {file}`/var/log/wtmp`.";
-      };
-      logFailures = mkOption {
-        default = false;
-        type = types.bool;
-        description = "Whether to log authentication failures in {file}`/var/log/faillog`.";
-      };
+      showMotd = flag false "Whether to show the message of the day.";
+      makeHomeDir = flag false ''
+        Whether to try to create home directories for users
+        with `$HOME`s pointing to nonexistent
+        locations on session login.
+      '';
+      updateWtmp = flag false "Whether to update {file}`/var/log/wtmp`.";
+      logFailures = flag false "Whether to log authentication failures in {file}`/var/log/faillog`.";
       text = mkOption {
         type = types.nullOr types.lines;
         description = "Contents of the PAM service file.";

@@ -283,6 +283,31 @@ let
     })
     directories);
 
+  # The directories' bind mounts, made at activation when they are not
+  # mounted yet: systemd mounts fileSystems on NixOS (and stage 1 those under
+  # /var/lib, /var/log), but a system that boots without them (a container's
+  # stage 2 with its test hook) or gains a directory at a switch has them
+  # too. The options are the merged fileSystems ones — the /srv noexec of a
+  # configuration that sets fileSystems."/srv".options is applied with a
+  # remount, since a bind mount takes its flags only that way.
+  mountScript = ''
+    _persistMount() {
+      awk -v m="$2" '$2 == m { f = 1 } END { exit !f }' /proc/mounts && return 0
+      mount --bind "$1" "$2" || return 1
+      [ -z "$3" ] || mount -o "remount,bind,$3" "$2"
+    }
+    _persistStatus=0
+    ${concatMapStrings (d:
+      let
+        mp = concatPaths [ "/" d.dirPath ];
+        fs = config.fileSystems.${mp};
+        extra = filter (o: !elem o [ "bind" "defaults" ] && !hasPrefix "X-" o && !hasPrefix "x-" o) fs.options;
+      in ''
+        _persistMount ${escapeShellArgs [ fs.device mp (concatStringsSep "," extra) ]} || _persistStatus=1
+      '') directories}
+    if [ $_persistStatus != 0 ]; then _localstatus=1; fi
+  '';
+
   markedNeededForBoot = fs: (config.fileSystems.${fs} or { neededForBoot = true; }).neededForBoot;
   persistentPaths = unique (map (r: r.persistentStoragePath) roots);
   homeMismatches = concatMap
@@ -324,8 +349,12 @@ in
       deps = [ "users" "groups" ];
       text = dirScript;
     };
-    system.activationScripts.persist-files = {
+    system.activationScripts.persistMounts = {
       deps = [ "createPersistentStorageDirs" ];
+      text = mountScript;
+    };
+    system.activationScripts.persist-files = {
+      deps = [ "createPersistentStorageDirs" "persistMounts" ];
       text = fileScript;
     };
 

@@ -8,6 +8,17 @@ let
 
   canonicalizePortList = ports: unique (builtins.sort builtins.lessThan ports);
 
+  # networking.firewall.extra*Rules: nftables lines appended to one chain.
+  extraRules = chain: example: mkOption {
+    type = types.lines;
+    default = "";
+    inherit example;
+    description = ''
+      Additional nftables rules to be appended to the ${chain}
+      chain.
+    '';
+  };
+
   commonOptions = {
     allowedTCPPorts = mkOption {
       type = types.listOf types.port;
@@ -164,35 +175,9 @@ in
       '';
     };
 
-    extraInputRules = mkOption {
-      type = types.lines;
-      default = "";
-      example = "ip6 saddr { fc00::/7, fe80::/10 } tcp dport 24800 accept";
-      description = ''
-        Additional nftables rules to be appended to the input-allow
-        chain.
-      '';
-    };
-
-    extraForwardRules = mkOption {
-      type = types.lines;
-      default = "";
-      example = "iifname wg0 accept";
-      description = ''
-        Additional nftables rules to be appended to the forward-allow
-        chain.
-      '';
-    };
-
-    extraReversePathFilterRules = mkOption {
-      type = types.lines;
-      default = "";
-      example = "fib daddr . mark . iif type local accept";
-      description = ''
-        Additional nftables rules to be appended to the rpfilter-allow
-        chain.
-      '';
-    };
+    extraInputRules = extraRules "input-allow" "ip6 saddr { fc00::/7, fe80::/10 } tcp dport 24800 accept";
+    extraForwardRules = extraRules "forward-allow" "iifname wg0 accept";
+    extraReversePathFilterRules = extraRules "rpfilter-allow" "fib daddr . mark . iif type local accept";
 
     interfaces = mkOption {
       default = { };

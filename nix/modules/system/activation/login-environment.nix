@@ -5,7 +5,8 @@
 # written twice: into /etc/profile for login shells, and into pam_env's
 # /etc/pam/environment (as PATH DEFAULT=…, $HOME and $USER spelled as
 # pam_env's @{HOME} and @{PAM_USER}), which sshd's PAM session reads, so
-# commands run over SSH get the same PATH.
+# commands run over SSH get the same PATH. environment.variables are
+# exported by /etc/set-environment, which /etc/profile sources once.
 { config, lib, ... }:
 with lib;
 let
@@ -50,9 +51,24 @@ in
 
       USER="''${USER:-$(id -un 2>/dev/null)}"
       export USER
+      # environment.variables (and the session variables merged into them).
+      if [ -z "''${__NIXOS_SET_ENVIRONMENT_DONE-}" ]; then
+          . /etc/set-environment
+      fi
       export PATH="${path}"
       ${cfg.extraInit}
       ${cfg.loginShellInit}
+    '';
+
+    # nixpkgs' shells-environment.nix: `export NAME="VALUE"`, unquoted
+    # inside the quotes as NixOS writes them, so a value may name $HOME.
+    environment.etc.set-environment.text = ''
+      # DO NOT EDIT -- this file has been generated automatically.
+
+      # Prevent this file from being sourced by child shells.
+      export __NIXOS_SET_ENVIRONMENT_DONE=1
+
+      ${concatStringsSep "\n" (mapAttrsToList (n: v: ''export ${n}="${v}"'') cfg.variables)}
     '';
 
     environment.etc."pam/environment".text = mkAfter ''

@@ -35,6 +35,9 @@ let
 
   settingsType = with types; attrsOf (nullOr (oneOf [ bool int str (listOf str) ]));
 
+  # A typed yes/no keyword of `settings`: null leaves it out of sshd_config.
+  boolSetting = default: description: mkOption { type = types.nullOr types.bool; inherit default description; };
+
   userOptions = {
     options.openssh.authorizedKeys = {
       keys = mkOption {
@@ -84,7 +87,7 @@ let
             rm -f "${k.path}"
         fi
         mkdir -m 0755 -p "$(dirname '${k.path}')"
-        ssh-keygen \
+        ${cfgc.package}/bin/ssh-keygen \
           -t "${k.type}" \
           ${optionalString (k ? bits) "-b ${toString k.bits}"} \
           ${optionalString (k ? rounds) "-a ${toString k.rounds}"} \
@@ -297,39 +300,19 @@ in
                 Gives the verbosity level that is used when logging messages from {manpage}`sshd(8)`.
               '';
             };
-            UsePAM = mkOption {
-              type = types.nullOr types.bool;
-              default = true;
-              description = "Whether to enable Pluggable Authentication Modules.";
-            };
-            UseDns = mkOption {
-              type = types.nullOr types.bool;
-              default = false;
-              description = ''
-                Specifies whether {manpage}`sshd(8)` should look up the remote host name, and to check that the resolved host name for
-                the remote IP address maps back to the very same IP address.
-              '';
-            };
-            X11Forwarding = mkOption {
-              type = types.nullOr types.bool;
-              default = false;
-              description = "Whether to allow X11 connections to be forwarded.";
-            };
-            PasswordAuthentication = mkOption {
-              type = types.nullOr types.bool;
-              default = true;
-              description = "Specifies whether password authentication is allowed.";
-            };
+            UsePAM = boolSetting true "Whether to enable Pluggable Authentication Modules.";
+            UseDns = boolSetting false ''
+              Specifies whether {manpage}`sshd(8)` should look up the remote host name, and to check that the resolved host name for
+              the remote IP address maps back to the very same IP address.
+            '';
+            X11Forwarding = boolSetting false "Whether to allow X11 connections to be forwarded.";
+            PasswordAuthentication = boolSetting true "Specifies whether password authentication is allowed.";
             PermitRootLogin = mkOption {
               default = "prohibit-password";
               type = types.nullOr (types.enum [ "yes" "without-password" "prohibit-password" "forced-commands-only" "no" ]);
               description = "Whether the root user can login using ssh.";
             };
-            KbdInteractiveAuthentication = mkOption {
-              type = types.nullOr types.bool;
-              default = true;
-              description = "Specifies whether keyboard-interactive authentication is allowed.";
-            };
+            KbdInteractiveAuthentication = boolSetting true "Specifies whether keyboard-interactive authentication is allowed.";
             GatewayPorts = mkOption {
               type = types.nullOr types.str;
               default = "no";
@@ -358,13 +341,9 @@ in
               ];
               description = "Allowed MACs.";
             };
-            StrictModes = mkOption {
-              type = types.nullOr types.bool;
-              default = true;
-              description = ''
-                Whether sshd should check file modes and ownership of directories
-              '';
-            };
+            StrictModes = boolSetting true ''
+              Whether sshd should check file modes and ownership of directories
+            '';
             Ciphers = mkOption {
               type = types.nullOr (types.listOf types.str);
               default = [
@@ -405,13 +384,9 @@ in
                 If specified, login is disallowed for all users part of the listed groups.
               '';
             };
-            PrintMotd = mkOption {
-              type = types.nullOr types.bool;
-              default = false;
-              description = ''
-                Whether to print the motd (the PAM motd module shows it).
-              '';
-            };
+            PrintMotd = boolSetting false ''
+              Whether to print the motd (the PAM motd module shows it).
+            '';
           };
         });
       };
@@ -471,6 +446,19 @@ in
       } else {
         services.sshd = service;
       };
+
+    # The host keys are made at activation too, not only by the unit's
+    # preStart: a system that boots without systemd (a container's test
+    # hook) or switches before sshd restarts still has them, and with an
+    # ephemeral root they are made after persistence has put its bind
+    # mounts and links in place, so a new key lands on the persistent side.
+    system.activationScripts.sshHostKeys = {
+      deps = [ "etc" ] ++ optional (config.system.activationScripts ? persist-files) "persist-files";
+      text = ''
+        # SSH host keys, generated when missing.
+        ${concatMapStrings hostKeyScript cfg.hostKeys}
+      '';
+    };
 
     networking.firewall.allowedTCPPorts = optionals cfg.openFirewall cfg.ports;
 
