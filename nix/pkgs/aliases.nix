@@ -30,4 +30,5 @@ self: {
   networkmanager = self.network-manager;
   # Debian bookworm's Nix is 2.8, the version Bastion implements.
   nix = self.nix-bin;
+  pkgconfig = self.pkg-config;
 }

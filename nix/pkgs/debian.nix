@@ -7,11 +7,16 @@ let
   storeName = s: builtins.replaceStrings [ ":" "~" ] [ "-" "_" ] s;
   info = name: builtins.debianPackage lock name;
 
+  # builtin:fetch-urls rather than Nix's builtin:fetchurl: it shows the
+  # bytes downloaded and checks the hash itself, so a .deb that does not
+  # match is an error naming the URL and both hashes, and is not kept
+  # (src/build/builtin_fetch.h).
   deb = i: derivation {
     name = storeName "${i.name}_${i.version}.deb";
-    builder = "builtin:fetchurl";
+    builder = "builtin:fetch-urls";
     system = "builtin";
-    url = i.url;
+    urls = [ i.url ];
+    size = i.size;
     outputHashMode = "flat";
     outputHashAlgo = "sha256";
     outputHash = i.sha256;

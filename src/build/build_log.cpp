@@ -66,6 +66,8 @@ void BuildLog::append(const char *data, size_t n) {
   partial_.erase(0, start);
 }
 
+void BuildLog::status(const std::string &text) { progress_.status(text); }
+
 void BuildLog::finish() {
   if (!partial_.empty())
     append("\n", 1);
@@ -125,6 +127,17 @@ void Progress::message(const std::string &line) {
   std::lock_guard<std::mutex> l(mutex_);
   clearStatus();
   std::cerr << line << "\n";
+  redraw();
+}
+
+void Progress::status(const std::string &text) {
+  std::lock_guard<std::mutex> l(mutex_);
+  // Short, and first after "building NAME": the line is cut at 78 columns.
+  lastLine_ = text;
+  auto now = std::chrono::steady_clock::now();
+  if (now - lastStatus_ < std::chrono::milliseconds(100))
+    return;
+  lastStatus_ = now;
   redraw();
 }
 

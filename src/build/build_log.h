@@ -10,6 +10,7 @@
 // plain line, and builder output is passed through as Nix's nix-build does.
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -26,6 +27,9 @@ public:
   ~BuildLog();
   void append(const char *data, size_t n);
   void finish(); // flushes a last unterminated line
+  // What the build is doing now (a download's bytes), for the status
+  // line only: not written to the log.
+  void status(const std::string &text);
   // The last `n` lines, each prefixed with "> " as in Nix's error messages.
   std::vector<std::string> tail() const { return {lines_.begin(), lines_.end()}; }
 
@@ -47,6 +51,10 @@ public:
   void finished(const std::string &drvPath, bool ok);
   void logLine(const std::string &drvPath, const std::string &line);
   void message(const std::string &line); // a whole line, above the status line
+  // Replaces the status line's last text (what the running build does
+  // now); redrawn at most ten times a second (a download calls it for
+  // every chunk).
+  void status(const std::string &text);
 
 private:
   void redraw();
@@ -58,6 +66,7 @@ private:
   std::vector<std::string> running_;
   std::string lastLine_;
   bool statusShown_ = false;
+  std::chrono::steady_clock::time_point lastStatus_{};
 };
 
 } // namespace bastion::build

@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "build/build_error.h"
 #include "format/nar.h"
 #include "format/store_path.h"
 #include "store/download.h"
@@ -100,6 +101,11 @@ int runBuiltinBuilder(const format::Derivation &drv, const std::string &builtSto
       runDebianRelocate(drv, builtStoreDir, storeDir, realStoreDir, log);
     else
       throw BuiltinError("unsupported builtin builder '" + drv.builder.substr(8) + "'");
+  } catch (const BuildError &) {
+    // Already a build failure with Nix's status (a fixed output's hash
+    // mismatch): reported once, by the caller.
+    log.finish();
+    throw;
   } catch (std::exception &e) {
     // Nix's builtin builders end this way too: the error as the last log
     // line, and exit code 1.

@@ -6,7 +6,9 @@
 # Debian makes them (LINK -> /etc/alternatives/NAME -> PATH, the highest
 # priority winning; mawk reads the scripts: awk itself is an alternative),
 # and the statoverrides and conffiles recorded in
-# nix-support/ for activation.
+# nix-support/ for activation; the system users and groups the packages
+# declare (sysusers.d files, literal adduser --system lines of postinst
+# scripts) in nix-support/sysusers.{json,nix}.
 set -e
 lists="$TMPDIR/lists"
 mkdir -p "$lists" "$out/nix-support"
@@ -43,6 +45,18 @@ for e in $entries; do
   chmod -R u+w "$out"
 done
 
+# System users and groups: each package's sysusers.d files (declarations
+# systemd-sysusers reads; Debian ships them beside its adduser calls), one
+# record a line for debian-sysusers.awk.
+: >"$lists/users"
+for e in $entries; do
+  n=${e%%=*} rest=${e#*=}
+  for f in "${rest%%=*}"/usr/lib/sysusers.d/*.conf; do
+    [ -f "$f" ] || continue
+    sed -e "s|^|$n\tsysusers\t|" "$f" >>"$lists/users"
+  done
+done
+
 # Maintainer scripts and conffiles, from each .deb's control archive.
 : >"$lists/alts"
 : >"$out/nix-support/statoverrides"
@@ -68,6 +82,10 @@ for e in $entries; do
       for (j = i + 5; j <= NF; j++) if ($j == "--slave" && j + 3 <= NF)
         print name "\t" prio "\t" $(j + 1) "\t" $(j + 3) "\t" pkg "\t" $(j + 2)
     }' "$ctl/postinst.lines" >>"$lists/alts"
+  # Literal adduser/addgroup --system calls (openssh-server's sshd): a
+  # declaration too, once no sysusers.d file has the name.
+  grep -E '(^|[[:space:];&|/])(adduser|addgroup)[[:space:]].*--system' "$ctl/postinst.lines" |
+    sed -e "s|^|$n\tpostinst\t|" >>"$lists/users" || true
   mawk '/dpkg-statoverride/ && /--add/ {
       for (i = 1; i <= NF; i++) if ($i == "--add") break
       if (i + 4 <= NF) print $(i + 1), $(i + 2), $(i + 3), $(i + 4)
@@ -89,3 +107,5 @@ while IFS="$(printf '\t')" read -r name prio link path pkg role; do
   ln -sfn "/etc/alternatives/$alt" "$out$link"
   echo "$alt $link $path $prio $pkg" >>"$out/nix-support/alternatives"
 done <"$lists/chosen"
+
+mawk -v out="$out/nix-support" -f "$sysusersAwk" "$lists/users"

@@ -43,6 +43,18 @@ let
     inherit mkDerivation;
   };
 
+  # As nixpkgs' chooseDevOutputs: an input with a dev output (ours, or a
+  # NixOS name whose headers Debian ships in a -dev package, dev-outputs.nix)
+  # is used through it.
+  getDev = p: p.dev or p;
+  # The Debian packages the inputs need (libssl-dev's libssl3: its libssl.so
+  # is a link into that package). setup.sh merges those the toolchain does
+  # not have into one tree for headers, libraries and pkg-config files, and
+  # only the shared libraries (libfoo.so.N) of those it has (their headers
+  # and linker scripts are the sysroot's); all get a run path.
+  debianClosureOf = inputs: lib.unique (builtins.concatMap (p: p.debianClosure or [ ]) inputs);
+  inToolchain = n: builtins.elem n names;
+
   mkDerivation =
     { name ? null
     , pname ? null
@@ -60,18 +72,30 @@ let
         if name != null then name
         else if pname != null && version != null then "${pname}-${version}"
         else throw "stdenv.mkDerivation: give 'name', or 'pname' and 'version'";
+      inputs = map (map getDev) [ nativeBuildInputs buildInputs propagatedBuildInputs ];
+      closure = debianClosureOf (builtins.concatLists inputs);
       drv = derivation (removeAttrs attrs [ "meta" "passthru" "pname" "version" ] // {
         name = name';
         system = builtins.currentSystem;
         builder = "${pkgs.bash}/bin/bash";
         args = [ "-e" ./default-builder.sh ];
         stdenv = setup;
-        inherit outputs nativeBuildInputs buildInputs propagatedBuildInputs;
+        nativeBuildInputs = builtins.elemAt inputs 0;
+        buildInputs = builtins.elemAt inputs 1;
+        propagatedBuildInputs = builtins.elemAt inputs 2;
+        bastionDebianInputs = map (n: pkgs.${n}) (builtins.filter (n: !inToolchain n) closure);
+        bastionDebianLibs = map (n: pkgs.${n}) (builtins.filter inToolchain closure);
+        inherit outputs;
       } // lib.optionalAttrs (pname != null) { inherit pname; }
         // lib.optionalAttrs (version != null) { inherit version; });
+      # Each output as nixpkgs gives it: drv.dev, drv.out, … with the
+      # package's meta and passthru.
+      extra = { inherit meta; } // lib.optionalAttrs (pname != null) { inherit pname; }
+        // lib.optionalAttrs (version != null) { inherit version; } // passthru;
+      withOutputs = builtins.listToAttrs (map (o: { name = o; value = drv.${o} // extra // outs; }) outputs);
+      outs = withOutputs // { all = map (o: withOutputs.${o}) outputs; };
     in
-    drv // { inherit meta; } // lib.optionalAttrs (pname != null) { inherit pname; }
-    // lib.optionalAttrs (version != null) { inherit version; } // passthru;
+    drv // extra // outs;
 
   makeWrapper = writeTextFile {
     name = "make-wrapper";
