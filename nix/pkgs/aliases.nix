@@ -6,6 +6,13 @@ self: {
   openssh = self.symlinkJoin {
     name = "openssh";
     paths = [ self.openssh-server self.openssh-client ];
+    # nixpkgs' openssh has sshd in bin/ (the sshd module runs ${openssh}/bin/sshd);
+    # Debian's is in /usr/sbin.
+    postBuild = ''
+      rm $out/bin
+      mkdir $out/bin
+      for f in $out/usr/bin/* $out/usr/sbin/*; do ln -s "$f" $out/bin/; done
+    '';
   };
   fd = self.fd-find;
   utillinux = self.util-linux;

@@ -253,7 +253,10 @@ def check_units(rep, c):
         if not top:
             continue
         units = c.real(top + "/etc/systemd/system")
-        services = sorted(f for f in os.listdir(units) if f.endswith(".service"))
+        # A masked unit (a link to /dev/null, as NixOS masks) is not verified.
+        services = sorted(f for f in os.listdir(units) if f.endswith(".service")
+                          and not (os.path.islink(os.path.join(units, f))
+                                   and os.readlink(os.path.join(units, f)) == "/dev/null"))
         # The units where a system has them (etc/systemd/system), systemd's own
         # in usr/lib/systemd; --man=no: whether man pages are installed on this
         # machine is not the units' business.

@@ -40,7 +40,7 @@ let
   # The programs the activation snippets may call (NixOS's path: coreutils,
   # grep, findutils, getent, shadow, util-linux), those the package set has.
   path = concatMap (n: optional (pkgs ? ${n}) pkgs.${n}) [ "coreutils" "gnugrep" "gnused" "gawk" "findutils" "getent" "shadow" "util-linux" "mount" ]
-    ++ optional (pkgs ? gawk) config.system.build.awk;
+    ++ optional (config.system.build.awk != null) config.system.build.awk;
 
   script = set: ''
     #!${pkgs.runtimeShell}

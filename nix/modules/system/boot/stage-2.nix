@@ -19,12 +19,12 @@ let
 
   # nixpkgs' gawk is also bin/awk; Debian's makes that name an alternative
   # (/etc/alternatives/awk, which stage 2 runs before /etc exists).
-  awk = pkgs.runCommand "awk" { } ''
+  awk = if pkgs ? gawk then pkgs.runCommand "awk" { } ''
     mkdir -p $out/bin
     ln -s ${pkgs.gawk}/bin/gawk $out/bin/awk
-  '';
+  '' else null;
   pathPkgs = filter (p: p != null) (map (n: pkgs.${n} or null) [ "coreutils" "util-linux" "mount" "gawk" "gnused" "gnugrep" "busybox" ])
-    ++ optional (pkgs ? gawk) awk;
+    ++ optional (awk != null) awk;
   binPath = concatStringsSep ":" (concatMap (p: [ "${p}/bin" "${p}/sbin" ]) pathPkgs);
 
   rootSwitch = optionalString tmpfsRoot (replaceStrings

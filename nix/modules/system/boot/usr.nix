@@ -2,7 +2,7 @@
 # through which DIR/bin, /sbin, /lib, /lib64 resolve (systemd-nspawn refuses
 # a root without /usr/, and /bin/sh must exist in it).
 #
-# With a Debian package set (pkgs.debian.usr) it is the merged tree of
+# With a Debian package set (pkgs.debian.usr, and Debian's systemd) it is the merged tree of
 # environment.systemPackages and their Depends closure, as dpkg would
 # install them: what Debian's own files name by absolute path
 # (/bin/mount in systemd's units, /usr/lib/systemd/systemd-*, /usr/share/
@@ -13,7 +13,10 @@
 { config, lib, pkgs, ... }:
 with lib;
 let
-  debianUsr = pkgs ? debian && pkgs.debian ? usr;
+  # A system whose systemd is Debian's (the package set's own, not a test
+  # set's stand-in or none).
+  debianUsr = pkgs ? debian && pkgs.debian ? usr && config.systemd.package != null
+    && config.systemd.package ? debianClosure;
   # /bin/sh and /bin/bash, which Debian's Essential dash and bash make and
   # scripts and units name, are in every system's /usr (NixOS's binsh).
   shells = filter (p: p != null) [ (pkgs.dash or null) (pkgs.bash or null) ];

@@ -117,6 +117,10 @@ let
         + "${cfgc.package}/bin/sshd " + (optionalString cfg.startWhenNeeded "-i ")
         + "-D -f /etc/ssh/sshd_config";
       KillMode = "process";
+      # Debian's sshd is built with /run/sshd as its privilege separation
+      # directory (its own unit makes it so); nixpkgs' uses /var/empty.
+      RuntimeDirectory = "sshd";
+      RuntimeDirectoryMode = "0755";
     } // (if cfg.startWhenNeeded then {
       StandardInput = "socket";
       StandardError = "journal";
