@@ -21,7 +21,11 @@ let
       inputs = (args.nativeBuildInputs or [ ]) ++ (args.buildInputs or [ ]);
       drv = derivation (
         {
-          inherit name system buildCommand;
+          # A name a store path may not hold becomes one it may: modules
+          # name scripts after systemd-escaped paths (impermanence's
+          # "unbindOrUnlink-etc-machine\x2did"), and a valid name is kept.
+          name = lib.sanitizeDerivationName name;
+          inherit system buildCommand;
           builder = shell;
           args = [ "-e" ./build-support/run-command.sh ];
           PATH = lib.concatStringsSep ":" (map (p: "${lib.getBin p}/bin") inputs ++ [ path ]);
