@@ -11,7 +11,8 @@
 # Exit 0 when the system built and (where it can boot) every check passed.
 set -uo pipefail
 bastion=$1
-store=$2
+# The store is a root directory, named absolutely as --store wants it.
+store=$(realpath -m "$2")
 here="$(cd "$(dirname "$0")" && pwd)"
 flags=(--store "$store")
 # Bastion's sandbox has no /bin/sh of its own; the machine's static busybox

@@ -45,10 +45,6 @@ const char kUsage[] =
     "packages come from <bastion/pkgs>. `os options` without -c and without a\n"
     "default file lists the options of the base modules.\n";
 
-struct OsUsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 struct OsHelp {};
 
 struct Args {
@@ -223,15 +219,8 @@ int run(const std::string &sub, std::vector<std::string> args) {
   } catch (const OsHelp &) {
     std::cout << kUsage;
     return 0;
-  } catch (const OsUsageError &e) {
-    std::cerr << "error: " << e.what() << "\n" << kUsage;
-    return 1;
-  } catch (const SystemBuildError &e) {
-    std::cerr << e.what();
-    return e.status;
-  } catch (const std::exception &e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    return reportOsFailure(kUsage);
   }
 }
 

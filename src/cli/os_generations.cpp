@@ -36,10 +36,6 @@ const char kUsage[] =
     "-c FILE builds the system first (as `os build`) in the store --store names;\n"
     "`os run -c FILE` without --root boots it from a temporary root, removed afterwards.\n";
 
-struct OsUsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 struct Args {
   std::string toplevel, root, store, netns, to;
   bool ephemeral = false;
@@ -237,15 +233,8 @@ int runOsGenerations(const std::string &sub, std::vector<std::string> args) {
     if (sub == "run")
       return doRun(a);
     throw OsUsageError("unknown subcommand 'os " + sub + "'");
-  } catch (const OsUsageError &e) {
-    std::cerr << "error: " << e.what() << "\n" << kUsage;
-    return 1;
-  } catch (const SystemBuildError &e) {
-    std::cerr << e.what();
-    return e.status;
-  } catch (const std::exception &e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    return reportOsFailure(kUsage);
   }
 }
 

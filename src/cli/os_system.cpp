@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <iostream>
 
 #include "build/realise.h"
 #include "cli/derivations.h"
@@ -84,6 +85,20 @@ std::string buildSystem(const SystemBuild &o) {
   } catch (std::exception &e) {
     throw SystemBuildError(std::string("error: ") + e.what() + "\n", 1);
   }
+}
+
+int reportOsFailure(const char *usage) {
+  try {
+    throw;
+  } catch (const OsUsageError &e) {
+    std::cerr << "error: " << e.what() << "\n" << usage;
+  } catch (const SystemBuildError &e) {
+    std::cerr << e.what();
+    return e.status;
+  } catch (const std::exception &e) {
+    std::cerr << "error: " << e.what() << "\n";
+  }
+  return 1;
 }
 
 } // namespace bastion::cli

@@ -26,6 +26,17 @@ struct SystemBuildError : std::runtime_error {
       : std::runtime_error(message), status(status) {}
 };
 
+// A bad `os` command line: its message, then the subcommand's usage; exit 1.
+struct OsUsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// What every `os` subcommand does when it fails: says why on stderr (with
+// `usage` after a usage error) and returns the exit status (1, or a build's
+// 100/102/104). Call it only inside a catch block: it rethrows the exception
+// being handled to tell the kinds apart.
+int reportOsFailure(const char *usage);
+
 // -c's default: $BASTION_CONFIG when set, else /etc/bastion/configuration.nix.
 std::string defaultConfigFile();
 

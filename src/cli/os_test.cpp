@@ -52,10 +52,6 @@ const char kUsage[] =
     "node names in /etc/hosts); the testScript runs with NixOS's driver API. --keep keeps\n"
     "the work directory (roots and logs). Exit 0 when the script passes, 1 when it fails.\n";
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 struct Args {
   std::string file, store;
   bool keep = false;
@@ -70,7 +66,7 @@ Args parse(std::vector<std::string> &args) {
     size_t first = i;
     if (x == "--store") {
       if (i + 1 >= args.size())
-        throw UsageError("option '--store' needs an argument");
+        throw OsUsageError("option '--store' needs an argument");
       a.store = args[++i];
       a.buildArgs.insert(a.buildArgs.end(), {"--store", util::absPath(a.store)});
     } else if (x == "--keep")
@@ -81,19 +77,19 @@ Args parse(std::vector<std::string> &args) {
       std::vector<std::string> files = a.sys.eval.files;
       if (!parseEvalArg(args, i, a.sys.eval, "os test") || a.sys.eval.files != files ||
           !a.sys.eval.attrPaths.empty() || a.sys.eval.fromExpr)
-        throw UsageError("unknown option '" + x + "' for 'os test'");
+        throw OsUsageError("unknown option '" + x + "' for 'os test'");
       a.buildArgs.insert(a.buildArgs.end(), args.begin() + first, args.begin() + i + 1);
     } else if (a.file.empty())
       a.file = x;
     else
-      throw UsageError("unexpected argument '" + x + "'");
+      throw OsUsageError("unexpected argument '" + x + "'");
   }
   if (a.file.empty())
-    throw UsageError("missing the test file");
+    throw OsUsageError("missing the test file");
   a.file = util::absPath(a.file);
   struct stat st;
   if (::stat(a.file.c_str(), &st) != 0)
-    throw UsageError("test file '" + a.file + "' does not exist");
+    throw OsUsageError("test file '" + a.file + "' does not exist");
   if (!a.store.empty())
     a.sys.eval.settings.emplace_back("store", util::absPath(a.store));
   return a;
@@ -393,15 +389,8 @@ int runOsTest(std::vector<std::string> args) {
       throw util::Error("bastion os test needs root: systemd-nspawn and the test network's "
                         "namespaces (run it as root)");
     return superviseTest(a);
-  } catch (const UsageError &e) {
-    std::cerr << "error: " << e.what() << "\n" << kUsage;
-    return 1;
-  } catch (const SystemBuildError &e) {
-    std::cerr << e.what();
-    return e.status;
-  } catch (const std::exception &e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    return reportOsFailure(kUsage);
   }
 }
 
