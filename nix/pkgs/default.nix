@@ -19,6 +19,7 @@ let
     in
     debian.packages
     // import ./dev-outputs.nix { inherit (debian) packages; }
+    // import ./shells.nix { inherit (debian) packages; }
     // import ./aliases.nix self
     // trivial
     // import ./stdenv {
