@@ -64,12 +64,6 @@ let
     path = "${busybox}/bin";
   };
 
-  # Names are sanitised (lib.sanitizeDerivationName) before they reach a
-  # derivation: modules name scripts after systemd-escaped paths
-  # (impermanence's "unbindOrUnlink-…\x2did"), whose backslash a store path
-  # may not hold.
-  clean = lib.sanitizeDerivationName;
-
   # stdenv's patchShebangs, which community modules' runCommands call: an
   # interpreter line `#!/…/NAME` or `#!/usr/bin/env NAME` pointed at NAME on
   # PATH (buildInputs' bin/ first, as the trivial builders put them).
@@ -86,23 +80,22 @@ let
     }
   '';
 
-  runCommand = name: env: script: tb.runCommand (clean name) env (patchShebangs + script);
-  writeTextFile = args: tb.writeTextFile (args // { name = clean args.name; });
+  # Names a store path may not hold are sanitised by the trivial builders
+  # themselves (impermanence names scripts after systemd-escaped paths).
+  runCommand = name: env: script: tb.runCommand name env (patchShebangs + script);
 
   pkgs = {
     _type = "pkgs";
-    inherit lib system busybox writeTextFile runCommand;
+    inherit lib system busybox runCommand;
+    inherit (tb) writeTextFile;
     pkgs = pkgs;
     inherit (tb) runtimeShell;
     stdenv = { hostPlatform.system = system; isLinux = true; };
-    runCommandLocal = name: env: script: tb.runCommandLocal (clean name) env (patchShebangs + script);
+    runCommandLocal = name: env: script: tb.runCommandLocal name env (patchShebangs + script);
     callPackage = fn: args:
       let f = if builtins.isFunction fn then fn else import fn;
       in f (builtins.intersectAttrs (builtins.functionArgs f) pkgs // args);
-    writeText = name: tb.writeText (clean name);
-    writeScript = name: tb.writeScript (clean name);
-    writeShellScript = name: tb.writeShellScript (clean name);
-    inherit (tb) writeTextDir writeScriptBin writeShellScriptBin buildEnv symlinkJoin linkFarm;
+    inherit (tb) writeText writeScript writeShellScript writeTextDir writeScriptBin writeShellScriptBin buildEnv symlinkJoin linkFarm;
 
     # Stand-ins (see the header): only what the modules name.
     coreutils = busybox;
